@@ -1,0 +1,24 @@
+// Two tiers: unit specs beside the code, integration tests in test/ against real
+// databases and fake peers. The PostgreSQL-only files (*.pg.test.ts) need a server and
+// run in the server-mode suite (`npm run test:server`), which .ci/run always runs.
+const serverMode = process.env.REPLYWATCH_TEST_BACKEND === 'postgres';
+const transform = { '^.+\\.ts$': ['@swc/jest'] };
+
+module.exports = {
+  projects: [
+    {
+      displayName: 'unit',
+      testEnvironment: 'node',
+      transform,
+      testMatch: ['<rootDir>/src/**/*.spec.ts'],
+    },
+    {
+      displayName: 'integration',
+      testEnvironment: 'node',
+      transform,
+      testMatch: ['<rootDir>/test/**/*.test.ts'],
+      testPathIgnorePatterns: serverMode ? ['/node_modules/'] : ['/node_modules/', '\\.pg\\.test\\.ts$'],
+      testTimeout: 60000,
+    },
+  ],
+};

@@ -1,0 +1,79 @@
+import { z } from 'zod';
+import { secret } from '../../plugins/contract/secret';
+import { durationSchema } from './duration';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+export const databaseSchema = z
+  .object({
+    /** PostgreSQL server; when absent the embedded database (PGlite) is used. */
+    url: secret(z.string().min(1)).optional(),
+    /** Data directory of the embedded database. */
+    dataDir: z.string().min(1).default('./data'),
+    poolSize: z.number().int().min(1).max(100).default(10),
+  })
+  .strict();
+
+export const outboxSchema = z
+  .object({
+    /** Failed attempts (not counting rate-limit waits) before a delivery is dead-lettered. */
+    maxAttempts: z.number().int().min(1).max(100).default(8),
+    /** Upper bound on attempts including rate-limited ones, so nothing retries forever. */
+    maxTotalAttempts: z.number().int().min(1).max(1000).default(50),
+    baseDelay: durationSchema.default(1000),
+    maxDelay: durationSchema.default(3_600_000),
+    /** How long a claim lasts; a delivery held by a process that died is retried after it. */
+    lease: durationSchema.default(60_000),
+    /** Longest idle wait between checks for deliveries written by other replicas. */
+    pollInterval: durationSchema.default(1000),
+    batchSize: z.number().int().min(1).max(1000).default(20),
+    concurrency: z.number().int().min(1).max(64).default(4),
+  })
+  .strict();
+
+export const intakeSchema = z
+  .object({
+    /** Most messages committed together in one transaction (group commit). */
+    maxBatch: z.number().int().min(1).max(5000).default(200),
+  })
+  .strict();
+
+const pluginSchema = z
+  .object({
+    /** A path (relative to the hub.yaml folder) or package name exporting `replywatchPlugin`. */
+    module: z.string().min(1),
+  })
+  .strict();
+
+export const hubConfigSchema = z
+  .object({
+    server: z
+      .object({
+        host: z.string().min(1).default('127.0.0.1'),
+        port: z.number().int().min(0).max(65535).default(3000),
+        /** Largest request body accepted by the HTTP API. */
+        bodyLimit: z.string().default('1mb'),
+      })
+      .strict()
+      .prefault({}),
+    database: databaseSchema.prefault({}),
+    admin: z
+      .object({ token: secret(z.string().min(16, 'expected at least 16 characters')).optional() })
+      .strict()
+      .prefault({}),
+    log: z
+      .object({ level: z.enum(LOG_LEVELS).default('info'), pretty: z.boolean().default(false) })
+      .strict()
+      .prefault({}),
+    rulesFile: z.string().min(1).default('./config/rules.yaml'),
+    intake: intakeSchema.prefault({}),
+    outbox: outboxSchema.prefault({}),
+    /** Each key is a connector id; each connector's own schema validates the rest. */
+    connectors: z.record(z.string(), z.object({ enabled: z.boolean().default(true) }).loose()).default({}),
+    plugins: z.array(pluginSchema).default([]),
+  })
+  .strict();
+
+export type HubConfig = z.output<typeof hubConfigSchema>;
+export type OutboxSettings = z.output<typeof outboxSchema>;
+export type DatabaseSettings = z.output<typeof databaseSchema>;

@@ -1,0 +1,93 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { ConfigError } from './config-error';
+import { hubConfigSchema, type HubConfig } from './hub-config.schema';
+import { rulesSchema, type Rules } from './rules.schema';
+import { YamlSource } from './yaml-source';
+
+export const DEFAULT_HUB_FILE = 'config/hub.yaml';
+
+export interface LoadedConfig {
+  hub: HubConfig;
+  /** Kept so connector sections can be validated later with located errors. */
+  hubSource: YamlSource;
+  rules: Rules;
+  rulesSource: YamlSource;
+}
+
+/**
+ * Environment variables that override hub.yaml, so containers can be configured without a
+ * file. Each names the setting it replaces.
+ */
+const ENV_OVERRIDES: ReadonlyArray<{ variable: string; path: string[]; parse?: (v: string) => unknown }> = [
+  { variable: 'DATABASE_URL', path: ['database', 'url'] },
+  { variable: 'DATA_DIR', path: ['database', 'dataDir'] },
+  { variable: 'HOST', path: ['server', 'host'] },
+  { variable: 'PORT', path: ['server', 'port'], parse: parsePort },
+  { variable: 'RULES_FILE', path: ['rulesFile'] },
+  { variable: 'ADMIN_TOKEN', path: ['admin', 'token'] },
+  { variable: 'LOG_LEVEL', path: ['log', 'level'] },
+  { variable: 'HTTP_INGEST_SECRET', path: ['connectors', 'http', 'secret'] },
+];
+
+/** Built-in deployment when there is no hub.yaml: embedded database, HTTP intake, log output. */
+const BUILT_IN_HUB = { connectors: { http: { enabled: true }, log: { enabled: true } } };
+const BUILT_IN_RULES = { version: 1 };
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): LoadedConfig {
+  const hubSource = readHubSource(env);
+  const overridden = applyEnvOverrides(hubSource, env);
+  const hub = overridden.validate(hubConfigSchema);
+  const rulesSource = readRulesSource(hub.rulesFile, env, env.RULES_FILE !== undefined || hubSource.at(['rulesFile']) !== undefined);
+  const rules = rulesSource.validate(rulesSchema);
+  return { hub, hubSource: overridden, rules, rulesSource };
+}
+
+export function loadRules(file: string, env: NodeJS.ProcessEnv = process.env): { rules: Rules; source: YamlSource } {
+  const source = YamlSource.read(file, env);
+  return { rules: source.validate(rulesSchema), source };
+}
+
+function readHubSource(env: NodeJS.ProcessEnv): YamlSource {
+  const explicit = env.HUB_CONFIG;
+  const file = explicit ?? DEFAULT_HUB_FILE;
+  if (!explicit && !existsSync(file)) return YamlSource.fromValue('built-in hub defaults', BUILT_IN_HUB);
+  return YamlSource.read(file, env);
+}
+
+function readRulesSource(file: string, env: NodeJS.ProcessEnv, explicit: boolean): YamlSource {
+  if (!explicit && !existsSync(file)) return YamlSource.fromValue('built-in rules (no staff, no notifications)', BUILT_IN_RULES);
+  return YamlSource.read(file, env);
+}
+
+function applyEnvOverrides(source: YamlSource, env: NodeJS.ProcessEnv): YamlSource {
+  const value = structuredClone(source.value ?? {}) as Record<string, unknown>;
+  for (const override of ENV_OVERRIDES) {
+    const raw = env[override.variable];
+    if (raw === undefined || raw === '') continue;
+    setIn(value, override.path, override.parse ? override.parse(raw) : raw);
+  }
+  return source.withValue(value);
+}
+
+function setIn(target: Record<string, unknown>, keys: string[], value: unknown): void {
+  let node = target;
+  keys.slice(0, -1).forEach((key) => {
+    const child = node[key];
+    if (child === null || typeof child !== 'object') node[key] = {};
+    node = node[key] as Record<string, unknown>;
+  });
+  node[keys[keys.length - 1] as string] = value;
+}
+
+function parsePort(raw: string): number {
+  const port = z.coerce.number().int().min(0).max(65535).safeParse(raw);
+  if (!port.success) throw new ConfigError([{ file: 'environment', path: 'PORT', message: 'expected a port number 0-65535' }]);
+  return port.data;
+}
+
+/** Paths in hub.yaml are relative to the working directory, like the CLI's arguments. */
+export function resolvePath(file: string): string {
+  return path.resolve(process.cwd(), file);
+}

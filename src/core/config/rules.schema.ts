@@ -1,0 +1,88 @@
+import { z } from 'zod';
+
+export const STAFF_ROLES = ['admin', 'support', 'sales'] as const;
+export type StaffRole = (typeof STAFF_ROLES)[number];
+
+const channelName = z.string().regex(/^[a-z][a-z0-9-]*$/, 'expected a channel name such as telegram, email or http');
+
+/**
+ * How a staff member is recognized on one channel: by the author id the channel reports
+ * (a Telegram user id, a sender id over HTTP), by an email address, or by a whole email domain.
+ */
+const identitySchema = z
+  .object({
+    channel: channelName,
+    id: z.union([z.string().min(1), z.number().int()]).transform(String).optional(),
+    email: z.email().transform((e) => e.toLowerCase()).optional(),
+    domain: z
+      .string()
+      .regex(/^[a-z0-9.-]+\.[a-z]{2,}$/i, 'expected a domain such as example.com')
+      .transform((d) => d.toLowerCase())
+      .optional(),
+  })
+  .strict()
+  .superRefine((identity, ctx) => {
+    const given = [identity.id, identity.email, identity.domain].filter((v) => v !== undefined).length;
+    if (given !== 1) ctx.addIssue({ code: 'custom', message: 'expected exactly one of id, email or domain' });
+  });
+
+const staffMemberSchema = z
+  .object({
+    name: z.string().min(1),
+    role: z.enum(STAFF_ROLES),
+    identities: z.array(identitySchema).min(1, 'expected at least one identity'),
+  })
+  .strict();
+
+const targetName = z.string().regex(/^[a-z0-9][a-z0-9_-]*$/i, 'expected a name of letters, digits, - and _');
+
+/** A place the hub may speak: a duty chat, a log, a Slack channel. Never a customer chat. */
+const dutyTargetSchema = z
+  .object({
+    name: targetName,
+    /** Id of an enabled outbound connector in hub.yaml. */
+    connector: z.string().min(1),
+    /** Connector-specific address, e.g. `{ chatId: -100123 }`. */
+    to: z.record(z.string(), z.unknown()).default({}),
+  })
+  .strict();
+
+export const rulesSchema = z
+  .object({
+    version: z.literal(1, 'expected version: 1'),
+    staff: z.array(staffMemberSchema).default([]),
+    duty: z
+      .object({ targets: z.array(dutyTargetSchema).default([]) })
+      .strict()
+      .prefault({}),
+    /** Which duty targets hear about inquiry lifecycle events (SLA marks come from policies). */
+    notify: z
+      .object({
+        inquiryOpened: z.array(targetName).default([]),
+        inquiryAnswered: z.array(targetName).default([]),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict()
+  .superRefine((rules, ctx) => {
+    const names = new Set<string>();
+    rules.duty.targets.forEach((target, i) => {
+      if (names.has(target.name)) {
+        ctx.addIssue({ code: 'custom', path: ['duty', 'targets', i, 'name'], message: `duplicate target name "${target.name}"` });
+      }
+      names.add(target.name);
+    });
+    for (const event of ['inquiryOpened', 'inquiryAnswered'] as const) {
+      rules.notify[event].forEach((name, i) => {
+        if (!names.has(name)) {
+          ctx.addIssue({ code: 'custom', path: ['notify', event, i], message: `unknown duty target "${name}"` });
+        }
+      });
+    }
+  });
+
+export type Rules = z.output<typeof rulesSchema>;
+export type StaffMember = z.output<typeof staffMemberSchema>;
+export type StaffIdentity = z.output<typeof identitySchema>;
+export type DutyTarget = z.output<typeof dutyTargetSchema>;

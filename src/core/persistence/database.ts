@@ -1,0 +1,167 @@
+import { DataSource, type EntityManager, type QueryRunner } from 'typeorm';
+import { PGliteDriver } from 'typeorm-pglite';
+import { type DatabaseSettings } from '../config/hub-config.schema';
+import { DataDirLock } from './data-dir-lock';
+import { DatabaseUnavailableError, isUnavailable } from './database-errors';
+import { ENTITIES } from './entities';
+import { MIGRATIONS } from './migrations';
+import { SerialQueue } from './serial-queue';
+
+export type Backend = 'pglite' | 'postgres';
+
+/** What a unit of work sees: plain SQL with rows back, and TypeORM's manager for entity reads. */
+export interface Sql {
+  /** Runs one statement and returns its rows (RETURNING rows for writes), on either backend. */
+  query<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
+  readonly manager: EntityManager;
+}
+
+export const DATABASE = Symbol('Database');
+
+/**
+ * One code path for both backends. On PostgreSQL, transactions run concurrently on a pool;
+ * on embedded PGlite, which is a single session, every unit of work is serialized.
+ */
+export class Database {
+  private readonly serial = new SerialQueue();
+  private closed = false;
+
+  private constructor(
+    readonly backend: Backend,
+    private readonly dataSource: DataSource,
+    private readonly lock: DataDirLock | undefined,
+  ) {}
+
+  static async open(settings: DatabaseSettings): Promise<Database> {
+    if (settings.url) return Database.openServer(settings.url, settings.poolSize);
+    return Database.openEmbedded(settings.dataDir);
+  }
+
+  private static async openServer(url: string, poolSize: number): Promise<Database> {
+    const dataSource = new DataSource({
+      type: 'postgres',
+      url,
+      entities: ENTITIES,
+      migrations: MIGRATIONS,
+      synchronize: false,
+      parseInt8: true,
+      poolSize,
+      extra: { connectionTimeoutMillis: 5000, application_name: 'replywatch' },
+    });
+    try {
+      await dataSource.initialize();
+    } catch (error) {
+      throw new DatabaseUnavailableError(stripCredentials(error, url));
+    }
+    return new Database('postgres', dataSource, undefined);
+  }
+
+  private static async openEmbedded(dataDir: string): Promise<Database> {
+    const inMemory = dataDir.startsWith('memory://');
+    const lock = inMemory ? undefined : DataDirLock.acquire(dataDir);
+    try {
+      const dataSource = new DataSource({
+        type: 'postgres',
+        driver: new PGliteDriver({ dataDir }).driver,
+        entities: ENTITIES,
+        migrations: MIGRATIONS,
+        synchronize: false,
+      });
+      await dataSource.initialize();
+      return new Database('pglite', dataSource, lock);
+    } catch (error) {
+      lock?.release();
+      throw error;
+    }
+  }
+
+  /** Applies pending migrations; returns the names of those applied. */
+  async migrate(): Promise<string[]> {
+    return this.exclusive(async () => {
+      const applied = await this.dataSource.runMigrations({ transaction: 'each' });
+      return applied.map((m) => m.name);
+    });
+  }
+
+  async pendingMigrations(): Promise<boolean> {
+    return this.exclusive(() => this.dataSource.showMigrations());
+  }
+
+  /** Runs `work` in one transaction; commits if it resolves, rolls back if it throws. */
+  transaction<T>(work: (sql: Sql) => Promise<T>): Promise<T> {
+    return this.exclusive(() => this.withRunner(true, work));
+  }
+
+  /** Runs `work` outside a transaction (each statement commits on its own). */
+  run<T>(work: (sql: Sql) => Promise<T>): Promise<T> {
+    return this.exclusive(() => this.withRunner(false, work));
+  }
+
+  query<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]> {
+    return this.run((sql) => sql.query<T>(text, params));
+  }
+
+  async ping(): Promise<void> {
+    await this.query('SELECT 1');
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    // Queued work on PGlite finishes first; the pool then waits for running queries.
+    await this.serial.run(async () => {
+      if (this.dataSource.isInitialized) await this.dataSource.destroy();
+    });
+    this.lock?.release();
+  }
+
+  private exclusive<T>(job: () => Promise<T>): Promise<T> {
+    if (this.closed) return Promise.reject(new DatabaseUnavailableError('the database has been closed'));
+    return this.backend === 'pglite' ? this.serial.run(job) : job();
+  }
+
+  private async withRunner<T>(transactional: boolean, work: (sql: Sql) => Promise<T>): Promise<T> {
+    let runner: QueryRunner | undefined;
+    try {
+      runner = this.dataSource.createQueryRunner();
+      await runner.connect();
+    } catch (error) {
+      await runner?.release();
+      throw isUnavailable(error) ? new DatabaseUnavailableError(error) : error;
+    }
+    const sql = bindSql(runner);
+    try {
+      if (!transactional) return await work(sql);
+      await runner.startTransaction();
+      const result = await work(sql);
+      await runner.commitTransaction();
+      return result;
+    } catch (error) {
+      if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+      throw isUnavailable(error) ? new DatabaseUnavailableError(error) : error;
+    } finally {
+      await runner.release();
+    }
+  }
+}
+
+function bindSql(runner: QueryRunner): Sql {
+  return {
+    manager: runner.manager,
+    // Structured results give rows the same way on node-pg and PGlite (the unstructured form
+    // returns [rows, count] for UPDATE on node-pg but plain rows on PGlite).
+    query: async <T>(text: string, params?: unknown[]) => (await runner.query(text, params, true)).records as T[],
+  };
+}
+
+/** Connection errors may quote the URL; keep the password out of anything logged. */
+function stripCredentials(error: unknown, url: string): string {
+  const message = error instanceof Error ? error.message : String(error);
+  let password = '';
+  try {
+    password = decodeURIComponent(new URL(url).password);
+  } catch {
+    return 'invalid DATABASE_URL';
+  }
+  return password ? message.split(password).join('***') : message;
+}

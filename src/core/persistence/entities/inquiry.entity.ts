@@ -1,0 +1,54 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { bigintToNumber } from './transformers';
+
+export const INQUIRY_STATUSES = ['open', 'on_hold', 'answered', 'resolved'] as const;
+export type InquiryStatus = (typeof INQUIRY_STATUSES)[number];
+
+@Entity('inquiries')
+export class InquiryEntity {
+  @PrimaryColumn({ type: 'uuid' })
+  id!: string;
+
+  @Column({ name: 'conversation_id', type: 'bigint', transformer: bigintToNumber })
+  conversationId!: number;
+
+  @Column({ type: 'text' })
+  status!: InquiryStatus;
+
+  @Column({ name: 'opened_at', type: 'timestamptz' })
+  openedAt!: Date;
+
+  @Column({ name: 'first_message_id', type: 'bigint', transformer: bigintToNumber })
+  firstMessageId!: number;
+
+  @Column({ name: 'last_customer_message_at', type: 'timestamptz' })
+  lastCustomerMessageAt!: Date;
+
+  @Column({ name: 'customer_message_count', type: 'integer' })
+  customerMessageCount!: number;
+
+  @Column({ name: 'answered_at', type: 'timestamptz', nullable: true })
+  answeredAt!: Date | null;
+
+  @Column({ name: 'answer_message_id', type: 'bigint', nullable: true, transformer: bigintToNumber })
+  answerMessageId!: number | null;
+
+  @Column({ name: 'responder_id', type: 'text', nullable: true })
+  responderId!: string | null;
+
+  @Column({ name: 'responder_name', type: 'text', nullable: true })
+  responderName!: string | null;
+
+  /** First response time in calendar milliseconds (business time comes with SLA policies). */
+  @Column({ name: 'first_response_ms', type: 'bigint', nullable: true, transformer: bigintToNumber })
+  firstResponseMs!: number | null;
+
+  @Column({ name: 'closed_at', type: 'timestamptz', nullable: true })
+  closedAt!: Date | null;
+
+  @Column({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+
+  @Column({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt!: Date;
+}

@@ -1,0 +1,62 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Client } from 'pg';
+import { type DatabaseSettings } from '../../src/core/config/hub-config.schema';
+import { Database } from '../../src/core/persistence/database';
+
+/**
+ * Integration tests run on the embedded database by default and on the PostgreSQL server
+ * when REPLYWATCH_TEST_BACKEND=postgres (each test database is created fresh and dropped).
+ */
+export const testBackend: 'pglite' | 'postgres' = process.env.REPLYWATCH_TEST_BACKEND === 'postgres' ? 'postgres' : 'pglite';
+
+const ADMIN_URL = process.env.TEST_POSTGRES_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+export interface TestDatabase {
+  settings: DatabaseSettings;
+  open(): Promise<Database>;
+  drop(): Promise<void>;
+}
+
+/** A fresh, empty database of the configured backend (a data directory for PGlite). */
+export async function createTestDatabase(backend = testBackend): Promise<TestDatabase> {
+  if (backend === 'postgres') {
+    const name = `rw_test_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
+    await adminQuery(`CREATE DATABASE ${name}`);
+    const url = new URL(ADMIN_URL);
+    url.pathname = `/${name}`;
+    const settings: DatabaseSettings = { url: url.toString(), dataDir: '', poolSize: 10 };
+    return {
+      settings,
+      open: () => openMigrated(settings),
+      drop: () => adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
+    };
+  }
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'replywatch-test-'));
+  const settings: DatabaseSettings = { dataDir, poolSize: 1 };
+  return {
+    settings,
+    open: () => openMigrated(settings),
+    drop: () => {
+      rmSync(dataDir, { recursive: true, force: true });
+      return Promise.resolve();
+    },
+  };
+}
+
+async function openMigrated(settings: DatabaseSettings): Promise<Database> {
+  const db = await Database.open(settings);
+  await db.migrate();
+  return db;
+}
+
+async function adminQuery(text: string): Promise<void> {
+  const client = new Client({ connectionString: ADMIN_URL });
+  await client.connect();
+  try {
+    await client.query(text);
+  } finally {
+    await client.end();
+  }
+}
