@@ -60,3 +60,11 @@ async function adminQuery(text: string): Promise<void> {
     await client.end();
   }
 }
+
+/** Empties every table between tests (the event log allows this only as an explicit purge). */
+export async function resetTables(db: Database): Promise<void> {
+  await db.transaction(async (sql) => {
+    await sql.query(`SET LOCAL replywatch.purge = 'on'`);
+    await sql.query('TRUNCATE inquiry_events, deliveries, inquiries, messages, conversations, ingest_receipts RESTART IDENTITY CASCADE');
+  });
+}

@@ -67,10 +67,14 @@ export class InitialSchema1763700000000 implements MigrationInterface {
         data jsonb NOT NULL DEFAULT '{}'::jsonb
       )`);
     await db.query(`CREATE INDEX inquiry_events_by_inquiry ON inquiry_events (inquiry_id, id)`);
-    // The event log is evidence: the database itself refuses to rewrite it.
+    // The event log is evidence: the database itself refuses to rewrite it. Only a deliberate
+    // purge (retention, test resets) that sets replywatch.purge = 'on' may remove rows.
     await db.query(`
       CREATE FUNCTION replywatch_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
+        IF TG_OP IN ('DELETE', 'TRUNCATE') AND current_setting('replywatch.purge', true) = 'on' THEN
+          RETURN NULL;
+        END IF;
         RAISE EXCEPTION '% is append-only', TG_TABLE_NAME;
       END
       $$`);

@@ -1,0 +1,167 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { EventEmitter2 } from '@nestjs/event-emitter';
+import { type AcceptResult, type InboundMessage, type MessageSink } from '../../plugins/contract/message';
+import { CLOCK, type Clock } from '../clock/clock';
+import { INTAKE_SETTINGS, type IntakeSettings } from '../config/settings.tokens';
+import { INQUIRY_EVENT, OUTBOX_ENQUEUED, type InquiryEventPayload } from '../events/domain-events';
+import { Metrics } from '../observability/metrics';
+import { DATABASE, type Database } from '../persistence/database';
+import { isRetryableConflict } from '../persistence/database-errors';
+import { RulesStore } from '../rules/rules-store';
+import { IntakeClosedError } from './intake-errors';
+import { recordMessage, type RecordedMessage } from './record-message';
+import { validateMessage } from './validate-message';
+
+interface Pending {
+  channel: string;
+  message: InboundMessage;
+  arrivedAt: number;
+  resolve: (result: AcceptResult) => void;
+  reject: (error: unknown) => void;
+}
+
+const CONFLICT_RETRIES = 3;
+
+/**
+ * The single way messages enter the hub. Messages that arrive while a commit is running are
+ * grouped into the next transaction (group commit), so throughput is not capped by one fsync
+ * per message; each caller's promise still resolves only after its message is committed.
+ */
+@Injectable()
+export class IntakeService {
+  private readonly logger = new Logger(IntakeService.name);
+  private queue: Pending[] = [];
+  private activeBatches = 0;
+  private closed = false;
+  private idleWaiters: Array<() => void> = [];
+
+  constructor(
+    @Inject(DATABASE) private readonly db: Database,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(INTAKE_SETTINGS) private readonly settings: IntakeSettings,
+    private readonly rules: RulesStore,
+    private readonly events: EventEmitter2,
+    private readonly metrics: Metrics,
+  ) {}
+
+  /** A sink bound to one channel, handed to that channel's inbound connector. */
+  sinkFor(channel: string): MessageSink {
+    return { accept: (message) => this.accept(channel, message) };
+  }
+
+  accept(channel: string, message: InboundMessage): Promise<AcceptResult> {
+    if (this.closed) return Promise.reject(new IntakeClosedError());
+    validateMessage(message);
+    return new Promise((resolve, reject) => {
+      this.queue.push({ channel, message, arrivedAt: performance.now(), resolve, reject });
+      this.pump();
+    });
+  }
+
+  /** Refuses new messages and waits until every accepted one is committed or failed. */
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.drain();
+  }
+
+  drain(): Promise<void> {
+    if (this.queue.length === 0 && this.activeBatches === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private pump(): void {
+    // PostgreSQL overlaps two commits; PGlite runs one transaction at a time anyway.
+    const maxActive = this.db.backend === 'postgres' ? 2 : 1;
+    while (this.activeBatches < maxActive && this.queue.length > 0) {
+      const batch = this.queue.splice(0, this.settings.maxBatch);
+      this.activeBatches++;
+      void this.commitBatch(batch).finally(() => {
+        this.activeBatches--;
+        this.pump();
+        if (this.queue.length === 0 && this.activeBatches === 0) this.idleWaiters.splice(0).forEach((wake) => wake());
+      });
+    }
+  }
+
+  private async commitBatch(batch: Pending[]): Promise<void> {
+    // A fixed lock order (by conversation) keeps concurrent batches from deadlocking;
+    // the sort is stable, so each conversation keeps its arrival order.
+    const ordered = [...batch].sort((a, b) => compareKeys(a, b));
+    try {
+      const recorded = await this.withConflictRetry(() => this.db.transaction((sql) => this.recordAll(sql, ordered)));
+      this.settle(ordered, recorded);
+    } catch (error) {
+      if (ordered.length === 1) return ordered[0]?.reject(error);
+      // One bad message must not fail its neighbours: commit them one by one instead.
+      this.logger.warn(`intake batch of ${ordered.length} failed (${describe(error)}); retrying its messages one by one`);
+      for (const item of ordered) await this.commitBatch([item]);
+    }
+  }
+
+  private async recordAll(sql: Parameters<Parameters<Database['transaction']>[0]>[0], items: Pending[]): Promise<RecordedMessage[]> {
+    const { rules, classifier } = this.rules.current;
+    const now = new Date(this.clock.now());
+    const out: RecordedMessage[] = [];
+    for (const item of items) {
+      const classification = classifier.classify(item.channel, item.message.author);
+      out.push(await recordMessage(sql, item.channel, item.message, classification, rules, now));
+    }
+    return out;
+  }
+
+  private async withConflictRetry<T>(work: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await work();
+      } catch (error) {
+        if (!isRetryableConflict(error) || attempt >= CONFLICT_RETRIES) throw error;
+      }
+    }
+  }
+
+  private settle(items: Pending[], recorded: RecordedMessage[]): void {
+    const committedAt = performance.now();
+    this.metrics.intakeBatchSize.observe(items.length);
+    let deliveries = 0;
+    items.forEach((item, i) => {
+      const entry = recorded[i];
+      if (!entry) return item.reject(new Error('intake lost track of a message'));
+      this.metrics.intakeCommitSeconds.observe((committedAt - item.arrivedAt) / 1000);
+      this.metrics.messagesAccepted.inc({ channel: item.channel, role: entry.result.role, duplicate: String(entry.result.duplicate) });
+      deliveries += entry.deliveriesWritten;
+      item.resolve(entry.result);
+      for (const change of entry.changes) {
+        this.metrics.inquiryChanges.inc({ type: change.type });
+        const payload: InquiryEventPayload = {
+          inquiryId: change.inquiryId,
+          conversation: { channel: entry.conversation.channel, id: entry.conversation.externalId, title: entry.conversation.title },
+          at: change.occurredAt,
+          actor: change.actor,
+          data: change.data,
+        };
+        this.emitSafely(INQUIRY_EVENT[change.type], payload);
+      }
+    });
+    if (deliveries > 0) this.emitSafely(OUTBOX_ENQUEUED, deliveries);
+  }
+
+  /** A failing listener must not turn a committed message into a reported failure. */
+  private emitSafely(event: string, payload: unknown): void {
+    try {
+      this.events.emit(event, payload);
+    } catch (error) {
+      this.logger.error(`listener for ${event} failed: ${describe(error)}`);
+    }
+  }
+}
+
+function compareKeys(a: Pending, b: Pending): number {
+  if (a.channel !== b.channel) return a.channel < b.channel ? -1 : 1;
+  const ka = a.message.conversation.id;
+  const kb = b.message.conversation.id;
+  return ka === kb ? 0 : ka < kb ? -1 : 1;
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,64 @@
+import { Injectable } from '@nestjs/common';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+/**
+ * Every Prometheus metric the hub exposes, in one registry per hub instance (so tests can run
+ * several hubs in one process without metric name clashes).
+ */
+@Injectable()
+export class Metrics {
+  readonly registry = new Registry();
+
+  readonly messagesAccepted = new Counter({
+    name: 'replywatch_messages_accepted_total',
+    help: 'Messages committed by intake, by channel, author role and whether they were duplicates',
+    labelNames: ['channel', 'role', 'duplicate'] as const,
+    registers: [this.registry],
+  });
+
+  readonly inquiryChanges = new Counter({
+    name: 'replywatch_inquiry_changes_total',
+    help: 'Inquiry lifecycle changes (opened, answered, extended, answer_corrected)',
+    labelNames: ['type'] as const,
+    registers: [this.registry],
+  });
+
+  readonly intakeCommitSeconds = new Histogram({
+    name: 'replywatch_intake_commit_seconds',
+    help: 'Time from a message reaching intake to its commit',
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [this.registry],
+  });
+
+  readonly intakeBatchSize = new Histogram({
+    name: 'replywatch_intake_batch_size',
+    help: 'Messages committed together in one intake transaction',
+    buckets: [1, 2, 5, 10, 20, 50, 100, 200, 500],
+    registers: [this.registry],
+  });
+
+  readonly deliveryAttempts = new Counter({
+    name: 'replywatch_delivery_attempts_total',
+    help: 'Outbox delivery attempts by connector and outcome (delivered, retry, dead)',
+    labelNames: ['connector', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
+  readonly outboxDepth = new Gauge({
+    name: 'replywatch_outbox_deliveries',
+    help: 'Deliveries in the outbox by status, as of the last scrape',
+    labelNames: ['status'] as const,
+    registers: [this.registry],
+  });
+
+  readonly connectorUp = new Gauge({
+    name: 'replywatch_connector_up',
+    help: 'Last verify() result per enabled connector: 1 up, 0.5 degraded, 0 down',
+    labelNames: ['connector'] as const,
+    registers: [this.registry],
+  });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry, prefix: 'replywatch_' });
+  }
+}
