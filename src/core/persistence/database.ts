@@ -18,6 +18,9 @@ export interface Sql {
 
 export const DATABASE = Symbol('Database');
 
+/** Advisory lock key that serializes migrations across replicas ("rwmigrat" in ASCII). */
+const MIGRATION_LOCK = '8248181542026895732';
+
 /**
  * One code path for both backends. On PostgreSQL, transactions run concurrently on a pool;
  * on embedded PGlite, which is a single session, every unit of work is serialized.
@@ -75,11 +78,22 @@ export class Database {
     }
   }
 
-  /** Applies pending migrations; returns the names of those applied. */
+  /**
+   * Applies pending migrations; returns the names of those applied. Replicas starting together
+   * take turns through an advisory lock, so each migration runs once.
+   */
   async migrate(): Promise<string[]> {
     return this.exclusive(async () => {
-      const applied = await this.dataSource.runMigrations({ transaction: 'each' });
-      return applied.map((m) => m.name);
+      const run = async () => (await this.dataSource.runMigrations({ transaction: 'each' })).map((m) => m.name);
+      if (this.backend === 'pglite') return run();
+      const lockHolder = this.dataSource.createQueryRunner();
+      try {
+        await lockHolder.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+        return await run();
+      } finally {
+        await lockHolder.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
+        await lockHolder.release();
+      }
     });
   }
 
