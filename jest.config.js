@@ -11,6 +11,7 @@ module.exports = {
       testEnvironment: 'node',
       transform,
       testMatch: ['<rootDir>/src/**/*.spec.ts'],
+      setupFiles: ['<rootDir>/test/support/quiet-logs.ts'],
     },
     {
       displayName: 'integration',
@@ -19,6 +20,7 @@ module.exports = {
       testMatch: ['<rootDir>/test/**/*.test.ts'],
       testPathIgnorePatterns: serverMode ? ['/node_modules/'] : ['/node_modules/', '\\.pg\\.test\\.ts$'],
       testTimeout: 60000,
+      setupFiles: ['<rootDir>/test/support/quiet-logs.ts'],
     },
   ],
 };

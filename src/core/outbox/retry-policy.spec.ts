@@ -1,0 +1,39 @@
+import { ConnectorError } from '../../plugins/contract/connector-error';
+import { outboxSchema } from '../config/hub-config.schema';
+import { decideRetry } from './retry-policy';
+
+const settings = outboxSchema.parse({ maxAttempts: 4, maxTotalAttempts: 10, baseDelay: '1s', maxDelay: '10s' });
+const none = () => 0;
+const full = () => 0.999999;
+
+describe('decideRetry', () => {
+  it('backs off exponentially with jitter inside [d/2, d] and caps at maxDelay', () => {
+    const temp = new ConnectorError('TEMPORARY', 'down');
+    expect(decideRetry(temp, { attempts: 1, failures: 0 }, settings, none)).toEqual({ retry: true, delayMs: 500, countsAsFailure: true });
+    expect(decideRetry(temp, { attempts: 2, failures: 1 }, settings, full)).toMatchObject({ delayMs: 2000 });
+    expect(decideRetry(temp, { attempts: 3, failures: 2 }, settings, none)).toMatchObject({ delayMs: 2000 });
+    const capped = outboxSchema.parse({ maxAttempts: 20, baseDelay: '1s', maxDelay: '10s' });
+    expect(decideRetry(temp, { attempts: 9, failures: 9 }, capped, full)).toMatchObject({ delayMs: 10000 });
+  });
+
+  it('waits at least the retry-after a rate-limited peer asks for, without using the failure budget', () => {
+    const limited = new ConnectorError('RATE_LIMITED', '429', { retryAfterMs: 30_000 });
+    const decision = decideRetry(limited, { attempts: 5, failures: 3 }, settings, none);
+    expect(decision).toEqual({ retry: true, delayMs: 30_000, countsAsFailure: false });
+    expect(decideRetry(limited, { attempts: 5, failures: 3 }, settings, full)).toMatchObject({ delayMs: 31_000 });
+  });
+
+  it('dead-letters errors that retrying cannot fix, at once', () => {
+    for (const code of ['AUTH_FAILED', 'NOT_FOUND', 'INVALID_PAYLOAD'] as const) {
+      expect(decideRetry(new ConnectorError(code, 'x'), { attempts: 1, failures: 0 }, settings, none)).toMatchObject({ retry: false });
+    }
+  });
+
+  it('gives up after maxAttempts failures and after maxTotalAttempts of any kind', () => {
+    expect(decideRetry(new ConnectorError('TEMPORARY', 'x'), { attempts: 4, failures: 3 }, settings, none)).toEqual({
+      retry: false,
+      reason: 'gave up after 4 failed attempts',
+    });
+    expect(decideRetry(new ConnectorError('RATE_LIMITED', 'x'), { attempts: 10, failures: 0 }, settings, none)).toMatchObject({ retry: false });
+  });
+});
