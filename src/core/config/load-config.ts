@@ -32,7 +32,10 @@ const ENV_OVERRIDES: ReadonlyArray<{ variable: string; path: string[]; parse?: (
 ];
 
 /** Built-in deployment when there is no hub.yaml: embedded database, HTTP intake, log output. */
-const BUILT_IN_HUB = { connectors: { http: { enabled: true }, log: { enabled: true } } };
+function builtInHub(env: NodeJS.ProcessEnv): Record<string, unknown> {
+  const dataDir = env.DATA_DIR || './data';
+  return { connectors: { http: { enabled: true, secretFile: path.join(dataDir, 'http-ingest.secret') }, log: { enabled: true } } };
+}
 const BUILT_IN_RULES = { version: 1 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): LoadedConfig {
@@ -52,7 +55,7 @@ export function loadRules(file: string, env: NodeJS.ProcessEnv = process.env): {
 function readHubSource(env: NodeJS.ProcessEnv): YamlSource {
   const explicit = env.HUB_CONFIG;
   const file = explicit ?? DEFAULT_HUB_FILE;
-  if (!explicit && !existsSync(file)) return YamlSource.fromValue('built-in hub defaults', BUILT_IN_HUB);
+  if (!explicit && !existsSync(file)) return YamlSource.fromValue('built-in hub defaults', builtInHub(env));
   return YamlSource.read(file, env);
 }
 

@@ -75,6 +75,13 @@ export class YamlSource {
     throw new ConfigError(result.error.issues.map((issue) => this.problem([...prefix, ...issue.path], issue.message)));
   }
 
+  /** Validates `value` (derived from the section at `prefix`) with errors located under `prefix`. */
+  validateValue<S extends z.ZodType>(schema: S, value: unknown, prefix: ReadonlyArray<PropertyKey>): z.output<S> {
+    const result = schema.safeParse(value);
+    if (result.success) return result.data;
+    throw new ConfigError(result.error.issues.map((issue) => this.problem([...prefix, ...issue.path], issue.message)));
+  }
+
   problem(path: ReadonlyArray<PropertyKey>, message: string): ConfigProblem {
     const unset = this.missing.find((m) => samePath(m.path, path));
     const text = unset ? `environment variable ${unset.variable} is not set` : message;

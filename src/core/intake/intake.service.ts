@@ -8,6 +8,7 @@ import { Metrics } from '../observability/metrics';
 import { DATABASE, type Database } from '../persistence/database';
 import { isRetryableConflict } from '../persistence/database-errors';
 import { RulesStore } from '../rules/rules-store';
+import { IngestReceipts } from './ingest-receipts';
 import { IntakeClosedError } from './intake-errors';
 import { recordMessage, type RecordedMessage } from './record-message';
 import { validateMessage } from './validate-message';
@@ -34,6 +35,7 @@ export class IntakeService {
   private activeBatches = 0;
   private closed = false;
   private idleWaiters: Array<() => void> = [];
+  private readonly receipts: IngestReceipts;
 
   constructor(
     @Inject(DATABASE) private readonly db: Database,
@@ -42,11 +44,17 @@ export class IntakeService {
     private readonly rules: RulesStore,
     private readonly events: EventEmitter2,
     private readonly metrics: Metrics,
-  ) {}
+  ) {
+    this.receipts = new IngestReceipts(db, clock);
+  }
 
   /** A sink bound to one channel, handed to that channel's inbound connector. */
   sinkFor(channel: string): MessageSink {
-    return { accept: (message) => this.accept(channel, message) };
+    return {
+      accept: (message) => this.accept(channel, message),
+      hasReceipt: (receiptId) => this.receipts.has(channel, receiptId),
+      recordReceipt: (receiptId) => this.receipts.record(channel, receiptId),
+    };
   }
 
   accept(channel: string, message: InboundMessage): Promise<AcceptResult> {

@@ -56,4 +56,10 @@ export interface AcceptResult {
  */
 export interface MessageSink {
   accept(message: InboundMessage): Promise<AcceptResult>;
+  /**
+   * Envelope-level deduplication (a webhook id, an update id) for this channel: true if
+   * `receiptId` was recorded before. Record it only after its messages were accepted.
+   */
+  hasReceipt(receiptId: string): Promise<boolean>;
+  recordReceipt(receiptId: string): Promise<void>;
 }

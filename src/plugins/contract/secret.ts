@@ -37,3 +37,15 @@ function unwrap(schema: z.ZodType): z.ZodType {
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
+
+/** Every secret string value in `value`, found through the schema's secret marks. */
+export function collectSecrets(schema: z.ZodType, value: unknown): string[] {
+  const out: string[] = [];
+  const walk = (redacted: unknown, original: unknown): void => {
+    if (redacted === '[redacted]' && typeof original === 'string' && original !== '[redacted]') out.push(original);
+    else if (Array.isArray(redacted) && Array.isArray(original)) redacted.forEach((item, i) => walk(item, original[i]));
+    else if (isRecord(redacted) && isRecord(original)) for (const key of Object.keys(redacted)) walk(redacted[key], original[key]);
+  };
+  walk(redactSecrets(schema, value), value);
+  return out;
+}

@@ -1,0 +1,67 @@
+#!/usr/bin/env node
+import 'reflect-metadata';
+import { runCheckConfig } from './cli/check-config.command';
+import { runMigrate } from './cli/migrate.command';
+import { runOutbox } from './cli/outbox.command';
+import { runSend } from './cli/send.command';
+import { UsageError } from './cli/usage-error';
+import { exitCodeFor, startHub } from './main';
+import { explainStartupError } from './startup-errors';
+
+const HELP = `replywatch — no customer message goes unanswered past its SLA
+
+Usage: replywatch <command> [options]
+
+Commands:
+  start                     run the hub (default); config/hub.yaml or built-in defaults
+  check-config              validate config/hub.yaml and the rules file, then exit
+  migrate                   apply database migrations, then exit
+  outbox list [--status S] [--limit N] [--json]
+                            deliveries, newest first (S: pending, in_flight, delivered, dead)
+  outbox show ID            one delivery with its attempt history
+  outbox replay ID | --all-dead [--since ISO] [--connector ID]
+                            put dead letters back in line (same idempotency key)
+  send --conversation ID --text TEXT [--author ID] [--role customer|staff|bot] [--url URL]
+                            sign and post one message to a running hub's HTTP channel
+  help                      this text
+
+Environment: HUB_CONFIG, RULES_FILE, DATABASE_URL, DATA_DIR, PORT, HOST, ADMIN_TOKEN,
+HTTP_INGEST_SECRET, LOG_LEVEL. See README.md.`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command = 'start', ...rest] = argv;
+  switch (command) {
+    case 'start':
+      await startHub();
+      return -1; // keeps running until a signal
+    case 'check-config':
+      return runCheckConfig();
+    case 'migrate':
+      return runMigrate();
+    case 'outbox':
+      return runOutbox(rest);
+    case 'send':
+      return runSend(rest);
+    case 'help':
+    case '--help':
+    case '-h':
+      process.stdout.write(`${HELP}\n`);
+      return 0;
+    default:
+      throw new UsageError(`unknown command "${command}"`);
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code >= 0) process.exit(code);
+  },
+  (error: unknown) => {
+    if (error instanceof UsageError) {
+      process.stderr.write(`replywatch: ${error.message}\nRun "replywatch help" for usage.\n`);
+      process.exit(2);
+    }
+    process.stderr.write(`${explainStartupError(error)}\n`);
+    process.exit(exitCodeFor(error));
+  },
+);

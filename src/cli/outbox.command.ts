@@ -1,0 +1,79 @@
+import { parseArgs } from 'node:util';
+import { OutboxStore, type DeliveryRow } from '../core/outbox/outbox-store';
+import { type Database } from '../core/persistence/database';
+import { DELIVERY_STATUSES, type DeliveryStatus } from '../core/persistence/entities/delivery.entity';
+import { withDatabase } from './open-database';
+import { UsageError } from './usage-error';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** `replywatch outbox list|show|replay`: look at the outbox and put dead letters back in line. */
+export async function runOutbox(args: string[]): Promise<number> {
+  const [action, ...rest] = args;
+  switch (action) {
+    case 'list':
+      return list(rest);
+    case 'show':
+      return show(rest);
+    case 'replay':
+      return replay(rest);
+    default:
+      throw new UsageError('expected "outbox list", "outbox show ID" or "outbox replay ID|--all-dead"');
+  }
+}
+
+async function list(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { status: { type: 'string' }, limit: { type: 'string', default: '50' }, json: { type: 'boolean' } } });
+  const status = values.status;
+  if (status !== undefined && !(DELIVERY_STATUSES as readonly string[]).includes(status)) {
+    throw new UsageError(`--status: expected one of ${DELIVERY_STATUSES.join(', ')}`);
+  }
+  const limit = Number(values.limit);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) throw new UsageError('--limit: expected an integer 1-10000');
+  const rows = await withDatabase((db) => store(db).list({ limit, ...(status ? { status: status as DeliveryStatus } : {}) }));
+  if (values.json) process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+  else process.stdout.write(rows.length === 0 ? 'no deliveries\n' : `${rows.map(summary).join('\n')}\n`);
+  return 0;
+}
+
+async function show(args: string[]): Promise<number> {
+  const id = requireId(args[0]);
+  const row = await withDatabase((db) => store(db).get(id));
+  if (!row) {
+    process.stderr.write(`no delivery ${id}\n`);
+    return 1;
+  }
+  process.stdout.write(`${JSON.stringify(row, null, 2)}\n`);
+  return 0;
+}
+
+async function replay(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { 'all-dead': { type: 'boolean' }, since: { type: 'string' }, connector: { type: 'string' } },
+  });
+  const id = positionals[0] === undefined ? undefined : requireId(positionals[0]);
+  if (!id && !values['all-dead']) throw new UsageError('outbox replay needs a delivery ID or --all-dead');
+  const since = values.since === undefined ? undefined : new Date(values.since);
+  if (since && Number.isNaN(since.getTime())) throw new UsageError('--since: expected an ISO 8601 instant');
+  const replayed = await withDatabase((db) =>
+    store(db).replay({ ...(id ? { id } : {}), ...(since ? { since } : {}), ...(values.connector ? { connector: values.connector } : {}) }, new Date()),
+  );
+  process.stdout.write(`${replayed.length} dead letter(s) queued again${replayed.length ? `: ${replayed.join(', ')}` : ''}\n`);
+  return id && replayed.length === 0 ? 1 : 0;
+}
+
+function store(db: Database): OutboxStore {
+  return new OutboxStore(db);
+}
+
+function requireId(value: string | undefined): string {
+  if (!value || !UUID.test(value)) throw new UsageError('expected a delivery id (a UUID)');
+  return value;
+}
+
+function summary(row: DeliveryRow): string {
+  const error = row.last_error ? `  last error: ${row.last_error}` : '';
+  return `${row.id}  ${row.status.padEnd(9)}  ${row.connector}/${row.kind}  attempts ${row.attempts}  ${row.updated_at.toISOString()}${error}`;
+}

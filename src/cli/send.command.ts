@@ -1,0 +1,57 @@
+import { randomUUID } from 'node:crypto';
+import { parseArgs } from 'node:util';
+import { Webhook } from 'standardwebhooks';
+import { httpConfigSchema } from '../connectors/http/http.config';
+import { resolveIngestSecret } from '../connectors/http/ingest-secret';
+import { loadConfig } from '../core/config/load-config';
+import { UsageError } from './usage-error';
+
+/**
+ * Signs one message with the hub's HTTP ingest secret and posts it: the quickest way to see
+ * an inquiry open (customer) and get answered (staff) on a fresh install.
+ */
+export async function runSend(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      conversation: { type: 'string' },
+      text: { type: 'string' },
+      author: { type: 'string', default: 'customer-1' },
+      role: { type: 'string' },
+      url: { type: 'string' },
+    },
+  });
+  if (!values.conversation || values.text === undefined) throw new UsageError('send needs --conversation ID and --text TEXT');
+  if (values.role !== undefined && !['customer', 'staff', 'bot'].includes(values.role)) throw new UsageError('--role: expected customer, staff or bot');
+
+  const config = loadConfig();
+  const http = httpConfigSchema.parse(withoutEnabled(config.hub.connectors.http ?? {}));
+  const secret = resolveIngestSecret(http, { create: false });
+  if (!secret) throw new Error('no HTTP ingest secret yet: start the hub once, or set HTTP_INGEST_SECRET');
+
+  const body = JSON.stringify({
+    conversation: { id: values.conversation },
+    message: { id: randomUUID(), text: values.text, sentAt: new Date().toISOString() },
+    author: { id: values.author, ...(values.role ? { role: values.role } : {}) },
+  });
+  const webhookId = `msg_${randomUUID()}`;
+  const signature = new Webhook(secret.secret).sign(webhookId, new Date(), body);
+  const base = values.url ?? `http://${config.hub.server.host === '0.0.0.0' ? '127.0.0.1' : config.hub.server.host}:${config.hub.server.port}`;
+  const response = await fetch(`${base}/api/v1/messages`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      'webhook-id': webhookId,
+      'webhook-timestamp': String(Math.floor(Date.now() / 1000)),
+      'webhook-signature': signature,
+    },
+    body,
+  });
+  process.stdout.write(`${response.status} ${await response.text()}\n`);
+  return response.ok ? 0 : 1;
+}
+
+function withoutEnabled(section: Record<string, unknown>): Record<string, unknown> {
+  const { enabled: _enabled, ...rest } = section;
+  return rest;
+}

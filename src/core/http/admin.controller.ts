@@ -1,0 +1,67 @@
+import { Controller, Get, Param, Query, UseGuards } from '@nestjs/common';
+import { problem } from '../../plugins/contract/problem';
+import { InquiryQueries, type InquiryView } from '../inquiries/inquiry-queries';
+import { OutboxStore, type DeliveryRow } from '../outbox/outbox-store';
+import { DELIVERY_STATUSES, type DeliveryStatus } from '../persistence/entities/delivery.entity';
+import { INQUIRY_STATUSES } from '../persistence/entities/inquiry.entity';
+import { AdminGuard } from './admin.guard';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Read-only admin API. */
+@Controller('api/v1')
+@UseGuards(AdminGuard)
+export class AdminController {
+  constructor(
+    private readonly inquiries: InquiryQueries,
+    private readonly outbox: OutboxStore,
+  ) {}
+
+  @Get('inquiries')
+  async listInquiries(@Query() query: Record<string, string | undefined>): Promise<{ items: InquiryView[]; next: string | null }> {
+    const status = query.status;
+    if (status !== undefined && !InquiryQueries.isStatus(status)) {
+      throw problem(400, 'Bad Request', `status: expected one of ${INQUIRY_STATUSES.join(', ')}`, { parameter: 'status' });
+    }
+    const limit = parseLimit(query.limit);
+    const before = query.before === undefined ? undefined : parseInstant('before', query.before);
+    const items = await this.inquiries.list({ limit, ...(status ? { status } : {}), ...(query.channel ? { channel: query.channel } : {}), ...(before ? { before } : {}) });
+    return { items, next: items.length === limit ? (items[items.length - 1]?.openedAt ?? null) : null };
+  }
+
+  @Get('inquiries/:id')
+  async getInquiry(@Param('id') id: string) {
+    const found = UUID.test(id) ? await this.inquiries.get(id) : undefined;
+    if (!found) throw problem(404, 'Not Found', `no inquiry ${id}`);
+    return found;
+  }
+
+  @Get('deliveries')
+  async listDeliveries(@Query() query: Record<string, string | undefined>): Promise<{ items: DeliveryRow[] }> {
+    const status = query.status;
+    if (status !== undefined && !(DELIVERY_STATUSES as readonly string[]).includes(status)) {
+      throw problem(400, 'Bad Request', `status: expected one of ${DELIVERY_STATUSES.join(', ')}`, { parameter: 'status' });
+    }
+    return { items: await this.outbox.list({ limit: parseLimit(query.limit), ...(status ? { status: status as DeliveryStatus } : {}) }) };
+  }
+
+  @Get('deliveries/:id')
+  async getDelivery(@Param('id') id: string): Promise<DeliveryRow> {
+    const found = UUID.test(id) ? await this.outbox.get(id) : undefined;
+    if (!found) throw problem(404, 'Not Found', `no delivery ${id}`);
+    return found;
+  }
+}
+
+function parseLimit(raw: string | undefined): number {
+  if (raw === undefined) return 50;
+  const limit = Number(raw);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw problem(400, 'Bad Request', 'limit: expected an integer 1-500', { parameter: 'limit' });
+  return limit;
+}
+
+function parseInstant(name: string, raw: string): Date {
+  const at = new Date(raw);
+  if (Number.isNaN(at.getTime())) throw problem(400, 'Bad Request', `${name}: expected an ISO 8601 instant`, { parameter: name });
+  return at;
+}

@@ -1,0 +1,98 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DATABASE, type Database } from '../persistence/database';
+import { INQUIRY_STATUSES, type InquiryStatus } from '../persistence/entities/inquiry.entity';
+
+export interface InquiryView {
+  id: string;
+  status: InquiryStatus;
+  conversation: { channel: string; id: string; title: string | null };
+  openedAt: string;
+  answeredAt: string | null;
+  firstResponseMs: number | null;
+  responder: { id: string; name: string | null } | null;
+  customerMessages: number;
+  lastCustomerMessageAt: string;
+}
+
+export interface InquiryEventView {
+  type: string;
+  actor: string;
+  reason: string | null;
+  occurredAt: string;
+  recordedAt: string;
+  data: Record<string, unknown>;
+}
+
+interface Row {
+  id: string;
+  status: InquiryStatus;
+  channel: string;
+  external_id: string;
+  title: string | null;
+  opened_at: Date;
+  answered_at: Date | null;
+  first_response_ms: number | null;
+  responder_id: string | null;
+  responder_name: string | null;
+  customer_message_count: number;
+  last_customer_message_at: Date;
+}
+
+const SELECT = `SELECT i.id, i.status, c.channel, c.external_id, c.title, i.opened_at, i.answered_at, i.first_response_ms,
+  i.responder_id, i.responder_name, i.customer_message_count, i.last_customer_message_at
+  FROM inquiries i JOIN conversations c ON c.id = i.conversation_id`;
+
+/** Read-side of inquiries for the admin API and the CLI. */
+@Injectable()
+export class InquiryQueries {
+  constructor(@Inject(DATABASE) private readonly db: Database) {}
+
+  static isStatus(value: string): value is InquiryStatus {
+    return (INQUIRY_STATUSES as readonly string[]).includes(value);
+  }
+
+  /** Newest first; `before` is the openedAt of the last item of the previous page. */
+  async list(filter: { status?: InquiryStatus; channel?: string; before?: Date; limit: number }): Promise<InquiryView[]> {
+    const rows = await this.db.query<Row>(
+      `${SELECT}
+       WHERE ($1::text IS NULL OR i.status = $1) AND ($2::text IS NULL OR c.channel = $2) AND ($3::timestamptz IS NULL OR i.opened_at < $3)
+       ORDER BY i.opened_at DESC, i.id LIMIT $4`,
+      [filter.status ?? null, filter.channel ?? null, filter.before ?? null, filter.limit],
+    );
+    return rows.map(toView);
+  }
+
+  async get(id: string): Promise<(InquiryView & { events: InquiryEventView[] }) | undefined> {
+    const [row] = await this.db.query<Row>(`${SELECT} WHERE i.id = $1`, [id]);
+    if (!row) return undefined;
+    const events = await this.db.query<{ type: string; actor: string; reason: string | null; occurred_at: Date; recorded_at: Date; data: Record<string, unknown> }>(
+      `SELECT type, actor, reason, occurred_at, recorded_at, data FROM inquiry_events WHERE inquiry_id = $1 ORDER BY id`,
+      [id],
+    );
+    return {
+      ...toView(row),
+      events: events.map((e) => ({
+        type: e.type,
+        actor: e.actor,
+        reason: e.reason,
+        occurredAt: e.occurred_at.toISOString(),
+        recordedAt: e.recorded_at.toISOString(),
+        data: e.data,
+      })),
+    };
+  }
+}
+
+function toView(r: Row): InquiryView {
+  return {
+    id: r.id,
+    status: r.status,
+    conversation: { channel: r.channel, id: r.external_id, title: r.title },
+    openedAt: r.opened_at.toISOString(),
+    answeredAt: r.answered_at?.toISOString() ?? null,
+    firstResponseMs: r.first_response_ms === null ? null : Number(r.first_response_ms),
+    responder: r.responder_id === null ? null : { id: r.responder_id, name: r.responder_name },
+    customerMessages: r.customer_message_count,
+    lastCustomerMessageAt: r.last_customer_message_at.toISOString(),
+  };
+}

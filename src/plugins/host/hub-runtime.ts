@@ -1,0 +1,88 @@
+import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { EventEmitter2 } from '@nestjs/event-emitter';
+import { HUB_CONFIG } from '../../core/config/settings.tokens';
+import { type LoadedConfig } from '../../core/config/load-config';
+import { OUTBOX_ENQUEUED } from '../../core/events/domain-events';
+import { IntakeService } from '../../core/intake/intake.service';
+import { OutboxWorker } from '../../core/outbox/outbox-worker';
+import { DATABASE, type Database } from '../../core/persistence/database';
+import { HealthState } from '../../core/runtime/health-state';
+import { type Stoppable } from '../contract/connector';
+import { ConnectorRegistry } from '../registry/connector-registry';
+import { checkRulesTargets } from '../registry/rules-check';
+
+const VERIFY_EVERY_MS = 60_000;
+
+/**
+ * Owns the order of start and stop. Start: check the rules against the enabled connectors,
+ * start the outbox, then open the inbound channels. Stop (SIGTERM): close the inbound
+ * channels, let intake commit what it holds, finish deliveries in hand, close the database.
+ */
+@Injectable()
+export class HubRuntime implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
+  private readonly logger = new Logger('hub');
+  private readonly running: Array<{ id: string; handle: Stoppable }> = [];
+  private readonly failedToStart = new Set<string>();
+  private verifyTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    @Inject(HUB_CONFIG) private readonly config: LoadedConfig,
+    @Inject(DATABASE) private readonly db: Database,
+    private readonly registry: ConnectorRegistry,
+    private readonly intake: IntakeService,
+    private readonly worker: OutboxWorker,
+    private readonly events: EventEmitter2,
+    private readonly health: HealthState,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.registry.load();
+    const outbound = this.registry.enabledOutbound().map((e) => e.connector.manifest.id);
+    checkRulesTargets(this.config.rules, this.config.rulesSource, (id) => this.registry.isEnabledOutbound(id), outbound);
+    this.events.on(OUTBOX_ENQUEUED, () => this.worker.wake());
+    this.worker.start();
+    for (const { connector, config } of this.registry.enabledInbound()) {
+      const id = connector.manifest.id;
+      try {
+        const handle = await connector.start(config, this.intake.sinkFor(connector.manifest.channel ?? id));
+        this.running.push({ id, handle });
+        this.logger.log(`inbound connector ${id} started`);
+      } catch (error) {
+        // One broken channel must not take the others down; /health shows it.
+        const detail = error instanceof Error ? error.message : String(error);
+        this.failedToStart.add(id);
+        this.health.connectors[id] = { status: 'down', detail: `failed to start: ${detail}` };
+        this.logger.error(`inbound connector ${id} failed to start: ${detail}`);
+      }
+    }
+    await this.refreshHealth();
+    this.verifyTimer = setInterval(() => void this.refreshHealth(), VERIFY_EVERY_MS);
+    this.verifyTimer.unref();
+    this.logger.log(`hub ready (${this.db.backend} database)`);
+  }
+
+  async beforeApplicationShutdown(signal?: string): Promise<void> {
+    this.health.shuttingDown = true;
+    clearInterval(this.verifyTimer);
+    this.logger.log(`stopping${signal ? ` on ${signal}` : ''}: closing inbound channels`);
+    for (const { id, handle } of this.running.splice(0).reverse()) {
+      await handle.stop().catch((error: unknown) => this.logger.error(`stopping ${id} failed: ${String(error)}`));
+    }
+    await this.intake.close();
+    await this.worker.stop();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.db.close();
+    this.logger.log('stopped');
+  }
+
+  private async refreshHealth(): Promise<void> {
+    const results = await this.registry.verifyAll();
+    for (const [id, health] of Object.entries(results)) {
+      // A connector that failed to start stays down even if its settings verify.
+      if (this.failedToStart.has(id)) continue;
+      this.health.connectors[id] = health;
+    }
+  }
+}

@@ -1,0 +1,15 @@
+import { ConfigError } from './core/config/config-error';
+import { DatabaseUnavailableError } from './core/persistence/database-errors';
+import { PluginError } from './plugins/registry/connector-registry';
+
+/** One readable paragraph for an operator; config values and secrets never appear in it. */
+export function explainStartupError(error: unknown): string {
+  if (error instanceof ConfigError) return `replywatch: invalid configuration\n${error.message}`;
+  if (error instanceof PluginError) return `replywatch: connector problem\n${error.message}`;
+  if (error instanceof DatabaseUnavailableError) {
+    const cause = error.cause instanceof Error ? error.cause.message : typeof error.cause === 'string' ? error.cause : '';
+    return `replywatch: the database is unavailable${cause ? ` (${cause})` : ''}; check DATABASE_URL and that the server is running`;
+  }
+  if (error instanceof Error) return `replywatch: ${error.message}`;
+  return `replywatch: ${String(error)}`;
+}
