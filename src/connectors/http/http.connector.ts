@@ -99,7 +99,8 @@ export class HttpConnector implements InboundConnector<HttpConfig> {
       values[name] = value;
     }
     try {
-      verifier.verify(raw, values);
+      // Parsing happens after, with our own located errors.
+      verifier.verify(raw, values, { jsonParse: false });
     } catch (error) {
       if (!(error instanceof WebhookVerificationError)) throw error;
       const header = /timestamp/i.test(error.message) ? 'webhook-timestamp' : 'webhook-signature';

@@ -6,7 +6,8 @@ export class PinoLogger implements LoggerService {
   readonly pino: Logger;
 
   constructor(level: string, destination?: pino.DestinationStream) {
-    this.pino = pino({ level, base: { service: 'replywatch' }, timestamp: pino.stdTimeFunctions.isoTime }, destination);
+    // Synchronous writes: lines logged during shutdown must not be lost when the process exits.
+    this.pino = pino({ level, base: { service: 'replywatch' }, timestamp: pino.stdTimeFunctions.isoTime }, destination ?? pino.destination({ dest: 1, sync: true }));
   }
 
   log(message: unknown, context?: string): void {

@@ -1,0 +1,147 @@
+import { ingestBody, startTestHub, type TestHub } from '../support/hub-harness';
+import { resetTables, testBackend } from '../support/test-database';
+
+describe(`HTTP ingest end to end (${testBackend})`, () => {
+  let hub: TestHub;
+
+  beforeAll(async () => {
+    hub = await startTestHub({ rules: { staff: [{ name: 'Alice', role: 'support', identities: [{ channel: 'http', id: 'alice' }] }] } });
+  });
+
+  afterAll(() => hub.close());
+  beforeEach(() => resetTables(hub.db));
+
+  async function storedMessages(): Promise<number> {
+    const [row] = await hub.db.query<{ n: number }>('SELECT count(*)::int AS n FROM messages');
+    return row?.n ?? -1;
+  }
+
+  it('opens an inquiry the admin API shows, ignores the same message again, and a staff reply answers it', async () => {
+    const body = ingestBody({ id: 'first' });
+    const opened = await hub.post(body);
+    expect(opened.status).toBe(200);
+    const result = (await opened.json()) as { results: Array<{ effect: string; inquiryId: string }> };
+    expect(result.results[0]).toMatchObject({ effect: 'opened', duplicate: false, role: 'customer' });
+
+    const list = await hub.admin('/api/v1/inquiries?status=open');
+    const open = (await list.json()) as { items: Array<{ id: string; conversation: { id: string; title: string } }> };
+    expect(open.items).toHaveLength(1);
+    expect(open.items[0]).toMatchObject({ id: result.results[0]!.inquiryId, conversation: { id: 'chat-1', title: 'Acme support' } });
+
+    const again = (await (await hub.post(body)).json()) as { results: Array<{ duplicate: boolean }> };
+    expect(again.results[0]).toMatchObject({ duplicate: true, effect: 'none' });
+
+    const reply = await hub.post(ingestBody({ author: 'alice', text: 'Looking into it' }));
+    expect(((await reply.json()) as { results: unknown[] }).results[0]).toMatchObject({ role: 'staff', effect: 'answered' });
+
+    const detail = (await (await hub.admin(`/api/v1/inquiries/${result.results[0]!.inquiryId}`)).json()) as { status: string; events: Array<{ type: string }> };
+    expect(detail.status).toBe('answered');
+    expect(detail.events.map((e) => e.type)).toEqual(['opened', 'answered']);
+    expect(((await (await hub.admin('/api/v1/inquiries?status=open')).json()) as { items: unknown[] }).items).toEqual([]);
+  });
+
+  it('accepts a batch and answers per message', async () => {
+    const response = await hub.post({ messages: [ingestBody({ conversation: 'a' }), ingestBody({ conversation: 'b' }), ingestBody({ conversation: 'a' })] });
+    const body = (await response.json()) as { results: Array<{ conversationId: string; effect: string }> };
+    expect(body.results.map((r) => `${r.conversationId}:${r.effect}`)).toEqual(['a:opened', 'b:opened', 'a:updated']);
+  });
+
+  it('treats a replayed webhook-id as already done', async () => {
+    await hub.post(ingestBody({ conversation: 'x' }), { webhookId: 'msg_replayed' });
+    const replay = await hub.post(ingestBody({ conversation: 'y' }), { webhookId: 'msg_replayed' });
+    expect(replay.status).toBe(200);
+    expect(await replay.json()).toEqual({ replayed: true, results: [] });
+    expect(await storedMessages()).toBe(1);
+  });
+
+  it('refuses a bad signature with 401 naming the header, and stores nothing', async () => {
+    const response = await hub.post(ingestBody(), { headers: { 'webhook-signature': 'v1,AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=' } });
+    expect(response.status).toBe(401);
+    expect(response.headers.get('content-type')).toMatch(/application\/problem\+json/);
+    expect(await response.json()).toMatchObject({ status: 401, header: 'webhook-signature' });
+    expect(await storedMessages()).toBe(0);
+  });
+
+  it('refuses a body changed after signing', async () => {
+    const signedFor = JSON.stringify(ingestBody({ text: 'original' }));
+    const response = await fetch(`${hub.url}/api/v1/messages`, {
+      method: 'POST',
+      headers: await signedHeaders(hub, signedFor),
+      body: signedFor.replace('original', 'tampered'),
+    });
+    expect(response.status).toBe(401);
+    expect(await storedMessages()).toBe(0);
+  });
+
+  it('refuses a stale or future timestamp and a missing header', async () => {
+    const stale = await hub.post(ingestBody(), { timestamp: new Date(Date.now() - 6 * 60_000) });
+    expect(stale.status).toBe(401);
+    expect(await stale.json()).toMatchObject({ header: 'webhook-timestamp', detail: expect.stringContaining('older than the 5 minute window') });
+    const future = await hub.post(ingestBody(), { timestamp: new Date(Date.now() + 6 * 60_000) });
+    expect(((await future.json()) as { header: string }).header).toBe('webhook-timestamp');
+    const missing = await hub.post(ingestBody(), { headers: { 'webhook-id': '' } });
+    expect(await missing.json()).toMatchObject({ status: 401, detail: 'missing header webhook-id', header: 'webhook-id' });
+    expect(await storedMessages()).toBe(0);
+  });
+
+  it.each([
+    ['malformed JSON', '{"conversation": ', 400, /not valid JSON/],
+    ['a missing field', JSON.stringify({ conversation: { id: 'c' }, message: { id: 'm', text: 'x' }, author: { id: 'a' } }), 422, /\/message\/sentAt/],
+    ['a wrong type', JSON.stringify({ ...ingestBody(), author: { id: 'a', role: 'manager' } }), 422, /\/author\/role/],
+    ['an unknown field', JSON.stringify({ ...ingestBody(), priority: 'high' }), 422, /priority/],
+    ['text over the limit', JSON.stringify(ingestBody({ text: 'x'.repeat(32_769) })), 422, /\/message\/text: longer than the limit of 32768/],
+    ['a date without offset', JSON.stringify(ingestBody({ sentAt: '2026-11-02T12:00:00' })), 422, /\/message\/sentAt/],
+    ['an empty batch', JSON.stringify({ messages: [] }), 422, /\/messages/],
+  ])('answers %s with a located problem and stores nothing', async (_name, raw, status, detail) => {
+    const response = await hub.post(undefined, { raw });
+    expect(response.status).toBe(status);
+    const problem = (await response.json()) as { detail: string };
+    expect(problem.detail).toMatch(detail);
+    expect(await storedMessages()).toBe(0);
+  });
+
+  it('answers a non-JSON content type with 415', async () => {
+    const response = await fetch(`${hub.url}/api/v1/messages`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'hi' });
+    expect(response.status).toBe(415);
+  });
+
+  it('keeps the admin API behind the bearer token', async () => {
+    expect((await fetch(`${hub.url}/api/v1/inquiries`)).status).toBe(401);
+    expect((await hub.admin('/api/v1/inquiries', 'wrong-token-wrong-token')).status).toBe(401);
+    expect((await hub.admin('/api/v1/inquiries?status=bogus')).status).toBe(400);
+    expect((await hub.admin('/api/v1/inquiries/not-a-uuid')).status).toBe(404);
+  });
+
+  it('reports readiness with the database and each connector, and Prometheus metrics', async () => {
+    const ready = (await (await fetch(`${hub.url}/health/ready`)).json()) as Record<string, unknown>;
+    expect(ready).toMatchObject({ status: 'up', database: { status: 'up', backend: testBackend }, connectors: { http: { status: 'up' }, log: { status: 'up' } } });
+    await hub.post(ingestBody());
+    const metrics = await (await fetch(`${hub.url}/metrics`)).text();
+    expect(metrics).toMatch(/replywatch_messages_accepted_total\{channel="http",role="customer",duplicate="false"\} \d+/);
+    expect(metrics).toMatch(/replywatch_outbox_deliveries\{status="dead"\} 0/);
+  });
+
+  it('never shows a secret in readiness, metrics or error answers', async () => {
+    const bodies = await Promise.all([
+      fetch(`${hub.url}/health/ready`).then((r) => r.text()),
+      fetch(`${hub.url}/metrics`).then((r) => r.text()),
+      hub.post(ingestBody(), { headers: { 'webhook-signature': 'v1,bad' } }).then((r) => r.text()),
+      hub.admin('/api/v1/inquiries', 'nope-nope-nope-nope').then((r) => r.text()),
+    ]);
+    for (const text of bodies) {
+      expect(text).not.toContain(hub.secret.slice(6, 20));
+      expect(text).not.toContain('test-admin-token');
+    }
+  });
+});
+
+async function signedHeaders(hub: TestHub, raw: string): Promise<Record<string, string>> {
+  const { Webhook } = await import('standardwebhooks');
+  const at = new Date();
+  return {
+    'content-type': 'application/json',
+    'webhook-id': 'msg_tamper',
+    'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
+    'webhook-signature': new Webhook(hub.secret).sign('msg_tamper', at, raw),
+  };
+}

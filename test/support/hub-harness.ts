@@ -1,0 +1,103 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { type INestApplication, type Type } from '@nestjs/common';
+import { Webhook } from 'standardwebhooks';
+import { stringify } from 'yaml';
+import { type Clock } from '../../src/core/clock/clock';
+import { loadConfig } from '../../src/core/config/load-config';
+import { DATABASE, type Database } from '../../src/core/persistence/database';
+import { createHub } from '../../src/hub';
+import { createTestDatabase, type TestDatabase } from './test-database';
+
+export const ADMIN_TOKEN = 'test-admin-token-0123456789';
+
+export interface TestHub {
+  app: INestApplication;
+  url: string;
+  db: Database;
+  secret: string;
+  /** Signs and posts a JSON body to /api/v1/messages; override headers to test faults. */
+  post(body: unknown, options?: { headers?: Record<string, string>; webhookId?: string; timestamp?: Date; raw?: string }): Promise<Response>;
+  admin(pathAndQuery: string, token?: string): Promise<Response>;
+  close(): Promise<void>;
+}
+
+export interface TestHubOptions {
+  hub?: Record<string, unknown>;
+  rules?: Record<string, unknown>;
+  connectors?: Array<Type<unknown>>;
+  clock?: Clock;
+  database?: TestDatabase;
+}
+
+/** A real hub on a random loopback port, with its own database and config files. */
+export async function startTestHub(options: TestHubOptions = {}): Promise<TestHub> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'replywatch-hub-'));
+  const database = options.database ?? (await createTestDatabase());
+  const secret = `whsec_${randomBytes(32).toString('base64')}`;
+  const hubFile = path.join(dir, 'hub.yaml');
+  const rulesFile = path.join(dir, 'rules.yaml');
+  const dbSection = database.settings.url ? { url: database.settings.url } : { dataDir: database.settings.dataDir };
+  writeFileSync(
+    hubFile,
+    stringify({
+      server: { host: '127.0.0.1', port: 0 },
+      database: dbSection,
+      rulesFile,
+      outbox: { pollInterval: '200ms', baseDelay: '100ms' },
+      connectors: { http: { enabled: true, secret: '${TEST_INGEST_SECRET}' }, log: { enabled: true } },
+      ...options.hub,
+    }),
+  );
+  writeFileSync(rulesFile, stringify({ version: 1, ...options.rules }));
+  const config = loadConfig({ HUB_CONFIG: hubFile, TEST_INGEST_SECRET: secret, ADMIN_TOKEN });
+  const app = await createHub({ config, ...(options.connectors ? { connectors: options.connectors } : {}), ...(options.clock ? { clock: options.clock } : {}) });
+  await app.listen(0, '127.0.0.1');
+  const port = (app.getHttpServer() as { address(): AddressInfo }).address().port;
+  const url = `http://127.0.0.1:${port}`;
+  const db = app.get<Database>(DATABASE);
+  const signer = new Webhook(secret);
+
+  return {
+    app,
+    url,
+    db,
+    secret,
+    post(body, opts = {}) {
+      const raw = opts.raw ?? JSON.stringify(body);
+      const id = opts.webhookId ?? `msg_${randomUUID()}`;
+      const at = opts.timestamp ?? new Date();
+      return fetch(`${url}/api/v1/messages`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'webhook-id': id,
+          'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
+          'webhook-signature': signer.sign(id, at, raw),
+          ...opts.headers,
+        },
+        body: raw,
+      });
+    },
+    admin(pathAndQuery, token = ADMIN_TOKEN) {
+      return fetch(`${url}${pathAndQuery}`, { headers: { authorization: `Bearer ${token}` } });
+    },
+    async close() {
+      await app.close();
+      if (!options.database) await database.drop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A minimal valid ingest body. */
+export function ingestBody(overrides: { conversation?: string; id?: string; role?: string; author?: string; text?: string; sentAt?: string } = {}) {
+  return {
+    conversation: { id: overrides.conversation ?? 'chat-1', title: 'Acme support' },
+    message: { id: overrides.id ?? randomUUID(), text: overrides.text ?? 'Hello, our invoices are not loading', sentAt: overrides.sentAt ?? new Date(Date.now() - 60_000).toISOString() },
+    author: { id: overrides.author ?? 'client-7', ...(overrides.role ? { role: overrides.role } : {}) },
+  };
+}
