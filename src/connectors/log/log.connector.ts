@@ -26,7 +26,8 @@ export class LogConnector implements OutboundConnector<LogConfig> {
   }
 
   deliver(config: LogConfig, delivery: Delivery): Promise<DeliveryResult> {
-    const line = `${delivery.kind} → ${String(delivery.target.name ?? 'log')} [${delivery.idempotencyKey}] ${JSON.stringify(delivery.payload)}`;
+    const target = typeof delivery.target.name === 'string' ? delivery.target.name : 'log';
+    const line = `${delivery.kind} → ${target} [${delivery.idempotencyKey}] ${JSON.stringify(delivery.payload)}`;
     if (config.level === 'warn') this.logger.warn(line);
     else this.logger.log(line);
     return Promise.resolve({});

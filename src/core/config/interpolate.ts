@@ -34,5 +34,7 @@ function interpolateString(text: string, env: NodeJS.ProcessEnv, missing: Missin
     missing.push({ path, variable: unset });
     return undefined;
   }
+  // `${VAR:-}` alone means "optional": an empty result counts as not set at all.
+  if (replaced === '' && text !== '') return undefined;
   return replaced;
 }

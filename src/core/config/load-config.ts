@@ -42,14 +42,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LoadedConfig {
   const hubSource = readHubSource(env);
   const overridden = applyEnvOverrides(hubSource, env);
   const hub = overridden.validate(hubConfigSchema);
+  const disabled = Object.entries(hub.connectors).filter(([, section]) => !section.enabled).map(([id]) => ['connectors', id]);
+  overridden.assertVariablesSet(disabled);
   const rulesSource = readRulesSource(hub.rulesFile, env, env.RULES_FILE !== undefined || hubSource.at(['rulesFile']) !== undefined);
   const rules = rulesSource.validate(rulesSchema);
+  rulesSource.assertVariablesSet();
   return { hub, hubSource: overridden, rules, rulesSource };
 }
 
 export function loadRules(file: string, env: NodeJS.ProcessEnv = process.env): { rules: Rules; source: YamlSource } {
   const source = YamlSource.read(file, env);
-  return { rules: source.validate(rulesSchema), source };
+  const rules = source.validate(rulesSchema);
+  source.assertVariablesSet();
+  return { rules, source };
 }
 
 function readHubSource(env: NodeJS.ProcessEnv): YamlSource {

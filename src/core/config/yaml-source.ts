@@ -70,16 +70,31 @@ export class YamlSource {
    * that came from an unset `${VAR}` is reported as that variable being unset.
    */
   validate<S extends z.ZodType>(schema: S, prefix: ReadonlyArray<PropertyKey> = []): z.output<S> {
-    const result = schema.safeParse(this.at(prefix));
-    if (result.success) return result.data;
-    throw new ConfigError(result.error.issues.map((issue) => this.problem([...prefix, ...issue.path], issue.message)));
+    return this.validateValue(schema, this.at(prefix), prefix);
+  }
+
+  /**
+   * A `${VAR}` without a default whose variable is unset is an error even where the setting
+   * is optional (a typo must not silently switch a feature off), except under `ignored` paths
+   * such as the sections of disabled connectors.
+   */
+  assertVariablesSet(ignored: ReadonlyArray<ReadonlyArray<PropertyKey>> = []): void {
+    const relevant = this.missing.filter((m) => !ignored.some((prefix) => prefix.every((key, i) => String(m.path[i]) === String(key))));
+    if (relevant.length > 0) throw new ConfigError(relevant.map((m) => this.problem(m.path, '')));
   }
 
   /** Validates `value` (derived from the section at `prefix`) with errors located under `prefix`. */
   validateValue<S extends z.ZodType>(schema: S, value: unknown, prefix: ReadonlyArray<PropertyKey>): z.output<S> {
     const result = schema.safeParse(value);
     if (result.success) return result.data;
-    throw new ConfigError(result.error.issues.map((issue) => this.problem([...prefix, ...issue.path], issue.message)));
+    throw new ConfigError(
+      result.error.issues.flatMap((issue) =>
+        // Name each unknown key at its own line, so a typo is easy to find.
+        issue.code === 'unrecognized_keys'
+          ? issue.keys.map((key) => this.problem([...prefix, ...issue.path, key], 'unknown key (misspelled, or not a setting here)'))
+          : [this.problem([...prefix, ...issue.path], issue.message)],
+      ),
+    );
   }
 
   problem(path: ReadonlyArray<PropertyKey>, message: string): ConfigProblem {
@@ -97,7 +112,8 @@ export class YamlSource {
       if (isMap(node)) {
         const pair = node.items.find((item) => isScalar(item.key) && String(item.key.value) === String(key));
         if (!pair) break;
-        found = (pair.value as Node | null) ?? (pair.key as Node);
+        // A scalar is pointed at where its value is; a block at its key.
+        found = isScalar(pair.value) ? pair.value : (pair.key as Node);
         node = pair.value as Node | null;
       } else if (isSeq(node) && typeof key === 'number') {
         node = (node.items[key] as Node | undefined) ?? null;

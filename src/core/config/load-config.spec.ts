@@ -1,0 +1,85 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { ConfigError } from './config-error';
+import { loadConfig } from './load-config';
+
+function files(hub: string | undefined, rules: string | undefined): NodeJS.ProcessEnv {
+  const dir = mkdtempSync(path.join(tmpdir(), 'replywatch-config-'));
+  const env: NodeJS.ProcessEnv = {};
+  if (hub !== undefined) writeFileSync((env.HUB_CONFIG = path.join(dir, 'hub.yaml')), hub);
+  if (rules !== undefined) writeFileSync((env.RULES_FILE = path.join(dir, 'rules.yaml')), rules);
+  return env;
+}
+
+function errorOf(run: () => unknown): ConfigError {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadConfig', () => {
+  it('accepts the shipped examples', () => {
+    const env = { HUB_CONFIG: 'config/hub.example.yaml', RULES_FILE: 'config/rules.example.yaml' };
+    const config = loadConfig(env);
+    expect(config.hub.server.port).toBe(3000);
+    expect(config.hub.outbox.baseDelay).toBe(1000);
+    expect(config.rules.staff[0]?.identities[0]).toEqual({ channel: 'telegram', id: '123456789' });
+  });
+
+  it('names file, line, column and key path of a wrong value', () => {
+    const env = files('server:\n  host: 127.0.0.1\n  port: "eighty"\n', 'version: 1\n');
+    const error = errorOf(() => loadConfig(env));
+    expect(error.message).toMatch(new RegExp(`${env.HUB_CONFIG}:3:9 server.port: .*expected number`));
+  });
+
+  it('locates problems deep in the rules file', () => {
+    const env = files('{}', 'version: 1\nstaff:\n  - name: Bob\n    role: manager\n    identities:\n      - { channel: telegram, id: 42 }\n');
+    expect(errorOf(() => loadConfig(env)).message).toMatch(new RegExp(`${env.RULES_FILE}:4:11 staff\\[0\\].role: .*admin.*support.*sales`));
+  });
+
+  it('reports YAML syntax errors with their line', () => {
+    const env = files('server:\n  port: [3000\n', 'version: 1\n');
+    expect(errorOf(() => loadConfig(env)).problems[0]).toMatchObject({ file: env.HUB_CONFIG, line: expect.any(Number) as number });
+  });
+
+  it('rejects unknown keys, so a typo does not silently fall back to a default', () => {
+    const env = files('sever:\n  port: 3000\n', 'version: 1\n');
+    expect(errorOf(() => loadConfig(env)).message).toMatch(/:1:1 sever: unknown key/);
+  });
+
+  it('says which environment variable is missing instead of "expected string"', () => {
+    const env = files('admin:\n  token: ${ADMIN_SECRET_TOKEN}\n', 'version: 1\n');
+    expect(errorOf(() => loadConfig(env)).message).toMatch(/:2:10 admin.token: environment variable ADMIN_SECRET_TOKEN is not set/);
+  });
+
+  it('never echoes a configured value in an error', () => {
+    const env = files('admin:\n  token: hunter2-short\n', 'version: 1\n');
+    const error = errorOf(() => loadConfig({ ...env }));
+    expect(error.message).toMatch(/admin.token: expected at least 16 characters/);
+    expect(error.message).not.toContain('hunter2');
+  });
+
+  it('lets environment variables override the file', () => {
+    const env = files('server:\n  port: 3000\n', 'version: 1\n');
+    const config = loadConfig({ ...env, PORT: '4321', DATABASE_URL: 'postgres://x@127.0.0.1/db' });
+    expect(config.hub.server.port).toBe(4321);
+    expect(config.hub.database.url).toBe('postgres://x@127.0.0.1/db');
+    expect(() => loadConfig({ ...env, PORT: 'abc' })).toThrow(/PORT: expected a port number/);
+  });
+
+  it('uses built-in defaults without a hub.yaml and refuses an explicit file that is missing', () => {
+    const config = loadConfig({ RULES_FILE: 'config/rules.example.yaml' });
+    expect(config.hub.connectors).toMatchObject({ http: { enabled: true }, log: { enabled: true } });
+    expect(() => loadConfig({ HUB_CONFIG: '/nonexistent/hub.yaml' })).toThrow(/\/nonexistent\/hub.yaml: cannot read the file \(ENOENT\)/);
+  });
+
+  it('rejects notify entries naming a duty target that does not exist', () => {
+    const env = files('{}', 'version: 1\nduty:\n  targets:\n    - { name: duty, connector: log }\nnotify:\n  inquiryOpened: [duty, dutty]\n');
+    expect(errorOf(() => loadConfig(env)).message).toMatch(/:6:\d+ notify.inquiryOpened\[1\]: unknown duty target "dutty"/);
+  });
+});
