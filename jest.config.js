@@ -5,6 +5,8 @@ const serverMode = process.env.REPLYWATCH_TEST_BACKEND === 'postgres';
 const transform = { '^.+\\.ts$': ['@swc/jest'] };
 
 module.exports = {
+  // First open of an embedded database takes a few seconds; no test waits on real minutes.
+  testTimeout: 60000,
   projects: [
     {
       displayName: 'unit',
@@ -19,7 +21,6 @@ module.exports = {
       transform,
       testMatch: ['<rootDir>/test/**/*.test.ts'],
       testPathIgnorePatterns: serverMode ? ['/node_modules/'] : ['/node_modules/', '\\.pg\\.test\\.ts$'],
-      testTimeout: 60000,
       setupFiles: ['<rootDir>/test/support/quiet-logs.ts'],
     },
   ],
