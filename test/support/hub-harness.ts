@@ -9,6 +9,7 @@ import { stringify } from 'yaml';
 import { type Clock } from '../../src/core/clock/clock';
 import { loadConfig } from '../../src/core/config/load-config';
 import { DATABASE, type Database } from '../../src/core/persistence/database';
+import { PinoLogger } from '../../src/core/observability/pino-logger';
 import { createHub } from '../../src/hub';
 import { createTestDatabase, type TestDatabase } from './test-database';
 
@@ -54,7 +55,8 @@ export async function startTestHub(options: TestHubOptions = {}): Promise<TestHu
   );
   writeFileSync(rulesFile, stringify({ version: 1, ...options.rules }));
   const config = loadConfig({ HUB_CONFIG: hubFile, TEST_INGEST_SECRET: secret, ADMIN_TOKEN });
-  const app = await createHub({ config, ...(options.connectors ? { connectors: options.connectors } : {}), ...(options.clock ? { clock: options.clock } : {}) });
+  const logger = process.env.REPLYWATCH_TEST_LOGS ? new PinoLogger('debug') : false;
+  const app = await createHub({ config, logger, ...(options.connectors ? { connectors: options.connectors } : {}), ...(options.clock ? { clock: options.clock } : {}) });
   await app.listen(0, '127.0.0.1');
   const port = (app.getHttpServer() as { address(): AddressInfo }).address().port;
   const url = `http://127.0.0.1:${port}`;

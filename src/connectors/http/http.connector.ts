@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { Webhook, WebhookVerificationError } from 'standardwebhooks';
 import { CONTRACT_VERSION, type ConnectorManifest, type Health, type InboundConnector, type Stoppable } from '../../plugins/contract/connector';
 import { type AcceptResult, type MessageSink } from '../../plugins/contract/message';
-import { problem } from '../../plugins/contract/problem';
+import { problem, ProblemException } from '../../plugins/contract/problem';
 import { ReplywatchConnector } from '../../plugins/registry/connector.decorator';
 import { httpConfigSchema, type HttpConfig } from './http.config';
 import { parseIngestBody, toFieldErrors, toInboundMessage } from './http.mapper';
@@ -30,6 +30,7 @@ export interface IngestResponse {
 export class HttpConnector implements InboundConnector<HttpConfig> {
   private readonly logger = new Logger('connector:http');
   private running: Running | undefined;
+  private stopped = false;
 
   readonly manifest: ConnectorManifest<HttpConfig> = {
     id: 'http',
@@ -60,6 +61,7 @@ export class HttpConnector implements InboundConnector<HttpConfig> {
     return Promise.resolve({
       stop: () => {
         this.running = undefined;
+        this.stopped = true;
         return Promise.resolve();
       },
     });
@@ -68,6 +70,7 @@ export class HttpConnector implements InboundConnector<HttpConfig> {
   /** Verifies, validates and accepts one request; throws ProblemException on any fault. */
   async ingest(raw: Buffer, headers: Record<string, string | string[] | undefined>): Promise<IngestResponse> {
     const running = this.running;
+    if (!running && this.stopped) throw new ProblemException(unavailable('the hub is shutting down; nothing was stored'), { 'Retry-After': '5' });
     if (!running) throw problem(404, 'Not Found', 'the http channel is not enabled on this hub');
     const signed = this.verifySignature(running.verifier, raw, headers);
     if (await running.sink.hasReceipt(signed.id)) return { replayed: true, results: [] };
@@ -124,4 +127,8 @@ function parseJsonBody(raw: Buffer): unknown {
     const position = /position (\d+)/.exec(error instanceof Error ? error.message : '')?.[1];
     throw problem(400, 'Malformed JSON', position ? `the body is not valid JSON (at byte ${position})` : 'the body is not valid JSON');
   }
+}
+
+function unavailable(detail: string) {
+  return { type: 'about:blank', title: 'Service Unavailable', status: 503, detail };
 }

@@ -6,7 +6,7 @@ import { INTAKE_SETTINGS, type IntakeSettings } from '../config/settings.tokens'
 import { INQUIRY_EVENT, OUTBOX_ENQUEUED, type InquiryEventPayload } from '../events/domain-events';
 import { Metrics } from '../observability/metrics';
 import { DATABASE, type Database } from '../persistence/database';
-import { isRetryableConflict } from '../persistence/database-errors';
+import { isRetryableConflict, isUnavailable } from '../persistence/database-errors';
 import { RulesStore } from '../rules/rules-store';
 import { IngestReceipts } from './ingest-receipts';
 import { IntakeClosedError } from './intake-errors';
@@ -99,7 +99,8 @@ export class IntakeService {
       const recorded = await this.withConflictRetry(() => this.db.transaction((sql) => this.recordAll(sql, ordered)));
       this.settle(ordered, recorded);
     } catch (error) {
-      if (ordered.length === 1) return ordered[0]?.reject(error);
+      // Without a database, retrying one by one would only multiply the wait.
+      if (ordered.length === 1 || isUnavailable(error)) return ordered.forEach((item) => item.reject(error));
       // One bad message must not fail its neighbours: commit them one by one instead.
       this.logger.warn(`intake batch of ${ordered.length} failed (${describe(error)}); retrying its messages one by one`);
       for (const item of ordered) await this.commitBatch([item]);

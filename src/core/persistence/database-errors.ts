@@ -12,12 +12,14 @@ const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EN
 export function isUnavailable(error: unknown): boolean {
   if (error instanceof DatabaseUnavailableError) return true;
   const code = errorCode(error);
-  if (code === undefined) {
-    const message = error instanceof Error ? error.message : '';
-    return /Connection terminated|connection timeout|Client has encountered a connection error/i.test(message);
+  const message = error instanceof Error ? error.message : '';
+  if (/Connection terminated|connection timeout|Client has encountered a connection error|not currently accepting connections/i.test(message)) {
+    return true;
   }
-  // SQLSTATE class 08 (connection exception), 57P01-03 (shutdown), 53300 (too many clients).
-  return CONNECTION_CODES.has(code) || code.startsWith('08') || /^57P0[123]$/.test(code) || code === '53300';
+  if (code === undefined) return false;
+  // SQLSTATE class 08 (connection exception), 57P01-03 (shutdown), 53300 (too many clients),
+  // 3D000 (database dropped or not created yet).
+  return CONNECTION_CODES.has(code) || code.startsWith('08') || /^57P0[123]$/.test(code) || code === '53300' || code === '3D000';
 }
 
 /** Deadlocks and serialization failures: the same transaction can simply be run again. */
