@@ -5,12 +5,13 @@ import { CLOCK, type Clock } from '../clock/clock';
 import { INTAKE_SETTINGS, type IntakeSettings } from '../config/settings.tokens';
 import { INQUIRY_EVENT, OUTBOX_ENQUEUED, type InquiryEventPayload } from '../events/domain-events';
 import { Metrics } from '../observability/metrics';
-import { DATABASE, type Database } from '../persistence/database';
+import { DATABASE, type Database, type Sql } from '../persistence/database';
 import { isRetryableConflict, isUnavailable } from '../persistence/database-errors';
 import { RulesStore } from '../rules/rules-store';
 import { IngestReceipts } from './ingest-receipts';
 import { IntakeClosedError } from './intake-errors';
-import { recordMessage, type RecordedMessage } from './record-message';
+import { recordBatch } from './batch-recorder';
+import { type RecordedMessage } from './record-message';
 import { validateMessage } from './validate-message';
 
 interface Pending {
@@ -78,8 +79,10 @@ export class IntakeService {
   }
 
   private pump(): void {
-    // PostgreSQL overlaps two commits; PGlite runs one transaction at a time anyway.
-    const maxActive = this.db.backend === 'postgres' ? 2 : 1;
+    // One batch at a time keeps batches large (messages gather while a commit runs). On
+    // PostgreSQL a second batch may overlap when a full batch is already waiting.
+    const overlap = this.db.backend === 'postgres' && this.queue.length >= this.settings.maxBatch;
+    const maxActive = overlap ? 2 : 1;
     while (this.activeBatches < maxActive && this.queue.length > 0) {
       const batch = this.queue.splice(0, this.settings.maxBatch);
       this.activeBatches++;
@@ -107,15 +110,11 @@ export class IntakeService {
     }
   }
 
-  private async recordAll(sql: Parameters<Parameters<Database['transaction']>[0]>[0], items: Pending[]): Promise<RecordedMessage[]> {
+  private recordAll(sql: Sql, items: Pending[]): Promise<RecordedMessage[]> {
     const { rules, classifier } = this.rules.current;
     const now = new Date(this.clock.now());
-    const out: RecordedMessage[] = [];
-    for (const item of items) {
-      const classification = classifier.classify(item.channel, item.message.author);
-      out.push(await recordMessage(sql, item.channel, item.message, classification, rules, now));
-    }
-    return out;
+    const batch = items.map((item) => ({ channel: item.channel, message: item.message, classification: classifier.classify(item.channel, item.message.author) }));
+    return recordBatch(sql, batch, rules, now);
   }
 
   private async withConflictRetry<T>(work: () => Promise<T>): Promise<T> {

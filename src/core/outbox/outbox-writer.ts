@@ -17,16 +17,26 @@ export interface NewDelivery {
  * and the deliveries it causes commit together or not at all.
  */
 export async function enqueueDeliveries(sql: Sql, deliveries: readonly NewDelivery[], now: Date): Promise<number> {
-  let written = 0;
-  for (const d of deliveries) {
-    const rows = await sql.query(
-      `INSERT INTO deliveries (idempotency_key, connector, kind, target, payload, inquiry_id, status,
-         next_attempt_at, created_at, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7, $8, $8)
-       ON CONFLICT (idempotency_key) DO NOTHING RETURNING id`,
-      [d.idempotencyKey, d.connector, d.kind, JSON.stringify(d.target), JSON.stringify(d.payload), d.inquiryId ?? null, d.notBefore ?? now, now],
-    );
-    written += rows.length;
-  }
-  return written;
+  if (deliveries.length === 0) return 0;
+  const rows = await sql.query(
+    `INSERT INTO deliveries (idempotency_key, connector, kind, target, payload, inquiry_id, status, next_attempt_at, created_at, updated_at)
+     SELECT d.idempotency_key, d.connector, d.kind, d.target, d.payload, d.inquiry_id, 'pending', COALESCE(d.not_before, $2), $2, $2
+     FROM json_to_recordset($1::json) AS d(idempotency_key text, connector text, kind text, target jsonb, payload jsonb, inquiry_id uuid, not_before timestamptz)
+     ON CONFLICT (idempotency_key) DO NOTHING RETURNING id`,
+    [
+      JSON.stringify(
+        deliveries.map((d) => ({
+          idempotency_key: d.idempotencyKey,
+          connector: d.connector,
+          kind: d.kind,
+          target: d.target,
+          payload: d.payload,
+          inquiry_id: d.inquiryId ?? null,
+          not_before: d.notBefore ?? null,
+        })),
+      ),
+      now,
+    ],
+  );
+  return rows.length;
 }

@@ -127,6 +127,22 @@ describe(`intake (${testBackend})`, () => {
     }
   });
 
+  it('agrees with the replay when messages arrive in time order in batches of any size', async () => {
+    const random = seeded(7);
+    for (let round = 0; round < 4; round++) {
+      await resetTables(db);
+      const messages = Array.from({ length: 120 }, (_, i) =>
+        message(`c${Math.floor(random() * 4)}`, random() < 0.55 ? 'customer' : random() < 0.9 ? 'staff' : 'bot', Math.floor(i / 3)),
+      );
+      const { intake } = createIntake(db, { maxBatch: 5 + Math.floor(random() * 60) });
+      // Sent in waves, as a busy chat would: each wave is committed in one or a few batches.
+      for (let start = 0; start < messages.length; start += 30) {
+        await Promise.all(messages.slice(start, start + 30).map((m) => intake.accept('http', m)));
+      }
+      expect(await inquiryShapes(db)).toEqual(expectedInquiries(messages));
+    }
+  });
+
   it('rejects a message with an invalid date or empty id before storing anything', async () => {
     const { intake } = createIntake(db);
     expect(() => intake.accept('http', { ...message('c1', 'customer', 0), sentAt: new Date('nope') })).toThrow('message.sentAt');
