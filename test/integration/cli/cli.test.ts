@@ -1,0 +1,83 @@
+import { runCheckConfig } from '../../../src/cli/check-config.command';
+import { runOutbox } from '../../../src/cli/outbox.command';
+import { UsageError } from '../../../src/cli/usage-error';
+import { ConfigError } from '../../../src/core/config/config-error';
+import { OutboxStore } from '../../../src/core/outbox/outbox-store';
+import { enqueue } from '../../support/outbox-harness';
+import { createTestDatabase, testBackend, type TestDatabase } from '../../support/test-database';
+
+/** Runs a CLI command in-process against the test database, capturing what it prints. */
+async function cli(run: () => Promise<number>, database: TestDatabase): Promise<{ code: number; out: string }> {
+  const saved = { DATABASE_URL: process.env.DATABASE_URL, DATA_DIR: process.env.DATA_DIR, HUB_CONFIG: process.env.HUB_CONFIG, RULES_FILE: process.env.RULES_FILE };
+  if (database.settings.url) process.env.DATABASE_URL = database.settings.url;
+  else process.env.DATA_DIR = database.settings.dataDir;
+  process.env.HUB_CONFIG = 'config/hub.example.yaml';
+  process.env.RULES_FILE = 'config/rules.example.yaml';
+  let out = '';
+  const write = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    out += String(chunk);
+    return true;
+  });
+  try {
+    return { code: await run(), out };
+  } finally {
+    write.mockRestore();
+    for (const [name, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  }
+}
+
+describe(`replywatch CLI (${testBackend})`, () => {
+  let database: TestDatabase;
+  let deadId: string;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    const db = await database.open();
+    const clock = { now: () => Date.parse('2026-11-02T12:00:00Z') };
+    await enqueue(db, clock, ['cli-dead', 'cli-pending']);
+    const store = new OutboxStore(db);
+    const [claimed] = (await store.claim('cli-test', new Date(clock.now()), 1000, 10)).filter((d) => d.idempotency_key === 'cli-dead');
+    await store.markDead(claimed!, new Date(clock.now()), { attempt: 1, at: '2026-11-02T12:00:00Z', outcome: 'failed', error: 'AUTH_FAILED: 401 from peer' });
+    deadId = claimed!.id;
+    await db.close(); // the embedded database allows one process (and one opener) at a time
+  });
+
+  afterAll(() => database.drop());
+
+  it('lists dead letters with their last error', async () => {
+    const { code, out } = await cli(() => runOutbox(['list', '--status', 'dead']), database);
+    expect(code).toBe(0);
+    expect(out).toContain(deadId);
+    expect(out).toContain('last error: AUTH_FAILED: 401 from peer');
+    expect(out).not.toContain('cli-pending');
+  });
+
+  it('shows one delivery with its history', async () => {
+    const { out } = await cli(() => runOutbox(['show', deadId]), database);
+    expect(JSON.parse(out)).toMatchObject({ id: deadId, status: 'dead', idempotency_key: 'cli-dead', history: [{ outcome: 'failed' }] });
+  });
+
+  it('replays a dead letter with the same idempotency key', async () => {
+    const { code, out } = await cli(() => runOutbox(['replay', deadId]), database);
+    expect(code).toBe(0);
+    expect(out).toMatch(/1 dead letter\(s\) queued again/);
+    const after = await cli(() => runOutbox(['show', deadId]), database);
+    expect(JSON.parse(after.out)).toMatchObject({ status: 'pending', idempotency_key: 'cli-dead', failures: 0 });
+  });
+
+  it('answers wrong words with a usage error', async () => {
+    await expect(runOutbox(['frobnicate'])).rejects.toThrow(UsageError);
+    await expect(runOutbox(['show', 'not-an-id'])).rejects.toThrow('expected a delivery id');
+    await expect(runOutbox(['list', '--status', 'lost'])).rejects.toThrow('--status: expected one of');
+  });
+
+  it('check-config validates without opening the database', async () => {
+    const { code, out } = await cli(() => runCheckConfig({ HUB_CONFIG: 'config/hub.example.yaml', RULES_FILE: 'config/rules.example.yaml' }), database);
+    expect(code).toBe(0);
+    expect(out).toMatch(/configuration is valid[\s\S]*inbound: +http[\s\S]*outbound: +log/);
+    await expect(runCheckConfig({ HUB_CONFIG: 'config/hub.example.yaml', RULES_FILE: 'config/hub.example.yaml' })).rejects.toThrow(ConfigError);
+  });
+});
