@@ -68,3 +68,27 @@ export async function resetTables(db: Database): Promise<void> {
     await sql.query('TRUNCATE inquiry_events, deliveries, inquiries, messages, conversations, ingest_receipts RESTART IDENTITY CASCADE');
   });
 }
+
+/**
+ * Registers the usual hooks: a fresh database for the file, emptied before each test (unless
+ * `reset: false`), closed and dropped at the end. Read `.db` inside tests.
+ */
+export function useTestDatabase(options: { reset?: boolean } = {}): { readonly db: Database } {
+  let testDb: TestDatabase | undefined;
+  let db: Database | undefined;
+  beforeAll(async () => {
+    testDb = await createTestDatabase();
+    db = await testDb.open();
+  });
+  afterAll(async () => {
+    await db?.close();
+    await testDb?.drop();
+  });
+  if (options.reset !== false) beforeEach(() => resetTables(db as Database));
+  return {
+    get db(): Database {
+      if (!db) throw new Error('the test database is not open yet');
+      return db;
+    },
+  };
+}

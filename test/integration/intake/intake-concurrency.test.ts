@@ -1,28 +1,14 @@
-import { type Database } from '../../../src/core/persistence/database';
 import { createIntake, expectedInquiries, inquiryShapes, message } from '../../support/intake-harness';
-import { createTestDatabase, resetTables, testBackend, type TestDatabase } from '../../support/test-database';
+import { testBackend, useTestDatabase } from '../../support/test-database';
 
 describe(`intake under concurrency (${testBackend})`, () => {
-  let testDb: TestDatabase;
-  let db: Database;
-
-  beforeAll(async () => {
-    testDb = await createTestDatabase();
-    db = await testDb.open();
-  });
-
-  afterAll(async () => {
-    await db.close();
-    await testDb.drop();
-  });
-
-  beforeEach(() => resetTables(db));
+  const context = useTestDatabase();
 
   it('keeps concurrent transactions apart: a failing one rolls back only its own writes', async () => {
-    const { intake } = createIntake(db, { maxBatch: 7 });
+    const { intake } = createIntake(context.db, { maxBatch: 7 });
     const messages = Array.from({ length: 300 }, (_, i) => message(`c${i % 25}`, i % 3 === 2 ? 'staff' : 'customer', i % 50));
     const failing = Array.from({ length: 60 }, (_, i) =>
-      db
+      context.db
         .transaction(async (sql) => {
           await sql.query(`INSERT INTO ingest_receipts (source, receipt_id, received_at) VALUES ('doomed', $1, now())`, [String(i)]);
           await new Promise((r) => setImmediate(r));
@@ -35,20 +21,20 @@ describe(`intake under concurrency (${testBackend})`, () => {
     expect(await Promise.all(failing)).toEqual(Array(60).fill('failed'));
     const results = await Promise.all(accepted);
     expect(results.every((r) => !r.duplicate)).toBe(true);
-    expect(await db.query(`SELECT * FROM ingest_receipts`)).toEqual([]);
-    const [stored] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM messages`);
+    expect(await context.db.query(`SELECT * FROM ingest_receipts`)).toEqual([]);
+    const [stored] = await context.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM messages`);
     expect(stored?.n).toBe(300);
-    expect(await inquiryShapes(db)).toEqual(expectedInquiries(messages));
+    expect(await inquiryShapes(context.db)).toEqual(expectedInquiries(messages));
   });
 
   it('acknowledges every message of a burst only once it is committed', async () => {
-    const { intake } = createIntake(db, { maxBatch: 50 });
+    const { intake } = createIntake(context.db, { maxBatch: 50 });
     const messages = Array.from({ length: 500 }, (_, i) => message(`c${i % 40}`, 'customer', i % 30));
     const acknowledged: string[] = [];
     await Promise.all(
       messages.map(async (m) => {
         await intake.accept('http', m);
-        const rows = await db.query(`SELECT 1 FROM messages WHERE external_id = $1`, [m.id]);
+        const rows = await context.db.query(`SELECT 1 FROM messages WHERE external_id = $1`, [m.id]);
         if (rows.length === 1) acknowledged.push(m.id);
       }),
     );

@@ -1,27 +1,11 @@
-import { type Database } from '../../../src/core/persistence/database';
 import { createIntake, expectedInquiries, inquiryShapes, message, rules } from '../../support/intake-harness';
-import { createTestDatabase, resetTables, testBackend, type TestDatabase } from '../../support/test-database';
+import { resetTables, testBackend, useTestDatabase } from '../../support/test-database';
 
 describe(`intake (${testBackend})`, () => {
-  let testDb: TestDatabase;
-  let db: Database;
-
-  beforeAll(async () => {
-    testDb = await createTestDatabase();
-    db = await testDb.open();
-  });
-
-  afterAll(async () => {
-    await db.close();
-    await testDb.drop();
-  });
-
-  beforeEach(async () => {
-    await resetTables(db);
-  });
+  const context = useTestDatabase();
 
   it('opens an inquiry at the customer message time and a staff reply answers it', async () => {
-    const { intake, events } = createIntake(db);
+    const { intake, events } = createIntake(context.db);
     const opened: unknown[] = [];
     events.on('inquiry.opened', (e) => opened.push(e));
 
@@ -32,7 +16,7 @@ describe(`intake (${testBackend})`, () => {
     expect(first).toMatchObject({ duplicate: false, role: 'customer', effect: 'opened' });
     expect(more).toMatchObject({ effect: 'updated', inquiryId: first.inquiryId });
     expect(reply).toMatchObject({ role: 'staff', effect: 'answered', inquiryId: first.inquiryId });
-    const [row] = await db.query<Record<string, unknown>>(`SELECT * FROM inquiries`);
+    const [row] = await context.db.query<Record<string, unknown>>(`SELECT * FROM inquiries`);
     expect(row).toMatchObject({
       status: 'answered',
       opened_at: new Date('2026-11-02T12:00:00Z'),
@@ -45,50 +29,50 @@ describe(`intake (${testBackend})`, () => {
   });
 
   it('changes nothing when the same message is accepted again', async () => {
-    const { intake } = createIntake(db);
+    const { intake } = createIntake(context.db);
     const m = message('c1', 'customer', 0, 'same-id');
     await intake.accept('http', m);
     const again = await intake.accept('http', { ...m, text: 'edited copy' });
     expect(again).toMatchObject({ duplicate: true, effect: 'none' });
-    expect(await inquiryShapes(db)).toEqual([
+    expect(await inquiryShapes(context.db)).toEqual([
       { conversation: 'c1', opened_at: '2026-11-02T12:00:00.000Z', answered_at: null, customer_message_count: 1 },
     ]);
-    expect(await db.query(`SELECT text FROM messages`)).toEqual([{ text: 'customer says hi' }]);
+    expect(await context.db.query(`SELECT text FROM messages`)).toEqual([{ text: 'customer says hi' }]);
   });
 
   it('keeps message ids apart per conversation and per channel', async () => {
-    const { intake } = createIntake(db);
+    const { intake } = createIntake(context.db);
     await intake.accept('http', message('c1', 'customer', 0, '1'));
     await intake.accept('http', message('c2', 'customer', 0, '1'));
     await intake.accept('telegram', message('c1', 'customer', 0, '1'));
-    const [count] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM inquiries WHERE status = 'open'`);
+    const [count] = await context.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM inquiries WHERE status = 'open'`);
     expect(count?.n).toBe(3);
   });
 
   it('lets bot messages change nothing', async () => {
-    const { intake } = createIntake(db);
+    const { intake } = createIntake(context.db);
     expect(await intake.accept('http', message('c1', 'bot', 0))).toMatchObject({ role: 'bot', effect: 'none', inquiryId: null });
-    expect(await inquiryShapes(db)).toEqual([]);
+    expect(await inquiryShapes(context.db)).toEqual([]);
   });
 
   it('decides the role from the staff registry when the sender does not say', async () => {
-    const { intake } = createIntake(db, {
+    const { intake } = createIntake(context.db, {
       rules: rules({ staff: [{ name: 'Alice', role: 'support', identities: [{ channel: 'http', id: 'alice' }] }] }),
     });
     await intake.accept('http', { ...message('c1', 'customer', 0), author: { id: 'client-9' } });
     const reply = await intake.accept('http', { ...message('c1', 'staff', 5), author: { id: 'alice', name: 'Alice' } });
     expect(reply).toMatchObject({ role: 'staff', effect: 'answered' });
-    expect(await db.query(`SELECT role_source FROM messages ORDER BY id`)).toEqual([{ role_source: 'default' }, { role_source: 'registry' }]);
+    expect(await context.db.query(`SELECT role_source FROM messages ORDER BY id`)).toEqual([{ role_source: 'default' }, { role_source: 'registry' }]);
   });
 
   it('writes the notifications the runbook asks for in the same transaction, once per inquiry', async () => {
-    const { intake } = createIntake(db, {
+    const { intake } = createIntake(context.db, {
       rules: rules({ duty: { targets: [{ name: 'duty', connector: 'log' }] }, notify: { inquiryOpened: ['duty'], inquiryAnswered: ['duty'] } }),
     });
     const opened = await intake.accept('http', message('c1', 'customer', 0));
     await intake.accept('http', message('c1', 'customer', 1));
     await intake.accept('http', message('c1', 'staff', 2));
-    const rows = await db.query<{ idempotency_key: string; status: string }>(`SELECT idempotency_key, status FROM deliveries ORDER BY created_at, idempotency_key`);
+    const rows = await context.db.query<{ idempotency_key: string; status: string }>(`SELECT idempotency_key, status FROM deliveries ORDER BY created_at, idempotency_key`);
     expect(rows.map((r) => r.idempotency_key).sort()).toEqual([
       `inquiry:${opened.inquiryId}:answered:duty`,
       `inquiry:${opened.inquiryId}:opened:duty`,
@@ -96,11 +80,11 @@ describe(`intake (${testBackend})`, () => {
   });
 
   it('records each change in the inquiry event log with who and why', async () => {
-    const { intake } = createIntake(db);
+    const { intake } = createIntake(context.db);
     const { inquiryId } = await intake.accept('http', message('c1', 'customer', 10));
     await intake.accept('http', message('c1', 'staff', 20));
     await intake.accept('http', message('c1', 'customer', 5)); // arrives late, was written first
-    const log = await db.query<{ type: string; actor: string; reason: string | null }>(
+    const log = await context.db.query<{ type: string; actor: string; reason: string | null }>(
       `SELECT type, actor, reason FROM inquiry_events WHERE inquiry_id = $1 ORDER BY id`,
       [inquiryId],
     );
@@ -109,45 +93,45 @@ describe(`intake (${testBackend})`, () => {
       { type: 'answered', actor: 'staff:agent-1', reason: null },
       { type: 'extended', actor: 'customer:client-1', reason: 'an earlier customer message arrived late' },
     ]);
-    const [row] = await db.query<{ first_response_ms: number }>(`SELECT first_response_ms FROM inquiries WHERE id = $1`, [inquiryId]);
+    const [row] = await context.db.query<{ first_response_ms: number }>(`SELECT first_response_ms FROM inquiries WHERE id = $1`, [inquiryId]);
     expect(row?.first_response_ms).toBe(15 * 60_000);
   });
 
   it('ends with the same inquiries whatever order the messages arrive in', async () => {
     const random = seeded(42);
     for (let round = 0; round < 6; round++) {
-      await resetTables(db);
+      await resetTables(context.db);
       const messages = Array.from({ length: 40 }, () =>
         message(`c${Math.floor(random() * 3)}`, random() < 0.6 ? 'customer' : random() < 0.9 ? 'staff' : 'bot', Math.floor(random() * 30)),
       );
       const shuffled = [...messages].sort(() => random() - 0.5);
-      const { intake } = createIntake(db, { maxBatch: 1 + Math.floor(random() * 8) });
+      const { intake } = createIntake(context.db, { maxBatch: 1 + Math.floor(random() * 8) });
       await Promise.all(shuffled.map((m) => intake.accept('http', m)));
-      expect(await inquiryShapes(db)).toEqual(expectedInquiries(messages));
+      expect(await inquiryShapes(context.db)).toEqual(expectedInquiries(messages));
     }
   });
 
   it('agrees with the replay when messages arrive in time order in batches of any size', async () => {
     const random = seeded(7);
     for (let round = 0; round < 4; round++) {
-      await resetTables(db);
+      await resetTables(context.db);
       const messages = Array.from({ length: 120 }, (_, i) =>
         message(`c${Math.floor(random() * 4)}`, random() < 0.55 ? 'customer' : random() < 0.9 ? 'staff' : 'bot', Math.floor(i / 3)),
       );
-      const { intake } = createIntake(db, { maxBatch: 5 + Math.floor(random() * 60) });
+      const { intake } = createIntake(context.db, { maxBatch: 5 + Math.floor(random() * 60) });
       // Sent in waves, as a busy chat would: each wave is committed in one or a few batches.
       for (let start = 0; start < messages.length; start += 30) {
         await Promise.all(messages.slice(start, start + 30).map((m) => intake.accept('http', m)));
       }
-      expect(await inquiryShapes(db)).toEqual(expectedInquiries(messages));
+      expect(await inquiryShapes(context.db)).toEqual(expectedInquiries(messages));
     }
   });
 
   it('rejects a message with an invalid date or empty id before storing anything', async () => {
-    const { intake } = createIntake(db);
+    const { intake } = createIntake(context.db);
     expect(() => intake.accept('http', { ...message('c1', 'customer', 0), sentAt: new Date('nope') })).toThrow('message.sentAt');
     expect(() => intake.accept('http', { ...message('c1', 'customer', 0), id: '' })).toThrow('message.id');
-    expect(await db.query(`SELECT id FROM messages`)).toEqual([]);
+    expect(await context.db.query(`SELECT id FROM messages`)).toEqual([]);
   });
 });
 

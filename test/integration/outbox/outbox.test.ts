@@ -1,27 +1,13 @@
 import { ConnectorError } from '../../../src/plugins/contract/connector-error';
-import { type Database } from '../../../src/core/persistence/database';
 import { createOutbox, enqueue, outboxSettings, runUntilQuiet } from '../../support/outbox-harness';
-import { createTestDatabase, resetTables, testBackend, type TestDatabase } from '../../support/test-database';
+import { testBackend, useTestDatabase } from '../../support/test-database';
 
 describe(`outbox (${testBackend})`, () => {
-  let testDb: TestDatabase;
-  let db: Database;
-
-  beforeAll(async () => {
-    testDb = await createTestDatabase();
-    db = await testDb.open();
-  });
-
-  afterAll(async () => {
-    await db.close();
-    await testDb.drop();
-  });
-
-  beforeEach(() => resetTables(db));
+  const context = useTestDatabase();
 
   it('delivers a due delivery once and records the attempt', async () => {
-    const { clock, dispatcher, store, worker } = createOutbox(db);
-    await enqueue(db, clock, ['k1']);
+    const { clock, dispatcher, store, worker } = createOutbox(context.db);
+    await enqueue(context.db, clock, ['k1']);
     dispatcher.script('k1', [{ externalId: 'msg-77' }]);
 
     expect(await worker.runOnce()).toBe(1);
@@ -32,14 +18,14 @@ describe(`outbox (${testBackend})`, () => {
   });
 
   it('ignores a second enqueue with the same idempotency key', async () => {
-    const { clock } = createOutbox(db);
-    expect(await enqueue(db, clock, ['same'])).toBe(1);
-    expect(await enqueue(db, clock, ['same'])).toBe(0);
+    const { clock } = createOutbox(context.db);
+    expect(await enqueue(context.db, clock, ['same'])).toBe(1);
+    expect(await enqueue(context.db, clock, ['same'])).toBe(0);
   });
 
   it('retries temporary failures with growing delays and the same idempotency key', async () => {
-    const { clock, dispatcher, store, worker } = createOutbox(db);
-    await enqueue(db, clock, ['k1']);
+    const { clock, dispatcher, store, worker } = createOutbox(context.db);
+    await enqueue(context.db, clock, ['k1']);
     dispatcher.script('k1', [new ConnectorError('TEMPORARY', '502 from peer'), new ConnectorError('TEMPORARY', '503 from peer'), {}]);
 
     await runUntilQuiet(worker, store, clock);
@@ -51,8 +37,8 @@ describe(`outbox (${testBackend})`, () => {
   });
 
   it('does not call a rate-limited peer again before its retry-after', async () => {
-    const { clock, dispatcher, store, worker } = createOutbox(db);
-    await enqueue(db, clock, ['k1']);
+    const { clock, dispatcher, store, worker } = createOutbox(context.db);
+    await enqueue(context.db, clock, ['k1']);
     dispatcher.script('k1', [new ConnectorError('RATE_LIMITED', '429', { retryAfterMs: 42_000 }), {}]);
 
     await worker.runOnce();
@@ -65,8 +51,8 @@ describe(`outbox (${testBackend})`, () => {
   });
 
   it('dead-letters after the attempt limit with the last error and the whole history, and replays with the same key', async () => {
-    const { clock, dispatcher, store, worker } = createOutbox(db);
-    await enqueue(db, clock, ['k1']);
+    const { clock, dispatcher, store, worker } = createOutbox(context.db);
+    await enqueue(context.db, clock, ['k1']);
     dispatcher.script('k1', Array.from({ length: 4 }, (_, i) => new ConnectorError('TEMPORARY', `outage ${i + 1}`)));
 
     await runUntilQuiet(worker, store, clock);
@@ -82,8 +68,8 @@ describe(`outbox (${testBackend})`, () => {
   });
 
   it('dead-letters at once what retrying cannot fix', async () => {
-    const { clock, dispatcher, store, worker } = createOutbox(db);
-    await enqueue(db, clock, ['auth', 'payload']);
+    const { clock, dispatcher, store, worker } = createOutbox(context.db);
+    await enqueue(context.db, clock, ['auth', 'payload']);
     dispatcher.script('auth', [new ConnectorError('AUTH_FAILED', '401 from peer')]);
     dispatcher.script('payload', [new ConnectorError('INVALID_PAYLOAD', '400 from peer')]);
     await worker.runOnce();
@@ -93,20 +79,20 @@ describe(`outbox (${testBackend})`, () => {
   });
 
   it('treats an unexpected exception from a connector as retryable', async () => {
-    const { clock, dispatcher, store, worker } = createOutbox(db);
-    await enqueue(db, clock, ['k1']);
+    const { clock, dispatcher, store, worker } = createOutbox(context.db);
+    await enqueue(context.db, clock, ['k1']);
     dispatcher.script('k1', [new TypeError('cannot read properties of undefined'), {}]);
     await runUntilQuiet(worker, store, clock);
     expect((await store.get((await store.list({ limit: 1 }))[0]!.id))?.history[0]).toMatchObject({ code: 'UNKNOWN' });
   });
 
   it('takes over a delivery whose worker died after claiming it, once the lease expires', async () => {
-    const crashed = createOutbox(db);
-    await enqueue(db, crashed.clock, ['k1']);
+    const crashed = createOutbox(context.db);
+    await enqueue(context.db, crashed.clock, ['k1']);
     const [claimed] = await crashed.store.claim('worker-that-died', new Date(crashed.clock.now()), 30_000, 10);
     expect(claimed).toBeDefined();
 
-    const survivor = createOutbox(db, { clock: crashed.clock });
+    const survivor = createOutbox(context.db, { clock: crashed.clock });
     expect(await survivor.worker.runOnce()).toBe(0);
     await crashed.clock.advance(30_000);
     expect(await survivor.worker.runOnce()).toBe(1);
@@ -116,9 +102,9 @@ describe(`outbox (${testBackend})`, () => {
   });
 
   it('ends every delivery delivered or dead-lettered, whatever the failures', async () => {
-    const { clock, dispatcher, store, worker } = createOutbox(db, { settings: outboxSettings({ maxAttempts: 3 }) });
+    const { clock, dispatcher, store, worker } = createOutbox(context.db, { settings: outboxSettings({ maxAttempts: 3 }) });
     const keys = Array.from({ length: 60 }, (_, i) => `d${i}`);
-    await enqueue(db, clock, keys);
+    await enqueue(context.db, clock, keys);
     const codes = ['TEMPORARY', 'RATE_LIMITED', 'UNKNOWN', 'NOT_FOUND'] as const;
     keys.forEach((key, i) =>
       dispatcher.script(key, Array.from({ length: i % 5 }, (_, j) => new ConnectorError(codes[(i + j) % codes.length]!, 'x', { retryAfterMs: 2000 }))),
@@ -131,9 +117,9 @@ describe(`outbox (${testBackend})`, () => {
   });
 
   it('runs as a loop that wakes on new work and stops cleanly', async () => {
-    const { clock, dispatcher, store, worker } = createOutbox(db);
+    const { clock, dispatcher, store, worker } = createOutbox(context.db);
     worker.start();
-    await enqueue(db, clock, ['loop']);
+    await enqueue(context.db, clock, ['loop']);
     worker.wake();
     for (let i = 0; i < 50 && dispatcher.calls.length === 0; i++) await clock.advance(10);
     await worker.stop();

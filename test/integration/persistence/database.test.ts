@@ -1,32 +1,20 @@
-import { type Database } from '../../../src/core/persistence/database';
-import { createTestDatabase, testBackend, type TestDatabase } from '../../support/test-database';
+import { testBackend, useTestDatabase } from '../../support/test-database';
 
 describe(`database (${testBackend})`, () => {
-  let testDb: TestDatabase;
-  let db: Database;
-
-  beforeAll(async () => {
-    testDb = await createTestDatabase();
-    db = await testDb.open();
-  });
-
-  afterAll(async () => {
-    await db.close();
-    await testDb.drop();
-  });
+  const context = useTestDatabase({ reset: false });
 
   it('migrates once and reports nothing pending afterwards', async () => {
-    expect(await db.migrate()).toEqual([]);
-    expect(await db.pendingMigrations()).toBe(false);
+    expect(await context.db.migrate()).toEqual([]);
+    expect(await context.db.pendingMigrations()).toBe(false);
   });
 
   it('returns counts and bigint ids as numbers on both drivers', async () => {
-    const [row] = await db.query<{ n: unknown; big: unknown }>('SELECT count(*) AS n, 9007199254740::bigint AS big FROM conversations');
+    const [row] = await context.db.query<{ n: unknown; big: unknown }>('SELECT count(*) AS n, 9007199254740::bigint AS big FROM conversations');
     expect(row).toEqual({ n: 0, big: 9007199254740 });
   });
 
   it('returns RETURNING rows of an UPDATE the same way on both drivers', async () => {
-    const rows = await db.transaction(async (sql) => {
+    const rows = await context.db.transaction(async (sql) => {
       await sql.query(`INSERT INTO ingest_receipts (source, receipt_id, received_at) VALUES ('t', 'a', now()), ('t', 'b', now())`);
       return sql.query<{ receipt_id: string }>(`UPDATE ingest_receipts SET received_at = now() WHERE source = 't' RETURNING receipt_id`);
     });
@@ -35,15 +23,15 @@ describe(`database (${testBackend})`, () => {
 
   it('rolls back everything a failed transaction wrote', async () => {
     await expect(
-      db.transaction(async (sql) => {
+      context.db.transaction(async (sql) => {
         await sql.query(`INSERT INTO ingest_receipts (source, receipt_id, received_at) VALUES ('rollback', 'x', now())`);
         throw new Error('boom');
       }),
     ).rejects.toThrow('boom');
-    expect(await db.query(`SELECT * FROM ingest_receipts WHERE source = 'rollback'`)).toEqual([]);
+    expect(await context.db.query(`SELECT * FROM ingest_receipts WHERE source = 'rollback'`)).toEqual([]);
   });
 
   it('keeps the inquiry event log append-only', async () => {
-    await expect(db.query('DELETE FROM inquiry_events')).rejects.toThrow(/append-only/);
+    await expect(context.db.query('DELETE FROM inquiry_events')).rejects.toThrow(/append-only/);
   });
 });
