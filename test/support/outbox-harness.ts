@@ -31,7 +31,7 @@ export class ScriptedDispatcher implements OutboundDispatcher {
 }
 
 export function outboxSettings(overrides: Record<string, unknown> = {}): OutboxSettings {
-  return outboxSchema.parse({ maxAttempts: 4, maxTotalAttempts: 20, baseDelay: '1s', maxDelay: '1m', lease: '30s', ...overrides });
+  return outboxSchema.parse({ maxAttempts: 4, maxTotalAttempts: 20, baseDelay: '1s', maxDelay: '1m', lease: '30s', attemptTimeout: '10s', ...overrides });
 }
 
 export function createOutbox(db: Database, options: { clock?: VirtualClock; settings?: OutboxSettings; random?: () => number } = {}) {

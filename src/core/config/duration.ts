@@ -12,6 +12,11 @@ export function parseDuration(text: string): number | undefined {
   return Math.round(amount * UNIT_MS[unit]);
 }
 
+/** A duration of at least `minMs`, e.g. a lease of 0 would make every claim instantly reclaimable. */
+export function durationAtLeast(minMs: number, hint: string) {
+  return durationSchema.refine((ms) => ms >= minMs, `expected at least ${hint}`);
+}
+
 /** A duration written as `30s`, `5m`, `1h` (or a plain number of milliseconds), in ms. */
 export const durationSchema = z.union([z.number().int().nonnegative(), z.string()]).transform((value, ctx) => {
   if (typeof value === 'number') return value;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { secret } from '../../plugins/contract/secret';
-import { durationSchema } from './duration';
+import { durationAtLeast, durationSchema } from './duration';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -20,16 +20,19 @@ export const outboxSchema = z
     maxAttempts: z.number().int().min(1).max(100).default(8),
     /** Upper bound on attempts including rate-limited ones, so nothing retries forever. */
     maxTotalAttempts: z.number().int().min(1).max(1000).default(50),
-    baseDelay: durationSchema.default(1000),
+    baseDelay: durationAtLeast(1, '1ms').default(1000),
     maxDelay: durationSchema.default(3_600_000),
     /** How long a claim lasts; a delivery held by a process that died is retried after it. */
-    lease: durationSchema.default(60_000),
+    lease: durationAtLeast(1000, '1s').default(60_000),
+    /** Longest a single deliver() may take before it counts as a temporary failure; below the lease. */
+    attemptTimeout: durationAtLeast(100, '100ms').default(30_000),
     /** Longest idle wait between checks for deliveries written by other replicas. */
-    pollInterval: durationSchema.default(1000),
-    batchSize: z.number().int().min(1).max(1000).default(20),
+    pollInterval: durationAtLeast(10, '10ms').default(1000),
+    /** Deliveries claimed and attempted at once (each claim's lease covers its own attempt). */
     concurrency: z.number().int().min(1).max(64).default(4),
   })
-  .strict();
+  .strict()
+  .refine((o) => o.attemptTimeout < o.lease, { path: ['attemptTimeout'], message: 'expected less than outbox.lease' });
 
 export const intakeSchema = z
   .object({

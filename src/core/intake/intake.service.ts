@@ -60,7 +60,11 @@ export class IntakeService {
 
   accept(channel: string, message: InboundMessage): Promise<AcceptResult> {
     if (this.closed) return Promise.reject(new IntakeClosedError());
-    validateMessage(message);
+    try {
+      validateMessage(message);
+    } catch (error) {
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
     return new Promise((resolve, reject) => {
       this.queue.push({ channel, message, arrivedAt: performance.now(), resolve, reject });
       this.pump();

@@ -12,6 +12,14 @@ export function validateMessage(message: InboundMessage): void {
   requireId('message.id', message.id);
   requireId('author.id', message.author?.id);
   if (typeof message.text !== 'string') throw new InvalidMessageError('message.text', 'expected a string');
+  // PostgreSQL cannot store NUL in text; refusing it here keeps one message from failing a batch.
+  for (const [field, value] of [
+    ['message.text', message.text],
+    ['conversation.title', message.conversation.title],
+    ['author.name', message.author.name],
+  ] as const) {
+    if (typeof value === 'string' && value.includes('\u0000')) throw new InvalidMessageError(field, 'contains a NUL character');
+  }
   if (!(message.sentAt instanceof Date) || Number.isNaN(message.sentAt.getTime())) {
     throw new InvalidMessageError('message.sentAt', 'expected a valid date');
   }
@@ -22,7 +30,7 @@ export function validateMessage(message: InboundMessage): void {
 }
 
 function requireId(field: string, value: unknown): void {
-  if (typeof value !== 'string' || value.length === 0 || value.length > MAX_ID) {
-    throw new InvalidMessageError(field, `expected a non-empty string of at most ${MAX_ID} characters`);
+  if (typeof value !== 'string' || value.length === 0 || value.length > MAX_ID || value.includes('\u0000')) {
+    throw new InvalidMessageError(field, `expected a non-empty string of at most ${MAX_ID} characters, without NUL`);
   }
 }

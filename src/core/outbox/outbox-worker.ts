@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
-import { asConnectorError } from '../../plugins/contract/connector-error';
+import { asConnectorError, ConnectorError } from '../../plugins/contract/connector-error';
+import { type DeliveryResult } from '../../plugins/contract/delivery';
 import { type Clock } from '../clock/clock';
 import { type OutboxSettings } from '../config/hub-config.schema';
 import { type Metrics } from '../observability/metrics';
@@ -53,8 +54,9 @@ export class OutboxWorker {
 
   /** Claims one batch of due deliveries and attempts each; returns how many were attempted. */
   async runOnce(): Promise<number> {
-    const claimed = await this.store.claim(this.workerId, new Date(this.clock.now()), this.settings.lease, this.settings.batchSize);
-    await inParallel(claimed, this.settings.concurrency, (row) => this.attempt(row));
+    // Claim only what is attempted at once: every claim's lease then covers its own attempt.
+    const claimed = await this.store.claim(this.workerId, new Date(this.clock.now()), this.settings.lease, this.settings.concurrency);
+    await Promise.all(claimed.map((row) => this.attempt(row)));
     return claimed.length;
   }
 
@@ -63,7 +65,7 @@ export class OutboxWorker {
       let idleMs = 0;
       try {
         const attempted = await this.runOnce();
-        if (attempted >= this.settings.batchSize) continue;
+        if (attempted >= this.settings.concurrency) continue;
         idleMs = await this.msUntilNextWork();
       } catch (error) {
         this.logger.error(`outbox pass failed: ${describe(error)}`);
@@ -86,22 +88,42 @@ export class OutboxWorker {
 
   private async attempt(row: DeliveryRow): Promise<void> {
     const startedAt = new Date(this.clock.now());
+    let result: DeliveryResult;
     try {
-      const result = await this.dispatcher.deliver(row.connector, {
-        id: row.id,
-        idempotencyKey: row.idempotency_key,
-        kind: row.kind,
-        target: row.target,
-        payload: row.payload,
-        attempt: row.attempts,
-      });
+      result = await this.withTimeout(
+        this.dispatcher.deliver(row.connector, {
+          id: row.id,
+          idempotencyKey: row.idempotency_key,
+          kind: row.kind,
+          target: row.target,
+          payload: row.payload,
+          attempt: row.attempts,
+        }),
+      );
+    } catch (thrown) {
+      await this.recordFailure(row, thrown, startedAt).catch((error: unknown) => this.logger.error(`delivery ${row.id}: ${describe(error)}`));
+      return;
+    }
+    // Recording success is separate: a database hiccup here must not count as a failed
+    // delivery (which would send it again at once); the lease expiry retries it instead.
+    try {
       const at = new Date(this.clock.now());
       const kept = await this.store.markDelivered(row, at, { attempt: row.attempts, at: at.toISOString(), outcome: 'delivered' }, result.externalId);
       this.metrics.deliveryAttempts.inc({ connector: row.connector, outcome: 'delivered' });
       if (!kept) this.logger.warn(`delivery ${row.id} succeeded after its lease passed to another worker`);
-    } catch (thrown) {
-      await this.recordFailure(row, thrown, startedAt);
+    } catch (error) {
+      this.logger.error(`delivery ${row.id} was delivered but could not be recorded (${describe(error)}); it will be retried after its lease`);
     }
+  }
+
+  /** A hung connector call must not stall the outbox or shutdown. */
+  private withTimeout(delivery: Promise<DeliveryResult>): Promise<DeliveryResult> {
+    const limit = this.settings.attemptTimeout;
+    const abort = new AbortController();
+    const timeout = this.clock.sleep(limit, abort.signal).then(() => {
+      throw new ConnectorError('TEMPORARY', `no answer within ${limit} ms`);
+    });
+    return Promise.race([delivery, timeout]).finally(() => abort.abort());
   }
 
   private async recordFailure(row: DeliveryRow, thrown: unknown, startedAt: Date): Promise<void> {
@@ -121,17 +143,6 @@ export class OutboxWorker {
       this.logger.error(`delivery ${row.id} via ${row.connector} dead-lettered: ${text} (${decision.reason})`);
     }
   }
-}
-
-async function inParallel<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const item = items[next++] as T;
-      await work(item);
-    }
-  });
-  await Promise.all(lanes);
 }
 
 function describe(error: unknown): string {

@@ -23,6 +23,12 @@ describe('decideRetry', () => {
     expect(decideRetry(limited, { attempts: 5, failures: 3 }, settings, full)).toMatchObject({ delayMs: 31_000 });
   });
 
+  it('keeps backing off on repeated 429s without retry-after instead of burning the attempt cap', () => {
+    const limited = new ConnectorError('RATE_LIMITED', '429');
+    expect(decideRetry(limited, { attempts: 1, failures: 0 }, settings, full)).toMatchObject({ delayMs: 1000, countsAsFailure: false });
+    expect(decideRetry(limited, { attempts: 4, failures: 0 }, settings, full)).toMatchObject({ delayMs: 8000 });
+  });
+
   it('dead-letters errors that retrying cannot fix, at once', () => {
     for (const code of ['AUTH_FAILED', 'NOT_FOUND', 'INVALID_PAYLOAD'] as const) {
       expect(decideRetry(new ConnectorError(code, 'x'), { attempts: 1, failures: 0 }, settings, none)).toMatchObject({ retry: false });

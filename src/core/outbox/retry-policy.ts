@@ -22,7 +22,9 @@ export function decideRetry(
   if (failures >= settings.maxAttempts) return { retry: false, reason: `gave up after ${failures} failed attempts` };
   if (state.attempts >= settings.maxTotalAttempts) return { retry: false, reason: `gave up after ${state.attempts} attempts` };
 
-  const exponential = Math.min(settings.maxDelay, settings.baseDelay * 2 ** Math.max(0, failures - 1));
+  // Rate limits do not add failures, so they grow the backoff by attempts instead.
+  const steps = countsAsFailure ? failures : state.attempts;
+  const exponential = Math.min(settings.maxDelay, settings.baseDelay * 2 ** Math.max(0, steps - 1));
   const backoff = exponential / 2 + random() * (exponential / 2);
   if (error.retryAfterMs === undefined) return { retry: true, delayMs: Math.round(backoff), countsAsFailure };
   // Spread the herd a little past the peer's deadline, never before it.

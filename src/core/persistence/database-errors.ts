@@ -13,13 +13,18 @@ export function isUnavailable(error: unknown): boolean {
   if (error instanceof DatabaseUnavailableError) return true;
   const code = errorCode(error);
   const message = error instanceof Error ? error.message : '';
-  if (/Connection terminated|connection timeout|Client has encountered a connection error|not currently accepting connections/i.test(message)) {
+  if (
+    /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|not currently accepting connections/i.test(
+      message,
+    )
+  ) {
     return true;
   }
   if (code === undefined) return false;
-  // SQLSTATE class 08 (connection exception), 57P01-03 (shutdown), 53300 (too many clients),
+  // SQLSTATE class 08 (connection exception), 57P01-03 (shutdown),
   // 3D000 (database dropped or not created yet).
-  return CONNECTION_CODES.has(code) || code.startsWith('08') || /^57P0[123]$/.test(code) || code === '53300' || code === '3D000';
+  // 25006: read-only (a standby after failover); 53xxx: out of resources.
+  return CONNECTION_CODES.has(code) || code.startsWith('08') || code.startsWith('53') || /^57P0[123]$/.test(code) || code === '3D000' || code === '25006';
 }
 
 /** Deadlocks and serialization failures: the same transaction can simply be run again. */

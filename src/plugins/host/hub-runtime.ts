@@ -49,7 +49,7 @@ export class HubRuntime implements OnApplicationBootstrap, BeforeApplicationShut
         this.logger.log(`inbound connector ${id} started`);
       } catch (error) {
         // One broken channel must not take the others down; /health shows it.
-        const detail = error instanceof Error ? error.message : String(error);
+        const detail = this.registry.scrubError(id, error).message;
         this.failedToStart.add(id);
         this.health.connectors[id] = { status: 'down', detail: `failed to start: ${detail}` };
         this.logger.error(`inbound connector ${id} failed to start: ${detail}`);

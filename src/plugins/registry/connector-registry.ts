@@ -84,6 +84,12 @@ export class ConnectorRegistry implements OutboundDispatcher {
     }
   }
 
+  /** The error with this connector's secrets replaced, for logs and /health. */
+  scrubError(connectorId: string, error: unknown): Error {
+    const entry = this.inbound.get(connectorId) ?? this.outbound.get(connectorId);
+    return scrub(error, entry?.secrets ?? []);
+  }
+
   /** verify() of every enabled connector, each bounded in time; never throws. */
   async verifyAll(): Promise<Record<string, Health>> {
     this.load();
@@ -98,7 +104,8 @@ export class ConnectorRegistry implements OutboundDispatcher {
       timer = setTimeout(() => resolve({ status: 'down', detail: `verify() took longer than ${VERIFY_TIMEOUT_MS / 1000}s` }), VERIFY_TIMEOUT_MS);
     });
     try {
-      return await Promise.race([entry.connector.verify(entry.config), timeout]);
+      const health = await Promise.race([entry.connector.verify(entry.config), timeout]);
+      return health.detail === undefined ? health : { ...health, detail: scrub(new Error(health.detail), entry.secrets).message };
     } catch (error) {
       return { status: 'down', detail: scrub(error, entry.secrets).message };
     } finally {

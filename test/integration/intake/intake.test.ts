@@ -129,9 +129,12 @@ describe(`intake (${testBackend})`, () => {
 
   it('rejects a message with an invalid date or empty id before storing anything', async () => {
     const { intake } = createIntake(context.db);
-    expect(() => intake.accept('http', { ...message('c1', 'customer', 0), sentAt: new Date('nope') })).toThrow('message.sentAt');
-    expect(() => intake.accept('http', { ...message('c1', 'customer', 0), id: '' })).toThrow('message.id');
-    expect(await context.db.query(`SELECT id FROM messages`)).toEqual([]);
+    await expect(intake.accept('http', { ...message('c1', 'customer', 0), sentAt: new Date('nope') })).rejects.toThrow('message.sentAt');
+    await expect(intake.accept('http', { ...message('c1', 'customer', 0), id: '' })).rejects.toThrow('message.id');
+    await expect(intake.accept('http', { ...message('c1', 'customer', 0), text: 'a\u0000b' })).rejects.toThrow('message.text: contains a NUL');
+    // A valid neighbour in the same moment is unaffected.
+    await expect(intake.accept('http', message('c1', 'customer', 0))).resolves.toMatchObject({ effect: 'opened' });
+    expect(await context.db.query(`SELECT id FROM messages`)).toHaveLength(1);
   });
 });
 

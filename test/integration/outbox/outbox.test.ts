@@ -116,6 +116,19 @@ describe(`outbox (${testBackend})`, () => {
     expect(counts.dead).toBeGreaterThan(0);
   });
 
+  it('counts a connector call that never answers as a temporary failure after attemptTimeout', async () => {
+    const { clock, dispatcher, store, worker } = createOutbox(context.db, { settings: outboxSettings({ attemptTimeout: '5s' }) });
+    await enqueue(context.db, clock, ['hangs']);
+    dispatcher.deliver = () => new Promise(() => undefined); // a peer that never answers
+    const pass = worker.runOnce();
+    // Wait until the attempt is under way (its timeout is then pending on the virtual clock).
+    while (clock.pendingSleepers === 0) await new Promise((r) => setTimeout(r, 5));
+    await clock.advance(5_000);
+    await pass;
+    const [row] = await store.list({ limit: 1 });
+    expect(row).toMatchObject({ status: 'pending', failures: 1, last_error: 'TEMPORARY: no answer within 5000 ms' });
+  });
+
   it('runs as a loop that wakes on new work and stops cleanly', async () => {
     const { clock, dispatcher, store, worker } = createOutbox(context.db);
     worker.start();
