@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { calendarSchema } from '../sla/calendar.schema';
 
 export const STAFF_ROLES = ['admin', 'support', 'sales'] as const;
 export type StaffRole = (typeof STAFF_ROLES)[number];
@@ -50,6 +51,8 @@ const dutyTargetSchema = z
 export const rulesSchema = z
   .object({
     version: z.literal(1, 'expected version: 1'),
+    /** Business calendars by name: working windows in a time zone, holidays, extra working days. */
+    calendars: z.record(z.string().regex(/^[a-z0-9][a-z0-9_-]*$/i, 'expected a name of letters, digits, - and _'), calendarSchema).default({}),
     staff: z.array(staffMemberSchema).default([]),
     duty: z
       .object({ targets: z.array(dutyTargetSchema).default([]) })
