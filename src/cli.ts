@@ -4,6 +4,7 @@ import { runCheckConfig } from './cli/check-config.command';
 import { runMigrate } from './cli/migrate.command';
 import { runOutbox } from './cli/outbox.command';
 import { runSend } from './cli/send.command';
+import { runSlaDue } from './cli/sla-due.command';
 import { UsageError } from './cli/usage-error';
 import { exitCodeFor, startHub } from './main';
 import { explainStartupError } from './startup-errors';
@@ -23,6 +24,8 @@ Commands:
                             put dead letters back in line (same idempotency key)
   send --conversation ID --text TEXT [--author ID] [--role customer|staff|bot] [--url URL]
                             sign and post one message to a running hub's HTTP channel
+  sla due --calendar NAME --from ISO --minutes N [--rules FILE] [--json]
+                            when a response is due in business time, with the intervals used
   help                      this text
 
 Environment: HUB_CONFIG, RULES_FILE, DATABASE_URL, DATA_DIR, PORT, HOST, ADMIN_TOKEN,
@@ -42,6 +45,9 @@ async function main(argv: string[]): Promise<number> {
       return runOutbox(rest);
     case 'send':
       return runSend(rest);
+    case 'sla':
+      if (rest[0] !== 'due') throw new UsageError('expected "sla due --calendar NAME --from ISO --minutes N"');
+      return runSlaDue(rest.slice(1));
     case 'help':
     case '--help':
     case '-h':

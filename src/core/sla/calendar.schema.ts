@@ -58,11 +58,10 @@ const weekSchema = z.record(z.string(), z.array(windowSchema)).superRefine((week
   }
 });
 
+// ICS sources (feed or file) come with the holiday loader; until then only explicit dates.
 const holidaysSchema = z
   .object({
     dates: z.array(dateSchema).default([]),
-    /** An iCalendar feed (refreshed daily) or file (re-read on change); all-day and timed events. */
-    ics: z.union([z.object({ url: z.url() }).strict(), z.object({ file: z.string().min(1) }).strict()]).optional(),
   })
   .strict();
 
