@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { calendarSchema } from '../sla/calendar.schema';
+import { isCatchAll } from '../sla/policy-matcher';
+import { policySchema } from '../sla/policy.schema';
 
 export const STAFF_ROLES = ['admin', 'support', 'sales'] as const;
 export type StaffRole = (typeof STAFF_ROLES)[number];
@@ -53,6 +55,8 @@ export const rulesSchema = z
     version: z.literal(1, 'expected version: 1'),
     /** Business calendars by name: working windows in a time zone, holidays, extra working days. */
     calendars: z.record(z.string().regex(/^[a-z0-9][a-z0-9_-]*$/i, 'expected a name of letters, digits, - and _'), calendarSchema).default({}),
+    /** SLA policies, first match wins; the last one must match everything (the default). */
+    policies: z.array(policySchema).default([]),
     staff: z.array(staffMemberSchema).default([]),
     duty: z
       .object({ targets: z.array(dutyTargetSchema).default([]) })
@@ -76,6 +80,7 @@ export const rulesSchema = z
       }
       names.add(target.name);
     });
+    checkPolicies(rules, names, ctx);
     for (const event of ['inquiryOpened', 'inquiryAnswered'] as const) {
       rules.notify[event].forEach((name, i) => {
         if (!names.has(name)) {
@@ -84,6 +89,36 @@ export const rulesSchema = z
       });
     }
   });
+
+type ParsedRules = {
+  calendars: Record<string, unknown>;
+  policies: Array<z.output<typeof policySchema>>;
+};
+
+/** Cross-references inside the runbook: calendars, duty targets, the default policy. */
+function checkPolicies(rules: ParsedRules, targets: Set<string>, ctx: z.RefinementCtx): void {
+  const seen = new Set<string>();
+  rules.policies.forEach((policy, i) => {
+    if (seen.has(policy.name)) ctx.addIssue({ code: 'custom', path: ['policies', i, 'name'], message: `duplicate policy name "${policy.name}"` });
+    seen.add(policy.name);
+    if (!(policy.calendar in rules.calendars)) {
+      ctx.addIssue({ code: 'custom', path: ['policies', i, 'calendar'], message: `unknown calendar "${policy.calendar}"` });
+    }
+    const last = i === rules.policies.length - 1;
+    if (isCatchAll(policy) && !last) ctx.addIssue({ code: 'custom', path: ['policies', i, 'match'], message: 'matches everything, so the policies after it can never apply; move it last' });
+    if (!isCatchAll(policy) && last) ctx.addIssue({ code: 'custom', path: ['policies', i, 'match'], message: 'the last policy must match everything (the default); drop its match' });
+    const actions = [
+      ...policy.marks.flatMap((mark, m) => mark.actions.map((action, a) => ({ action, path: ['policies', i, 'marks', m, 'actions', a] }))),
+      ...policy.escalation.flatMap((step, e) => step.actions.map((action, a) => ({ action, path: ['policies', i, 'escalation', e, 'actions', a] }))),
+    ];
+    for (const { action, path } of actions) {
+      if (!('notify' in action)) continue;
+      action.notify.forEach((name, n) => {
+        if (!targets.has(name)) ctx.addIssue({ code: 'custom', path: [...path, 'notify', n], message: `unknown duty target "${name}"` });
+      });
+    }
+  });
+}
 
 export type Rules = z.output<typeof rulesSchema>;
 export type StaffMember = z.output<typeof staffMemberSchema>;
