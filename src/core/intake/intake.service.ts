@@ -10,6 +10,7 @@ import { isRetryableConflict, isUnavailable } from '../persistence/database-erro
 import { RulesStore } from '../rules/rules-store';
 import { IngestReceipts } from './ingest-receipts';
 import { IntakeClosedError } from './intake-errors';
+import { applySla } from '../sla/apply-sla';
 import { recordBatch } from './batch-recorder';
 import { type RecordedMessage } from './record-message';
 import { validateMessage } from './validate-message';
@@ -114,11 +115,14 @@ export class IntakeService {
     }
   }
 
-  private recordAll(sql: Sql, items: Pending[]): Promise<RecordedMessage[]> {
-    const { rules, classifier } = this.rules.current;
+  private async recordAll(sql: Sql, items: Pending[]): Promise<RecordedMessage[]> {
+    const { rules, classifier, sla } = this.rules.current;
     const now = new Date(this.clock.now());
     const batch = items.map((item) => ({ channel: item.channel, message: item.message, classification: classifier.classify(item.channel, item.message.author) }));
-    return recordBatch(sql, batch, rules, now);
+    const recorded = await recordBatch(sql, batch, rules, now);
+    // Deadlines and next marks of every inquiry this batch changed, in the same transaction.
+    await applySla(sql, recorded.flatMap((r) => r.changes.map((c) => c.inquiryId)), sla);
+    return recorded;
   }
 
   private async withConflictRetry<T>(work: () => Promise<T>): Promise<T> {

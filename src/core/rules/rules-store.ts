@@ -1,18 +1,19 @@
 import { type Rules } from '../config/rules.schema';
 import { AuthorClassifier } from '../intake/author-classifier';
+import { SlaCatalog } from '../sla/sla-catalog';
 
 /**
  * The runbook in force. Readers take `current` once per unit of work, so a reload never
  * changes the rules halfway through a transaction.
  */
 export class RulesStore {
-  private state: { rules: Rules; classifier: AuthorClassifier };
+  private state: RulesState;
 
   constructor(rules: Rules) {
     this.state = build(rules);
   }
 
-  get current(): Readonly<{ rules: Rules; classifier: AuthorClassifier }> {
+  get current(): Readonly<RulesState> {
     return this.state;
   }
 
@@ -21,6 +22,12 @@ export class RulesStore {
   }
 }
 
-function build(rules: Rules): { rules: Rules; classifier: AuthorClassifier } {
-  return { rules, classifier: new AuthorClassifier(rules.staff) };
+interface RulesState {
+  rules: Rules;
+  classifier: AuthorClassifier;
+  sla: SlaCatalog;
+}
+
+function build(rules: Rules): RulesState {
+  return { rules, classifier: new AuthorClassifier(rules.staff), sla: new SlaCatalog(rules) };
 }
