@@ -34,8 +34,9 @@ describe(`HTTP ingest end to end (${testBackend})`, () => {
     const reply = await hub.post(ingestBody({ author: 'alice', text: 'Looking into it' }));
     expect(((await reply.json()) as { results: unknown[] }).results[0]).toMatchObject({ role: 'staff', effect: 'answered' });
 
-    const detail = (await (await hub.admin(`/api/v1/inquiries/${result.results[0]!.inquiryId}`)).json()) as { status: string; events: Array<{ type: string }> };
+    const detail = (await (await hub.admin(`/api/v1/inquiries/${result.results[0]!.inquiryId}`)).json()) as { status: string; sla: unknown; events: Array<{ type: string }> };
     expect(detail.status).toBe('answered');
+    expect(detail).toMatchObject({ sla: null }); // this hub's runbook has no policies
     expect(detail.events.map((e) => e.type)).toEqual(['opened', 'answered']);
     expect(((await (await hub.admin('/api/v1/inquiries?status=open')).json()) as { items: unknown[] }).items).toEqual([]);
   });

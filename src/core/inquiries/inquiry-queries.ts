@@ -12,6 +12,7 @@ export interface InquiryView {
   responder: { id: string; name: string | null } | null;
   customerMessages: number;
   lastCustomerMessageAt: string;
+  sla: { policy: string; dueAt: string | null; firstResponseBusinessMs: number | null; breached: boolean | null } | null;
 }
 
 export interface InquiryEventView {
@@ -36,10 +37,14 @@ interface Row {
   responder_name: string | null;
   customer_message_count: number;
   last_customer_message_at: Date;
+  policy: string | null;
+  due_at: Date | null;
+  frt_business_ms: number | null;
+  breached: boolean | null;
 }
 
 const SELECT = `SELECT i.id, i.status, c.channel, c.external_id, c.title, i.opened_at, i.answered_at, i.first_response_ms,
-  i.responder_id, i.responder_name, i.customer_message_count, i.last_customer_message_at
+  i.responder_id, i.responder_name, i.customer_message_count, i.last_customer_message_at, i.policy, i.due_at, i.frt_business_ms, i.breached
   FROM inquiries i JOIN conversations c ON c.id = i.conversation_id`;
 
 /** Read-side of inquiries for the admin API and the CLI. */
@@ -94,5 +99,14 @@ function toView(r: Row): InquiryView {
     responder: r.responder_id === null ? null : { id: r.responder_id, name: r.responder_name },
     customerMessages: r.customer_message_count,
     lastCustomerMessageAt: r.last_customer_message_at.toISOString(),
+    sla:
+      r.policy === null
+        ? null
+        : {
+            policy: r.policy,
+            dueAt: r.due_at?.toISOString() ?? null,
+            firstResponseBusinessMs: r.frt_business_ms === null ? null : Number(r.frt_business_ms),
+            breached: r.breached,
+          },
   };
 }

@@ -43,6 +43,31 @@ export class InquiryEntity {
   @Column({ name: 'first_response_ms', type: 'bigint', nullable: true, transformer: bigintToNumber })
   firstResponseMs!: number | null;
 
+  @Column({ type: 'text', nullable: true })
+  policy!: string | null;
+
+  @Column({ type: 'text', nullable: true })
+  calendar!: string | null;
+
+  /** First-response deadline in business time under the policy. */
+  @Column({ name: 'due_at', type: 'timestamptz', nullable: true })
+  dueAt!: Date | null;
+
+  /** When the scheduler must look at this inquiry next (its next mark); null when done. */
+  @Column({ name: 'next_attention_at', type: 'timestamptz', nullable: true })
+  nextAttentionAt!: Date | null;
+
+  /** Index of the next mark of the policy to fire. */
+  @Column({ name: 'next_mark', type: 'integer' })
+  nextMark!: number;
+
+  @Column({ name: 'frt_business_ms', type: 'bigint', nullable: true, transformer: bigintToNumber })
+  frtBusinessMs!: number | null;
+
+  /** Answered after the deadline (null while open). */
+  @Column({ type: 'boolean', nullable: true })
+  breached!: boolean | null;
+
   @Column({ name: 'closed_at', type: 'timestamptz', nullable: true })
   closedAt!: Date | null;
 
