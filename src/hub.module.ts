@@ -19,6 +19,7 @@ import { OutboxStore } from './core/outbox/outbox-store';
 import { OutboxWorker } from './core/outbox/outbox-worker';
 import { Database, DATABASE } from './core/persistence/database';
 import { RulesStore } from './core/rules/rules-store';
+import { SlaScheduler } from './core/sla/sla-scheduler';
 import { HealthState } from './core/runtime/health-state';
 import { HubRuntime } from './plugins/host/hub-runtime';
 import { ConnectorRegistry } from './plugins/registry/connector-registry';
@@ -73,6 +74,12 @@ export class HubModule {
         provide: OutboxWorker,
         inject: [OutboxStore, OUTBOUND_DISPATCHER, CLOCK, OUTBOX_SETTINGS, Metrics],
         useFactory: (...args: ConstructorParameters<typeof OutboxWorker>) => new OutboxWorker(...args),
+      },
+      {
+        provide: SlaScheduler,
+        inject: [DATABASE, CLOCK, RulesStore],
+        useFactory: (db: Database, clock: Clock, rules: RulesStore) =>
+          new SlaScheduler(db, clock, () => rules.current, { batchSize: 100, pollInterval: options.config.hub.outbox.pollInterval }),
       },
       HubRuntime,
     ];

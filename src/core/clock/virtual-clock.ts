@@ -6,6 +6,8 @@ interface Sleeper {
   resolve: () => void;
 }
 
+type Resolver = () => void;
+
 /**
  * A clock that only moves when told to. `advance` wakes sleepers in deadline order and
  * lets the promise chains they start run before moving on, so time-based behaviour can be
@@ -27,16 +29,21 @@ export class VirtualClock implements Clock {
   sleep(ms: number, signal?: AbortSignal): Promise<void> {
     return new Promise((resolve) => {
       if (signal?.aborted) return resolve();
-      const sleeper: Sleeper = { wakeAt: this.current + Math.max(0, ms), seq: this.seq++, resolve };
-      this.sleepers.push(sleeper);
-      signal?.addEventListener(
-        'abort',
-        () => {
-          this.sleepers = this.sleepers.filter((s) => s !== sleeper);
+      const onAbort: Resolver = () => {
+        this.sleepers = this.sleepers.filter((s) => s !== sleeper);
+        resolve();
+      };
+      // Waking by time removes the abort listener, so a long-lived signal does not pile them up.
+      const sleeper: Sleeper = {
+        wakeAt: this.current + Math.max(0, ms),
+        seq: this.seq++,
+        resolve: () => {
+          signal?.removeEventListener('abort', onAbort);
           resolve();
         },
-        { once: true },
-      );
+      };
+      this.sleepers.push(sleeper);
+      signal?.addEventListener('abort', onAbort, { once: true });
     });
   }
 

@@ -37,6 +37,13 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly marksFired = new Counter({
+    name: 'replywatch_sla_marks_fired_total',
+    help: 'SLA marks fired, by level and whether they fired late (after downtime)',
+    labelNames: ['level', 'late'] as const,
+    registers: [this.registry],
+  });
+
   readonly deliveryAttempts = new Counter({
     name: 'replywatch_delivery_attempts_total',
     help: 'Outbox delivery attempts by connector and outcome (delivered, retry, dead)',

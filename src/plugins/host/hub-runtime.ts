@@ -2,7 +2,9 @@ import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnAppl
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { HUB_CONFIG } from '../../core/config/settings.tokens';
 import { type LoadedConfig } from '../../core/config/load-config';
-import { OUTBOX_ENQUEUED } from '../../core/events/domain-events';
+import { INQUIRY_EVENT, OUTBOX_ENQUEUED } from '../../core/events/domain-events';
+import { Metrics } from '../../core/observability/metrics';
+import { SlaScheduler } from '../../core/sla/sla-scheduler';
 import { IntakeService } from '../../core/intake/intake.service';
 import { OutboxWorker } from '../../core/outbox/outbox-worker';
 import { DATABASE, type Database } from '../../core/persistence/database';
@@ -33,6 +35,8 @@ export class HubRuntime implements OnApplicationBootstrap, BeforeApplicationShut
     private readonly worker: OutboxWorker,
     private readonly events: EventEmitter2,
     private readonly health: HealthState,
+    private readonly scheduler: SlaScheduler,
+    private readonly metrics: Metrics,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -40,7 +44,15 @@ export class HubRuntime implements OnApplicationBootstrap, BeforeApplicationShut
     const outbound = this.registry.enabledOutbound().map((e) => e.connector.manifest.id);
     checkRulesTargets(this.config.rules, this.config.rulesSource, (id) => this.registry.isEnabledOutbound(id), outbound);
     this.events.on(OUTBOX_ENQUEUED, () => this.worker.wake());
+    // A new or moved inquiry may be due before the scheduler's current sleep ends.
+    this.events.on(INQUIRY_EVENT.opened, () => this.scheduler.wake());
+    this.events.on(INQUIRY_EVENT.extended, () => this.scheduler.wake());
+    this.scheduler.onFired = (mark) => {
+      this.metrics.marksFired.inc({ level: mark.level, late: String(mark.late) });
+      if (mark.deliveries > 0) this.worker.wake();
+    };
     this.worker.start();
+    this.scheduler.start();
     for (const { connector, config } of this.registry.enabledInbound()) {
       const id = connector.manifest.id;
       try {
@@ -69,6 +81,7 @@ export class HubRuntime implements OnApplicationBootstrap, BeforeApplicationShut
       await handle.stop().catch((error: unknown) => this.logger.error(`stopping ${id} failed: ${String(error)}`));
     }
     await this.intake.close();
+    await this.scheduler.stop();
     await this.worker.stop();
   }
 

@@ -1,0 +1,43 @@
+import { type BusinessCalendar } from './business-calendar';
+import { markOffset, type Policy } from './policy.schema';
+
+export interface MarkDecision {
+  /** The mark to send now, if any: the most severe of those that came due. */
+  fire?: { index: number; dueAt: number; lateByMs: number; skipped: number[] };
+  /** Index of the first mark not yet due. */
+  nextMark: number;
+  /** When that mark falls due; null when none is left. */
+  nextAttentionAt: number | null;
+}
+
+/** Marks later than this after their instant are reported as late (downtime, a busy database). */
+export const LATE_AFTER_MS = 1000;
+
+/**
+ * Which marks of an open inquiry are due at `now`. When several came due while the hub was
+ * down, only the most severe (the latest) is sent and the others are recorded as skipped:
+ * a duty chat needs "SLA MISS", not three stale warnings in a row.
+ */
+export function planMarks(policy: Policy, calendar: BusinessCalendar, openedAt: number, nextMark: number, now: number): MarkDecision {
+  const instants = policy.marks.map((mark) => calendar.addBusiness(openedAt, markOffset(policy, mark)));
+  let index = nextMark;
+  const due: number[] = [];
+  while (index < instants.length && (instants[index] as number) <= now) due.push(index++);
+  const nextAttentionAt = index < instants.length ? (instants[index] as number) : null;
+  const last = due[due.length - 1];
+  if (last === undefined) return { nextMark: index, nextAttentionAt };
+  const dueAt = instants[last] as number;
+  return { fire: { index: last, dueAt, lateByMs: now - dueAt, skipped: due.slice(0, -1) }, nextMark: index, nextAttentionAt };
+}
+
+/** Fills {title}, {left}, {overdue}, {policy} and {link} into a mark's message. */
+export function renderMessage(template: string, values: Record<string, string>): string {
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) => values[name] ?? whole);
+}
+
+export function formatMinutes(ms: number): string {
+  const minutes = Math.max(0, Math.round(ms / 60_000));
+  if (minutes < 60) return `${minutes} min`;
+  const hours = Math.floor(minutes / 60);
+  return minutes % 60 === 0 ? `${hours} h` : `${hours} h ${minutes % 60} min`;
+}

@@ -1,0 +1,191 @@
+import { randomUUID } from 'node:crypto';
+import { Logger } from '@nestjs/common';
+import { type Clock } from '../clock/clock';
+import { type Database, type Sql } from '../persistence/database';
+import { enqueueDeliveries, type NewDelivery } from '../outbox/outbox-writer';
+import { type Rules } from '../config/rules.schema';
+import { formatMinutes, LATE_AFTER_MS, planMarks, renderMessage } from './mark-planner';
+import { type SlaCatalog } from './sla-catalog';
+
+interface DueRow {
+  id: string;
+  opened_at: Date;
+  due_at: Date;
+  policy: string;
+  next_mark: number;
+  channel: string;
+  external_id: string;
+  title: string | null;
+}
+
+export interface FiredMark {
+  inquiryId: string;
+  index: number;
+  level: string;
+  text: string;
+  late: boolean;
+  lateByMs: number;
+  deliveries: number;
+}
+
+/**
+ * Fires SLA marks from the schedule kept in the database (`inquiries.next_attention_at`).
+ * One loop per process sleeps until the earliest due instant; due inquiries are claimed with
+ * SKIP LOCKED, and the mark's deliveries, its event and the next due instant are written in
+ * one transaction — so a mark fires once across restarts and replicas.
+ */
+export class SlaScheduler {
+  private readonly logger = new Logger('sla');
+  readonly schedulerId = `sla-${randomUUID().slice(0, 8)}`;
+  private running: Promise<void> | undefined;
+  private stopping = false;
+  private wakeUp = new AbortController();
+  /** Called after commit for each fired mark (metrics, outbox wake-up). */
+  onFired: (mark: FiredMark) => void = () => undefined;
+
+  constructor(
+    private readonly db: Database,
+    private readonly clock: Clock,
+    private readonly current: () => { rules: Rules; sla: SlaCatalog },
+    private readonly settings: { batchSize: number; pollInterval: number } = { batchSize: 100, pollInterval: 1000 },
+  ) {}
+
+  start(): void {
+    if (this.running) return;
+    this.stopping = false;
+    this.running = this.loop();
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.wakeUp.abort();
+    await this.running;
+    this.running = undefined;
+  }
+
+  /** Something changed the schedule in this process (an inquiry opened): look again now. */
+  wake(): void {
+    this.wakeUp.abort();
+  }
+
+  /** Fires every mark due at the clock's now; returns what was fired. */
+  async runOnce(): Promise<FiredMark[]> {
+    const fired: FiredMark[] = [];
+    for (;;) {
+      const batch = await this.db.transaction((sql) => this.fireDue(sql, new Date(this.clock.now())));
+      fired.push(...batch.fired);
+      for (const mark of batch.fired) this.onFired(mark);
+      if (batch.claimed < this.settings.batchSize) return fired;
+    }
+  }
+
+  private async loop(): Promise<void> {
+    while (!this.stopping) {
+      let idleMs = this.settings.pollInterval;
+      try {
+        await this.runOnce();
+        idleMs = await this.msUntilNextDue();
+      } catch (error) {
+        this.logger.error(`SLA pass failed: ${error instanceof Error ? error.message : String(error)}`);
+      }
+      if (this.stopping) break;
+      if (this.wakeUp.signal.aborted) this.wakeUp = new AbortController();
+      if (idleMs > 0) await this.clock.sleep(idleMs, this.wakeUp.signal);
+      if (this.wakeUp.signal.aborted) this.wakeUp = new AbortController();
+    }
+  }
+
+  private async msUntilNextDue(): Promise<number> {
+    // Only open inquiries can be fired; counting others could spin the loop on a stale instant.
+    const [row] = await this.db.query<{ at: Date | null }>(
+      `SELECT min(next_attention_at) AS at FROM inquiries WHERE next_attention_at IS NOT NULL AND status = 'open'`,
+    );
+    const next = row?.at ? new Date(row.at).getTime() : null;
+    // Other replicas add inquiries too; never sleep longer than the poll interval.
+    return next === null ? this.settings.pollInterval : Math.max(0, Math.min(this.settings.pollInterval, next - this.clock.now()));
+  }
+
+  private async fireDue(sql: Sql, now: Date): Promise<{ claimed: number; fired: FiredMark[] }> {
+    const rows = await sql.query<DueRow>(
+      `SELECT i.id, i.opened_at, i.due_at, i.policy, i.next_mark, c.channel, c.external_id, c.title
+       FROM inquiries i JOIN conversations c ON c.id = i.conversation_id
+       WHERE i.next_attention_at <= $1 AND i.status = 'open'
+       ORDER BY i.next_attention_at LIMIT $2
+       FOR UPDATE OF i SKIP LOCKED`,
+      [now, this.settings.batchSize],
+    );
+    const { rules, sla } = this.current();
+    const fired: FiredMark[] = [];
+    for (const row of rows) {
+      const policy = rules.policies.find((p) => p.name === row.policy);
+      if (!policy) {
+        // The policy was removed from the runbook: stop scheduling rather than guess.
+        await sql.query(`UPDATE inquiries SET next_attention_at = NULL WHERE id = $1`, [row.id]);
+        continue;
+      }
+      const decision = planMarks(policy, sla.calendar(policy.calendar), new Date(row.opened_at).getTime(), row.next_mark, now.getTime());
+      await sql.query(`UPDATE inquiries SET next_mark = $2, next_attention_at = $3, updated_at = $4 WHERE id = $1`, [
+        row.id,
+        decision.nextMark,
+        decision.nextAttentionAt === null ? null : new Date(decision.nextAttentionAt),
+        now,
+      ]);
+      if (!decision.fire) continue;
+      const mark = policy.marks[decision.fire.index];
+      if (!mark) continue;
+      const late = decision.fire.lateByMs > LATE_AFTER_MS;
+      const dueAt = new Date(row.due_at).getTime();
+      const title = row.title ?? `${row.channel} ${row.external_id}`;
+      const text = renderMessage(mark.message, {
+        title,
+        policy: policy.name,
+        left: formatMinutes(dueAt - decision.fire.dueAt),
+        overdue: formatMinutes(now.getTime() - dueAt),
+      });
+      const deliveries: NewDelivery[] = mark.actions.flatMap((action) => {
+        if (!('notify' in action)) return [];
+        return action.notify.flatMap((name) => {
+          const target = rules.duty.targets.find((t) => t.name === name);
+          if (!target) return [];
+          return [
+            {
+              idempotencyKey: `inquiry:${row.id}:mark:${decision.fire!.index}:${target.name}`,
+              connector: target.connector,
+              kind: 'notify',
+              target: { name: target.name, ...target.to },
+              inquiryId: row.id,
+              payload: {
+                event: 'sla.mark',
+                level: mark.level,
+                emoji: mark.emoji,
+                text: `${mark.emoji ? `${mark.emoji} ` : ''}${text}`,
+                ...(mark.runbook ? { runbook: mark.runbook } : {}),
+                inquiryId: row.id,
+                conversation: { channel: row.channel, id: row.external_id, title: row.title },
+                policy: policy.name,
+                dueAt: new Date(dueAt).toISOString(),
+                markDueAt: new Date(decision.fire!.dueAt).toISOString(),
+                late,
+                ...(late ? { lateByMs: decision.fire!.lateByMs } : {}),
+              },
+            },
+          ];
+        });
+      });
+      const written = await enqueueDeliveries(sql, deliveries, now);
+      await sql.query(
+        `INSERT INTO inquiry_events (inquiry_id, type, actor, reason, occurred_at, recorded_at, data) VALUES ($1, 'mark', 'system', $2, $3, $4, $5)`,
+        [
+          row.id,
+          late ? `fired ${Math.round(decision.fire.lateByMs / 1000)} s late` : null,
+          new Date(decision.fire.dueAt),
+          now,
+          JSON.stringify({ index: decision.fire.index, level: mark.level, text, skipped: decision.fire.skipped, deliveries: written }),
+        ],
+      );
+      if (mark.level === 'breach') await sql.query(`UPDATE inquiries SET breached = true WHERE id = $1`, [row.id]);
+      fired.push({ inquiryId: row.id, index: decision.fire.index, level: mark.level, text, late, lateByMs: decision.fire.lateByMs, deliveries: written });
+    }
+    return { claimed: rows.length, fired };
+  }
+}

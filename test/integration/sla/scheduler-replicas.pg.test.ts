@@ -1,0 +1,37 @@
+import { VirtualClock } from '../../../src/core/clock/virtual-clock';
+import { type Database } from '../../../src/core/persistence/database';
+import { createSla, customer, markDeliveries } from '../../support/sla-harness';
+import { createTestDatabase, type TestDatabase } from '../../support/test-database';
+
+const NOON = Date.parse('2026-11-02T09:00:00Z'); // Monday 12:00 Moscow
+
+describe('SLA marks across replicas (postgres)', () => {
+  let testDb: TestDatabase;
+  let replicas: Database[];
+
+  beforeAll(async () => {
+    testDb = await createTestDatabase('postgres');
+    replicas = await Promise.all([testDb.open(), testDb.open(), testDb.open()]);
+  });
+
+  afterAll(async () => {
+    await Promise.all(replicas.map((db) => db.close()));
+    await testDb.drop();
+  });
+
+  it('fires every mark exactly once when three schedulers run at the same instants', async () => {
+    const clock = new VirtualClock(NOON);
+    const hubs = replicas.map((db) => createSla(db, clock));
+    for (let i = 0; i < 120; i++) await hubs[i % 3]!.intake.accept('http', customer(`c${i}`, NOON + (i % 10) * 60_000, `m${i}`));
+
+    for (let minute = 1; minute <= 80; minute += 1) {
+      await clock.advanceTo(NOON + minute * 60_000);
+      await Promise.all(hubs.map((hub) => hub.scheduler.runOnce()));
+    }
+    const deliveries = await markDeliveries(replicas[0]!);
+    expect(deliveries).toHaveLength(120 * 3);
+    expect(new Set(deliveries.map((d) => d.key)).size).toBe(360);
+    const [events] = await replicas[0]!.query<{ n: number }>(`SELECT count(*)::int AS n FROM inquiry_events WHERE type = 'mark'`);
+    expect(events?.n).toBe(360);
+  });
+});
