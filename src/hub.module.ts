@@ -10,7 +10,9 @@ import { HUB_CONFIG, INTAKE_SETTINGS, OUTBOX_SETTINGS } from './core/config/sett
 import { AdminController } from './core/http/admin.controller';
 import { AdminGuard } from './core/http/admin.guard';
 import { HealthController } from './core/http/health.controller';
+import { InquiryCommandsController } from './core/http/inquiry-commands.controller';
 import { MetricsController } from './core/http/metrics.controller';
+import { InquiryCommands } from './core/inquiries/inquiry-commands';
 import { InquiryQueries } from './core/inquiries/inquiry-queries';
 import { IntakeService } from './core/intake/intake.service';
 import { Metrics } from './core/observability/metrics';
@@ -68,6 +70,7 @@ export class HubModule {
       HealthState,
       IntakeService,
       InquiryQueries,
+      InquiryCommands,
       AdminGuard,
       { provide: OutboxStore, inject: [DATABASE], useFactory: (db: Database) => new OutboxStore(db) },
       {
@@ -86,7 +89,7 @@ export class HubModule {
     return {
       module: HubModule,
       imports: [DiscoveryModule, EventEmitterModule.forRoot()],
-      controllers: [HealthController, MetricsController, AdminController, HttpIngestController],
+      controllers: [HealthController, MetricsController, AdminController, InquiryCommandsController, HttpIngestController],
       providers,
     };
   }

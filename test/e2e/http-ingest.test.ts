@@ -108,6 +108,28 @@ describe(`HTTP ingest end to end (${testBackend})`, () => {
     expect(response.status).toBe(415);
   });
 
+  it('holds, resumes and resolves an inquiry through the admin API, recording who and why', async () => {
+    const opened = (await (await hub.post(ingestBody({ conversation: 'cmd' }))).json()) as { results: Array<{ inquiryId: string }> };
+    const id = opened.results[0]!.inquiryId;
+    expect(await (await hub.command(`/api/v1/inquiries/${id}/hold`, { by: 'staff:alice', reason: 'waiting for logs' })).json()).toEqual({ id, status: 'on_hold', deliveries: 0 });
+    expect((await hub.command(`/api/v1/inquiries/${id}/hold`)).status).toBe(409);
+    expect((await hub.command(`/api/v1/inquiries/${id}/resume`)).status).toBe(200);
+    expect((await hub.command(`/api/v1/inquiries/${id}/resolve`, { reason: 'done' })).status).toBe(200);
+    const detail = (await (await hub.admin(`/api/v1/inquiries/${id}`)).json()) as { status: string; events: Array<{ type: string; actor: string; reason: string | null }> };
+    expect(detail.status).toBe('resolved');
+    expect(detail.events.map((e) => [e.type, e.actor, e.reason])).toEqual([
+      ['opened', 'customer:client-7', null],
+      ['held', 'staff:alice', 'waiting for logs'],
+      ['resumed', 'admin', null],
+      ['resolved', 'admin', 'done'],
+    ]);
+    expect((await hub.command(`/api/v1/inquiries/${id}/snooze`)).status).toBe(404);
+    expect((await hub.command(`/api/v1/inquiries/00000000-0000-4000-8000-000000000000/hold`)).status).toBe(404);
+    expect((await hub.command(`/api/v1/inquiries/${id}/escalate`, { priority: 'high' })).status).toBe(422);
+    expect((await hub.command(`/api/v1/inquiries/${id}/escalate`, '{"by":')).status).toBe(400);
+    expect((await fetch(`${hub.url}/api/v1/inquiries/${id}/resolve`, { method: 'POST' })).status).toBe(401);
+  });
+
   it('keeps the admin API behind the bearer token', async () => {
     expect((await fetch(`${hub.url}/api/v1/inquiries`)).status).toBe(401);
     expect((await hub.admin('/api/v1/inquiries', 'wrong-token-wrong-token')).status).toBe(401);

@@ -23,6 +23,8 @@ export interface TestHub {
   /** Signs and posts a JSON body to /api/v1/messages; override headers to test faults. */
   post(body: unknown, options?: { headers?: Record<string, string>; webhookId?: string; timestamp?: Date; raw?: string }): Promise<Response>;
   admin(pathAndQuery: string, token?: string): Promise<Response>;
+  /** POST to the admin API with an optional JSON body. */
+  command(pathAndQuery: string, body?: unknown): Promise<Response>;
   close(): Promise<void>;
 }
 
@@ -86,6 +88,13 @@ export async function startTestHub(options: TestHubOptions = {}): Promise<TestHu
     },
     admin(pathAndQuery, token = ADMIN_TOKEN) {
       return fetch(`${url}${pathAndQuery}`, { headers: { authorization: `Bearer ${token}` } });
+    },
+    command(pathAndQuery, body) {
+      return fetch(`${url}${pathAndQuery}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+        ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+      });
     },
     async close() {
       await app.close();

@@ -1,5 +1,6 @@
 import { Controller, HttpCode, Post, Req } from '@nestjs/common';
 import { type Request } from 'express';
+import { readRawBody } from '../../core/http/read-body';
 import { problem } from '../../plugins/contract/problem';
 import { HttpConnector, type IngestResponse } from './http.connector';
 
@@ -18,23 +19,7 @@ export class HttpIngestController {
     if (!/^application\/([a-z.+-]*\+)?json\b/i.test(type)) {
       throw problem(415, 'Unsupported Media Type', 'content-type must be application/json', { header: 'content-type' });
     }
-    const raw = await readBody(req);
+    const raw = await readRawBody(req, BODY_LIMIT);
     return this.connector.ingest(raw, req.headers);
   }
-}
-
-async function readBody(req: Request): Promise<Buffer> {
-  if (Number(req.headers['content-length'] ?? 0) > BODY_LIMIT) throw tooLarge();
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > BODY_LIMIT) throw tooLarge();
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks);
-}
-
-function tooLarge() {
-  return problem(413, 'Content Too Large', `the request body exceeds ${BODY_LIMIT} bytes`, { header: 'content-length' });
 }

@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { Webhook, WebhookVerificationError } from 'standardwebhooks';
 import { CONTRACT_VERSION, type ConnectorManifest, type Health, type InboundConnector, type Stoppable } from '../../plugins/contract/connector';
 import { type AcceptResult, type MessageSink } from '../../plugins/contract/message';
+import { parseJsonBody } from '../../core/http/read-body';
 import { problem, ProblemException } from '../../plugins/contract/problem';
 import { ReplywatchConnector } from '../../plugins/registry/connector.decorator';
 import { httpConfigSchema, type HttpConfig } from './http.config';
@@ -118,15 +119,6 @@ function signatureReason(libraryMessage: string): string {
   if (/too new/i.test(libraryMessage)) return 'more than 5 minutes in the future (check the sender clock)';
   if (/timestamp/i.test(libraryMessage)) return 'not a unix timestamp in seconds';
   return 'does not match the body (wrong secret, or the body changed after signing)';
-}
-
-function parseJsonBody(raw: Buffer): unknown {
-  try {
-    return JSON.parse(raw.toString('utf8')) as unknown;
-  } catch (error) {
-    const position = /position (\d+)/.exec(error instanceof Error ? error.message : '')?.[1];
-    throw problem(400, 'Malformed JSON', position ? `the body is not valid JSON (at byte ${position})` : 'the body is not valid JSON');
-  }
 }
 
 function unavailable(detail: string) {

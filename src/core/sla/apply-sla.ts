@@ -9,6 +9,8 @@ interface Row {
   answered_at: Date | null;
   policy: string | null;
   next_mark: number;
+  paused_business_ms: number;
+  held_at: Date | null;
   channel: string;
   external_id: string;
   text: string;
@@ -22,7 +24,7 @@ interface Row {
 export async function applySla(sql: Sql, inquiryIds: readonly string[], catalog: SlaCatalog): Promise<void> {
   if (!catalog.enabled || inquiryIds.length === 0) return;
   const rows = await sql.query<Row>(
-    `SELECT i.id, i.status, i.opened_at, i.answered_at, i.policy, i.next_mark, c.channel, c.external_id, m.text
+    `SELECT i.id, i.status, i.opened_at, i.answered_at, i.policy, i.next_mark, i.paused_business_ms, i.held_at, c.channel, c.external_id, m.text
      FROM inquiries i JOIN conversations c ON c.id = i.conversation_id JOIN messages m ON m.id = i.first_message_id
      WHERE i.id IN (SELECT value::uuid FROM json_array_elements_text($1::json))`,
     [JSON.stringify([...new Set(inquiryIds)])],
@@ -32,10 +34,14 @@ export async function applySla(sql: Sql, inquiryIds: readonly string[], catalog:
     if (!policy) return [];
     const calendar = catalog.calendar(policy.calendar);
     const opened = new Date(row.opened_at).getTime();
-    const due = calendar.addBusiness(opened, policy.target);
     const answered = row.answered_at === null ? null : new Date(row.answered_at).getTime();
+    // Answered while on hold: the hold ran until the answer.
+    const holdUntilAnswer = answered !== null && row.held_at !== null ? calendar.businessBetween(new Date(row.held_at).getTime(), answered) : 0;
+    const paused = Number(row.paused_business_ms) + holdUntilAnswer;
+    const due = calendar.addBusiness(opened, policy.target + paused);
     const nextMark = policy.marks[row.next_mark];
-    const nextAttention = answered !== null || row.status === 'resolved' || !nextMark ? null : calendar.addBusiness(opened, markOffset(policy, nextMark));
+    const waiting = answered === null && row.status === 'open';
+    const nextAttention = !waiting || !nextMark ? null : calendar.addBusiness(opened, markOffset(policy, nextMark) + paused);
     return [
       {
         id: row.id,
@@ -43,7 +49,7 @@ export async function applySla(sql: Sql, inquiryIds: readonly string[], catalog:
         calendar: policy.calendar,
         due_at: new Date(due),
         next_attention_at: nextAttention === null ? null : new Date(nextAttention),
-        frt_business_ms: answered === null ? null : calendar.businessBetween(opened, answered),
+        frt_business_ms: answered === null ? null : Math.max(0, calendar.businessBetween(opened, answered) - paused),
         breached: answered === null ? null : answered > due,
       },
     ];

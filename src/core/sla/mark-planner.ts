@@ -18,8 +18,9 @@ export const LATE_AFTER_MS = 1000;
  * down, only the most severe (the latest) is sent and the others are recorded as skipped:
  * a duty chat needs "SLA MISS", not three stale warnings in a row.
  */
-export function planMarks(policy: Policy, calendar: BusinessCalendar, openedAt: number, nextMark: number, now: number): MarkDecision {
-  const instants = policy.marks.map((mark) => calendar.addBusiness(openedAt, markOffset(policy, mark)));
+export function planMarks(policy: Policy, calendar: BusinessCalendar, openedAt: number, nextMark: number, now: number, pausedMs = 0): MarkDecision {
+  // Time on hold does not count: every mark moves later by it.
+  const instants = policy.marks.map((mark) => calendar.addBusiness(openedAt, markOffset(policy, mark) + pausedMs));
   let index = nextMark;
   const due: number[] = [];
   while (index < instants.length && (instants[index] as number) <= now) due.push(index++);

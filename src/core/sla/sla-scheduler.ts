@@ -13,6 +13,7 @@ interface DueRow {
   due_at: Date;
   policy: string;
   next_mark: number;
+  paused_business_ms: number;
   channel: string;
   external_id: string;
   title: string | null;
@@ -107,7 +108,7 @@ export class SlaScheduler {
 
   private async fireDue(sql: Sql, now: Date): Promise<{ claimed: number; fired: FiredMark[] }> {
     const rows = await sql.query<DueRow>(
-      `SELECT i.id, i.opened_at, i.due_at, i.policy, i.next_mark, c.channel, c.external_id, c.title
+      `SELECT i.id, i.opened_at, i.due_at, i.policy, i.next_mark, i.paused_business_ms, c.channel, c.external_id, c.title
        FROM inquiries i JOIN conversations c ON c.id = i.conversation_id
        WHERE i.next_attention_at <= $1 AND i.status = 'open'
        ORDER BY i.next_attention_at LIMIT $2
@@ -123,7 +124,8 @@ export class SlaScheduler {
         await sql.query(`UPDATE inquiries SET next_attention_at = NULL WHERE id = $1`, [row.id]);
         continue;
       }
-      const decision = planMarks(policy, sla.calendar(policy.calendar), new Date(row.opened_at).getTime(), row.next_mark, now.getTime());
+      const opened = new Date(row.opened_at).getTime();
+      const decision = planMarks(policy, sla.calendar(policy.calendar), opened, row.next_mark, now.getTime(), Number(row.paused_business_ms));
       await sql.query(`UPDATE inquiries SET next_mark = $2, next_attention_at = $3, updated_at = $4 WHERE id = $1`, [
         row.id,
         decision.nextMark,

@@ -9,6 +9,7 @@ import { IntakeService } from '../../core/intake/intake.service';
 import { OutboxWorker } from '../../core/outbox/outbox-worker';
 import { DATABASE, type Database } from '../../core/persistence/database';
 import { HealthState } from '../../core/runtime/health-state';
+import { INQUIRY_COMMAND_EVENT } from '../../core/inquiries/inquiry-commands';
 import { type Stoppable } from '../contract/connector';
 import { ConnectorRegistry } from '../registry/connector-registry';
 import { checkRulesTargets } from '../registry/rules-check';
@@ -47,6 +48,7 @@ export class HubRuntime implements OnApplicationBootstrap, BeforeApplicationShut
     // A new or moved inquiry may be due before the scheduler's current sleep ends.
     this.events.on(INQUIRY_EVENT.opened, () => this.scheduler.wake());
     this.events.on(INQUIRY_EVENT.extended, () => this.scheduler.wake());
+    this.events.on(INQUIRY_COMMAND_EVENT, () => this.scheduler.wake());
     this.scheduler.onFired = (mark) => {
       this.metrics.marksFired.inc({ level: mark.level, late: String(mark.late) });
       if (mark.deliveries > 0) this.worker.wake();
