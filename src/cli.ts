@@ -4,6 +4,7 @@ import { runCheckConfig } from './cli/check-config.command';
 import { runMigrate } from './cli/migrate.command';
 import { runOutbox } from './cli/outbox.command';
 import { runSend } from './cli/send.command';
+import { runSimulate } from './cli/simulate.command';
 import { runSlaDue } from './cli/sla-due.command';
 import { UsageError } from './cli/usage-error';
 import { exitCodeFor, startHub } from './main';
@@ -26,6 +27,9 @@ Commands:
                             sign and post one message to a running hub's HTTP channel
   sla due --calendar NAME --from ISO --minutes N [--rules FILE] [--json]
                             when a response is due in business time, with the intervals used
+  simulate SCENARIO.yaml [--rules FILE]
+                            play timed messages, holds and restarts through the real core on a
+                            virtual clock and print what the hub would do
   help                      this text
 
 Environment: HUB_CONFIG, RULES_FILE, DATABASE_URL, DATA_DIR, PORT, HOST, ADMIN_TOKEN,
@@ -45,6 +49,8 @@ async function main(argv: string[]): Promise<number> {
       return runOutbox(rest);
     case 'send':
       return runSend(rest);
+    case 'simulate':
+      return runSimulate(rest);
     case 'sla':
       if (rest[0] !== 'due') throw new UsageError('expected "sla due --calendar NAME --from ISO --minutes N"');
       return runSlaDue(rest.slice(1));

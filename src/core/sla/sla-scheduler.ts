@@ -23,6 +23,7 @@ export interface FiredMark {
   inquiryId: string;
   index: number;
   level: string;
+  emoji: string;
   text: string;
   late: boolean;
   lateByMs: number;
@@ -186,7 +187,7 @@ export class SlaScheduler {
         ],
       );
       if (mark.level === 'breach') await sql.query(`UPDATE inquiries SET breached = true WHERE id = $1`, [row.id]);
-      fired.push({ inquiryId: row.id, index: decision.fire.index, level: mark.level, text, late, lateByMs: decision.fire.lateByMs, deliveries: written });
+      fired.push({ inquiryId: row.id, index: decision.fire.index, level: mark.level, emoji: mark.emoji, text, late, lateByMs: decision.fire.lateByMs, deliveries: written });
     }
     return { claimed: rows.length, fired };
   }

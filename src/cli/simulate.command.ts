@@ -1,0 +1,29 @@
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadRules } from '../core/config/load-config';
+import { YamlSource } from '../core/config/yaml-source';
+import { Database } from '../core/persistence/database';
+import { scenarioSchema } from '../core/simulation/scenario.schema';
+import { simulate } from '../core/simulation/simulator';
+import { UsageError } from './usage-error';
+
+/** `replywatch simulate SCENARIO.yaml [--rules FILE]`: what the hub would do, line by line. */
+export async function runSimulate(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { rules: { type: 'string' } } });
+  const file = positionals[0];
+  if (!file) throw new UsageError('simulate needs a scenario file, e.g. examples/scenarios/seed.yaml');
+  const source = YamlSource.read(file, env);
+  const scenario = source.validate(scenarioSchema);
+  const rulesFile = values.rules ?? (scenario.rules ? path.resolve(path.dirname(file), scenario.rules) : undefined);
+  if (!rulesFile) throw new UsageError('the scenario names no rules file; pass --rules FILE');
+  const { rules } = loadRules(rulesFile, env);
+  // A throwaway in-memory database: the real schema and code paths, nothing kept.
+  const db = await Database.open({ dataDir: 'memory://', poolSize: 1 });
+  try {
+    await db.migrate();
+    for (const line of await simulate(db, scenario, rules)) process.stdout.write(`${line}\n`);
+    return 0;
+  } finally {
+    await db.close();
+  }
+}
