@@ -1,5 +1,5 @@
 import { type Sql } from '../persistence/database';
-import { markOffset } from './policy.schema';
+import { slaPoints } from './mark-planner';
 import { type SlaCatalog } from './sla-catalog';
 
 interface Row {
@@ -39,9 +39,9 @@ export async function applySla(sql: Sql, inquiryIds: readonly string[], catalog:
     const holdUntilAnswer = answered !== null && row.held_at !== null ? calendar.businessBetween(new Date(row.held_at).getTime(), answered) : 0;
     const paused = Number(row.paused_business_ms) + holdUntilAnswer;
     const due = calendar.addBusiness(opened, policy.target + paused);
-    const nextMark = policy.marks[row.next_mark];
+    const nextPoint = slaPoints(policy)[row.next_mark];
     const waiting = answered === null && row.status === 'open';
-    const nextAttention = !waiting || !nextMark ? null : calendar.addBusiness(opened, markOffset(policy, nextMark) + paused);
+    const nextAttention = !waiting || !nextPoint ? null : calendar.addBusiness(opened, nextPoint.offsetMs + paused);
     return [
       {
         id: row.id,

@@ -1,6 +1,19 @@
 import { type BusinessCalendar } from './business-calendar';
 import { markOffset, type Policy } from './policy.schema';
 
+/**
+ * The points on an inquiry's business clock where the hub acts, in order: the policy's marks
+ * (before the deadline) and then its escalation steps (after it). `next_mark` indexes this list.
+ */
+export type SlaPoint = { kind: 'mark'; index: number; offsetMs: number } | { kind: 'escalation'; index: number; offsetMs: number };
+
+export function slaPoints(policy: Policy): SlaPoint[] {
+  return [
+    ...policy.marks.map((mark, index) => ({ kind: 'mark' as const, index, offsetMs: markOffset(policy, mark) })),
+    ...policy.escalation.map((step, index) => ({ kind: 'escalation' as const, index, offsetMs: policy.target + step.after })),
+  ];
+}
+
 export interface MarkDecision {
   /** The mark to send now, if any: the most severe of those that came due. */
   fire?: { index: number; dueAt: number; lateByMs: number; skipped: number[] };
@@ -10,7 +23,7 @@ export interface MarkDecision {
   nextAttentionAt: number | null;
 }
 
-/** Marks later than this after their instant are reported as late (downtime, a busy database). */
+/** Points later than this after their instant are reported as late (downtime, a busy database). */
 export const LATE_AFTER_MS = 1000;
 
 /**
@@ -20,7 +33,7 @@ export const LATE_AFTER_MS = 1000;
  */
 export function planMarks(policy: Policy, calendar: BusinessCalendar, openedAt: number, nextMark: number, now: number, pausedMs = 0): MarkDecision {
   // Time on hold does not count: every mark moves later by it.
-  const instants = policy.marks.map((mark) => calendar.addBusiness(openedAt, markOffset(policy, mark) + pausedMs));
+  const instants = slaPoints(policy).map((point) => calendar.addBusiness(openedAt, point.offsetMs + pausedMs));
   let index = nextMark;
   const due: number[] = [];
   while (index < instants.length && (instants[index] as number) <= now) due.push(index++);

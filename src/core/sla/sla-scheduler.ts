@@ -2,10 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import { type Clock } from '../clock/clock';
 import { type Database, type Sql } from '../persistence/database';
-import { enqueueDeliveries, type NewDelivery } from '../outbox/outbox-writer';
 import { type Rules } from '../config/rules.schema';
-import { formatMinutes, LATE_AFTER_MS, planMarks, renderMessage } from './mark-planner';
+import { firePoint, type FiredMark } from './fire-point';
+import { planMarks, slaPoints } from './mark-planner';
 import { type SlaCatalog } from './sla-catalog';
+
+export type { FiredMark };
 
 interface DueRow {
   id: string;
@@ -17,17 +19,6 @@ interface DueRow {
   channel: string;
   external_id: string;
   title: string | null;
-}
-
-export interface FiredMark {
-  inquiryId: string;
-  index: number;
-  level: string;
-  emoji: string;
-  text: string;
-  late: boolean;
-  lateByMs: number;
-  deliveries: number;
 }
 
 /**
@@ -134,60 +125,8 @@ export class SlaScheduler {
         now,
       ]);
       if (!decision.fire) continue;
-      const mark = policy.marks[decision.fire.index];
-      if (!mark) continue;
-      const late = decision.fire.lateByMs > LATE_AFTER_MS;
-      const dueAt = new Date(row.due_at).getTime();
-      const title = row.title ?? `${row.channel} ${row.external_id}`;
-      const text = renderMessage(mark.message, {
-        title,
-        policy: policy.name,
-        left: formatMinutes(dueAt - decision.fire.dueAt),
-        overdue: formatMinutes(now.getTime() - dueAt),
-      });
-      const deliveries: NewDelivery[] = mark.actions.flatMap((action) => {
-        if (!('notify' in action)) return [];
-        return action.notify.flatMap((name) => {
-          const target = rules.duty.targets.find((t) => t.name === name);
-          if (!target) return [];
-          return [
-            {
-              idempotencyKey: `inquiry:${row.id}:mark:${decision.fire!.index}:${target.name}`,
-              connector: target.connector,
-              kind: 'notify',
-              target: { name: target.name, ...target.to },
-              inquiryId: row.id,
-              payload: {
-                event: 'sla.mark',
-                level: mark.level,
-                emoji: mark.emoji,
-                text: `${mark.emoji ? `${mark.emoji} ` : ''}${text}`,
-                ...(mark.runbook ? { runbook: mark.runbook } : {}),
-                inquiryId: row.id,
-                conversation: { channel: row.channel, id: row.external_id, title: row.title },
-                policy: policy.name,
-                dueAt: new Date(dueAt).toISOString(),
-                markDueAt: new Date(decision.fire!.dueAt).toISOString(),
-                late,
-                ...(late ? { lateByMs: decision.fire!.lateByMs } : {}),
-              },
-            },
-          ];
-        });
-      });
-      const written = await enqueueDeliveries(sql, deliveries, now);
-      await sql.query(
-        `INSERT INTO inquiry_events (inquiry_id, type, actor, reason, occurred_at, recorded_at, data) VALUES ($1, 'mark', 'system', $2, $3, $4, $5)`,
-        [
-          row.id,
-          late ? `fired ${Math.round(decision.fire.lateByMs / 1000)} s late` : null,
-          new Date(decision.fire.dueAt),
-          now,
-          JSON.stringify({ index: decision.fire.index, level: mark.level, text, skipped: decision.fire.skipped, deliveries: written }),
-        ],
-      );
-      if (mark.level === 'breach') await sql.query(`UPDATE inquiries SET breached = true WHERE id = $1`, [row.id]);
-      fired.push({ inquiryId: row.id, index: decision.fire.index, level: mark.level, emoji: mark.emoji, text, late, lateByMs: decision.fire.lateByMs, deliveries: written });
+      const point = slaPoints(policy)[decision.fire.index];
+      if (point) fired.push(await firePoint(sql, row, policy, rules, point, decision.fire, now));
     }
     return { claimed: rows.length, fired };
   }

@@ -1,0 +1,115 @@
+import { type Rules } from '../config/rules.schema';
+import { enqueueDeliveries, type NewDelivery } from '../outbox/outbox-writer';
+import { type Sql } from '../persistence/database';
+import { formatMinutes, LATE_AFTER_MS, renderMessage, type SlaPoint } from './mark-planner';
+import { type Policy } from './policy.schema';
+
+export interface DueInquiry {
+  id: string;
+  due_at: Date;
+  channel: string;
+  external_id: string;
+  title: string | null;
+}
+
+export interface FiredMark {
+  inquiryId: string;
+  index: number;
+  kind: SlaPoint['kind'];
+  level: string;
+  emoji: string;
+  text: string;
+  late: boolean;
+  lateByMs: number;
+  deliveries: number;
+  /** An escalation inside the cooldown is recorded but not sent. */
+  suppressed: boolean;
+}
+
+/**
+ * Performs one point of an inquiry's clock inside the scheduler's transaction: the deliveries
+ * its actions ask for (keyed per inquiry, point and target, so it can never be sent twice)
+ * and the event that records it.
+ */
+export async function firePoint(
+  sql: Sql,
+  inquiry: DueInquiry,
+  policy: Policy,
+  rules: Rules,
+  point: SlaPoint,
+  fire: { dueAt: number; lateByMs: number; skipped: number[] },
+  now: Date,
+): Promise<FiredMark> {
+  const what = point.kind === 'mark' ? policy.marks[point.index] : policy.escalation[point.index];
+  if (!what) throw new Error(`policy ${policy.name} has no ${point.kind} ${point.index}`);
+  const level = 'level' in what ? what.level : 'escalation';
+  const emoji = 'emoji' in what ? what.emoji : '🚨';
+  const late = fire.lateByMs > LATE_AFTER_MS;
+  const dueAt = new Date(inquiry.due_at).getTime();
+  const text = renderMessage(what.message, {
+    title: inquiry.title ?? `${inquiry.channel} ${inquiry.external_id}`,
+    policy: policy.name,
+    left: formatMinutes(dueAt - fire.dueAt),
+    overdue: formatMinutes(now.getTime() - dueAt),
+  });
+  const suppressed = point.kind === 'escalation' && (await inCooldown(sql, inquiry.id, policy.cooldowns.escalation, now));
+  const deliveries: NewDelivery[] = suppressed
+    ? []
+    : what.actions.flatMap((action) =>
+        'notify' in action
+          ? action.notify.flatMap((name) => {
+              const target = rules.duty.targets.find((t) => t.name === name);
+              return target
+                ? [
+                    {
+                      idempotencyKey: `inquiry:${inquiry.id}:${point.kind}:${point.index}:${target.name}`,
+                      connector: target.connector,
+                      kind: 'notify',
+                      target: { name: target.name, ...target.to },
+                      inquiryId: inquiry.id,
+                      payload: {
+                        event: point.kind === 'mark' ? 'sla.mark' : 'inquiry.escalated',
+                        level,
+                        emoji,
+                        text: `${emoji ? `${emoji} ` : ''}${text}`,
+                        ...('runbook' in what && what.runbook ? { runbook: what.runbook } : {}),
+                        inquiryId: inquiry.id,
+                        conversation: { channel: inquiry.channel, id: inquiry.external_id, title: inquiry.title },
+                        policy: policy.name,
+                        dueAt: new Date(dueAt).toISOString(),
+                        markDueAt: new Date(fire.dueAt).toISOString(),
+                        late,
+                        ...(late ? { lateByMs: fire.lateByMs } : {}),
+                      },
+                    },
+                  ]
+                : [];
+            })
+          : [],
+      );
+  const written = await enqueueDeliveries(sql, deliveries, now);
+  const reason = suppressed ? 'inside the escalation cooldown; not sent' : late ? `fired ${Math.round(fire.lateByMs / 1000)} s late` : null;
+  await sql.query(
+    `INSERT INTO inquiry_events (inquiry_id, type, actor, reason, occurred_at, recorded_at, data) VALUES ($1, $2, 'system', $3, $4, $5, $6)`,
+    [
+      inquiry.id,
+      point.kind === 'mark' ? 'mark' : suppressed ? 'escalation_suppressed' : 'escalated',
+      reason,
+      new Date(fire.dueAt),
+      now,
+      JSON.stringify({ kind: point.kind, index: point.index, level, text, skipped: fire.skipped, deliveries: written }),
+    ],
+  );
+  // Any point at or past the deadline means the deadline was missed, even if the breach
+  // mark itself was skipped after downtime.
+  if (point.offsetMs >= policy.target) await sql.query(`UPDATE inquiries SET breached = true WHERE id = $1`, [inquiry.id]);
+  return { inquiryId: inquiry.id, index: point.index, kind: point.kind, level, emoji, text, late, lateByMs: fire.lateByMs, deliveries: written, suppressed };
+}
+
+async function inCooldown(sql: Sql, inquiryId: string, cooldownMs: number, now: Date): Promise<boolean> {
+  const [last] = await sql.query<{ recorded_at: Date }>(
+    `SELECT recorded_at FROM inquiry_events WHERE inquiry_id = $1 AND type = 'escalated' ORDER BY id DESC LIMIT 1`,
+    [inquiryId],
+  );
+  return last !== undefined && now.getTime() - new Date(last.recorded_at).getTime() < cooldownMs;
+}
