@@ -19,7 +19,8 @@ export async function createHub(options: CreateHubOptions): Promise<INestApplica
     logger: options.logger ?? false,
   });
   app.useGlobalFilters(new ProblemFilter());
-  app.enableShutdownHooks();
+  // Not SIGHUP: that one reloads the runbook.
+  app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
   app.disable('x-powered-by');
   return app;
 }

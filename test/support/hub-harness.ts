@@ -20,6 +20,7 @@ export interface TestHub {
   url: string;
   db: Database;
   secret: string;
+  rulesFile: string;
   /** Signs and posts a JSON body to /api/v1/messages; override headers to test faults. */
   post(body: unknown, options?: { headers?: Record<string, string>; webhookId?: string; timestamp?: Date; raw?: string }): Promise<Response>;
   admin(pathAndQuery: string, token?: string): Promise<Response>;
@@ -70,6 +71,7 @@ export async function startTestHub(options: TestHubOptions = {}): Promise<TestHu
     url,
     db,
     secret,
+    rulesFile,
     post(body, opts = {}) {
       const raw = opts.raw ?? JSON.stringify(body);
       const id = opts.webhookId ?? `msg_${randomUUID()}`;

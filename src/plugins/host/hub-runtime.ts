@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { HUB_CONFIG } from '../../core/config/settings.tokens';
@@ -9,6 +10,8 @@ import { IntakeService } from '../../core/intake/intake.service';
 import { OutboxWorker } from '../../core/outbox/outbox-worker';
 import { DATABASE, type Database } from '../../core/persistence/database';
 import { HealthState } from '../../core/runtime/health-state';
+import { RulesReloader } from '../../core/rules/rules-reloader';
+import { RulesStore } from '../../core/rules/rules-store';
 import { INQUIRY_COMMAND_EVENT } from '../../core/inquiries/inquiry-commands';
 import { type Stoppable } from '../contract/connector';
 import { ConnectorRegistry } from '../registry/connector-registry';
@@ -27,6 +30,7 @@ export class HubRuntime implements OnApplicationBootstrap, BeforeApplicationShut
   private readonly running: Array<{ id: string; handle: Stoppable }> = [];
   private readonly failedToStart = new Set<string>();
   private verifyTimer: NodeJS.Timeout | undefined;
+  private reloader: RulesReloader | undefined;
 
   constructor(
     @Inject(HUB_CONFIG) private readonly config: LoadedConfig,
@@ -38,6 +42,7 @@ export class HubRuntime implements OnApplicationBootstrap, BeforeApplicationShut
     private readonly health: HealthState,
     private readonly scheduler: SlaScheduler,
     private readonly metrics: Metrics,
+    private readonly rules: RulesStore,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -69,6 +74,7 @@ export class HubRuntime implements OnApplicationBootstrap, BeforeApplicationShut
         this.logger.error(`inbound connector ${id} failed to start: ${detail}`);
       }
     }
+    this.startRulesReloader();
     await this.refreshHealth();
     this.verifyTimer = setInterval(() => void this.refreshHealth(), VERIFY_EVERY_MS);
     this.verifyTimer.unref();
@@ -78,6 +84,7 @@ export class HubRuntime implements OnApplicationBootstrap, BeforeApplicationShut
   async beforeApplicationShutdown(signal?: string): Promise<void> {
     this.health.shuttingDown = true;
     clearInterval(this.verifyTimer);
+    this.reloader?.stop();
     this.logger.log(`stopping${signal ? ` on ${signal}` : ''}: closing inbound channels`);
     for (const { id, handle } of this.running.splice(0).reverse()) {
       await handle.stop().catch((error: unknown) => this.logger.error(`stopping ${id} failed: ${String(error)}`));
@@ -90,6 +97,17 @@ export class HubRuntime implements OnApplicationBootstrap, BeforeApplicationShut
   async onApplicationShutdown(): Promise<void> {
     await this.db.close();
     this.logger.log('stopped');
+  }
+
+  /** Only a runbook that came from a file can change; built-in rules have nothing to watch. */
+  private startRulesReloader(): void {
+    const file = this.config.rulesSource.file;
+    if (!existsSync(file)) return;
+    const outbound = () => this.registry.enabledOutbound().map((e) => e.connector.manifest.id);
+    this.reloader = new RulesReloader(file, this.rules, this.health, (rules, source) =>
+      checkRulesTargets(rules, source, (id) => this.registry.isEnabledOutbound(id), outbound()),
+    );
+    this.reloader.start();
   }
 
   private async refreshHealth(): Promise<void> {
