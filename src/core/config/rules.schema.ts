@@ -59,7 +59,14 @@ export const rulesSchema = z
     policies: z.array(policySchema).default([]),
     staff: z.array(staffMemberSchema).default([]),
     duty: z
-      .object({ targets: z.array(dutyTargetSchema).default([]) })
+      .object({
+        targets: z.array(dutyTargetSchema).default([]),
+        /**
+         * Storm guard: past this many SLA alerts within a minute to one target, further alerts
+         * of that minute are gathered into one digest (an outage must not flood the duty chat).
+         */
+        stormLimitPerMinute: z.number().int().min(1).max(10_000).default(20),
+      })
       .strict()
       .prefault({}),
     /** Which duty targets hear about inquiry lifecycle events (SLA marks come from policies). */

@@ -1,8 +1,9 @@
 import { type Rules } from '../config/rules.schema';
-import { enqueueDeliveries, type NewDelivery } from '../outbox/outbox-writer';
+import { type NewDelivery } from '../outbox/outbox-writer';
 import { type Sql } from '../persistence/database';
 import { formatMinutes, LATE_AFTER_MS, renderMessage, type SlaPoint } from './mark-planner';
 import { type Policy } from './policy.schema';
+import { enqueueAlerts } from './storm-guard';
 
 export interface DueInquiry {
   id: string;
@@ -87,7 +88,7 @@ export async function firePoint(
             })
           : [],
       );
-  const written = await enqueueDeliveries(sql, deliveries, now);
+  const written = await enqueueAlerts(sql, deliveries, rules.duty.stormLimitPerMinute, now);
   const reason = suppressed ? 'inside the escalation cooldown; not sent' : late ? `fired ${Math.round(fire.lateByMs / 1000)} s late` : null;
   await sql.query(
     `INSERT INTO inquiry_events (inquiry_id, type, actor, reason, occurred_at, recorded_at, data) VALUES ($1, $2, 'system', $3, $4, $5, $6)`,
