@@ -21,6 +21,7 @@ import { OutboxStore } from './core/outbox/outbox-store';
 import { OutboxWorker } from './core/outbox/outbox-worker';
 import { Database, DATABASE } from './core/persistence/database';
 import { RulesStore } from './core/rules/rules-store';
+import { HolidayFeeds } from './core/sla/holiday-feeds';
 import { SlaScheduler } from './core/sla/sla-scheduler';
 import { HealthState } from './core/runtime/health-state';
 import { HubRuntime } from './plugins/host/hub-runtime';
@@ -83,6 +84,11 @@ export class HubModule {
         inject: [DATABASE, CLOCK, RulesStore],
         useFactory: (db: Database, clock: Clock, rules: RulesStore) =>
           new SlaScheduler(db, clock, () => rules.current, { batchSize: 100, pollInterval: options.config.hub.outbox.pollInterval }),
+      },
+      {
+        provide: HolidayFeeds,
+        inject: [DATABASE, CLOCK, RulesStore, HealthState],
+        useFactory: (db: Database, clock: Clock, rules: RulesStore, health: HealthState) => new HolidayFeeds(db, clock, rules, health),
       },
       HubRuntime,
     ];

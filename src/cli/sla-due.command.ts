@@ -1,8 +1,12 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { DateTime } from 'luxon';
 import { loadConfig, loadRules } from '../core/config/load-config';
 import { BusinessCalendar } from '../core/sla/business-calendar';
-import { toCalendarSpec } from '../core/sla/calendar.schema';
+import { type IcsSource, toCalendarSpec } from '../core/sla/calendar.schema';
+import { describe } from '../core/sla/holiday-feeds';
+import { type Holidays, parseIcsHolidays } from '../core/sla/ics-holidays';
 import { UsageError } from './usage-error';
 
 /**
@@ -10,7 +14,7 @@ import { UsageError } from './usage-error';
  * instant in the calendar's zone and the working intervals that made it up, so a support lead
  * can check the runbook against cases they know by hand.
  */
-export function runSlaDue(args: string[], env: NodeJS.ProcessEnv = process.env): number {
+export async function runSlaDue(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const { values } = parseArgs({
     args,
     options: { calendar: { type: 'string' }, from: { type: 'string' }, minutes: { type: 'string' }, rules: { type: 'string' }, json: { type: 'boolean' } },
@@ -29,7 +33,8 @@ export function runSlaDue(args: string[], env: NodeJS.ProcessEnv = process.env):
     const known = Object.keys(rules.calendars).join(', ') || 'none';
     throw new UsageError(`no calendar "${values.calendar}" in the rules (calendars: ${known})`);
   }
-  const spec = toCalendarSpec(config);
+  const feed = config.holidays.ics ? await loadFeedOnce(config.holidays.ics, from.toMillis()) : undefined;
+  const spec = toCalendarSpec(config, feed ?? {});
   const calendar = new BusinessCalendar(spec);
   const start = from.toMillis();
   const due = calendar.addBusiness(start, Math.round(minutes * 60_000));
@@ -44,4 +49,23 @@ export function runSlaDue(args: string[], env: NodeJS.ProcessEnv = process.env):
     for (const i of intervals) process.stdout.write(`  ${i.from} → ${i.to}  ${i.minutes} min\n`);
   }
   return 0;
+}
+
+/** The calendar's ICS holidays, read once; a failure is reported and the listed dates still apply. */
+async function loadFeedOnce(source: IcsSource, around: number): Promise<Holidays | undefined> {
+  try {
+    const text = source.file
+      ? await readFile(path.resolve(source.file), 'utf8')
+      : await (await fetchOk(source.url as string)).text();
+    return parseIcsHolidays(text, { from: new Date(around - 365 * 86_400_000), to: new Date(around + 3 * 365 * 86_400_000) });
+  } catch (error) {
+    process.stderr.write(`warning: holidays from ${describe(source)} not loaded (${error instanceof Error ? error.message : String(error)}); only listed dates apply\n`);
+    return undefined;
+  }
+}
+
+async function fetchOk(url: string): Promise<Response> {
+  const response = await fetch(url, { signal: AbortSignal.timeout(10_000) });
+  if (!response.ok) throw new Error(`HTTP ${response.status}`);
+  return response;
 }

@@ -29,6 +29,8 @@ export class RulesReloader {
     /** Checks that need the rest of the hub, e.g. duty targets naming enabled connectors. */
     private readonly crossCheck: (rules: Rules, source: ReturnType<typeof loadRules>['source']) => void,
     private readonly env: NodeJS.ProcessEnv = process.env,
+    /** Runs after new rules are in force (e.g. to restart holiday feeds). */
+    private readonly onReloaded: () => void = () => undefined,
   ) {}
 
   start(): void {
@@ -55,6 +57,7 @@ export class RulesReloader {
       this.crossCheck(rules, source);
       this.store.replace(rules);
       this.setWarning(undefined);
+      this.onReloaded();
       this.logger.log(`rules reloaded from ${this.file} (${trigger}): ${rules.policies.length} policies, ${rules.staff.length} staff`);
       return true;
     } catch (error) {

@@ -1,5 +1,6 @@
 import { type Rules } from '../config/rules.schema';
 import { AuthorClassifier } from '../intake/author-classifier';
+import { type Holidays } from '../sla/ics-holidays';
 import { SlaCatalog } from '../sla/sla-catalog';
 
 /**
@@ -8,6 +9,7 @@ import { SlaCatalog } from '../sla/sla-catalog';
  */
 export class RulesStore {
   private state: RulesState;
+  private feeds: ReadonlyMap<string, Holidays> = new Map();
 
   constructor(rules: Rules) {
     this.state = build(rules);
@@ -18,7 +20,13 @@ export class RulesStore {
   }
 
   replace(rules: Rules): void {
-    this.state = build(rules);
+    this.state = build(rules, this.feeds);
+  }
+
+  /** New holidays from ICS sources; calendars are rebuilt with them. */
+  setHolidays(feeds: ReadonlyMap<string, Holidays>): void {
+    this.feeds = feeds;
+    this.state = build(this.state.rules, feeds);
   }
 }
 
@@ -28,6 +36,6 @@ interface RulesState {
   sla: SlaCatalog;
 }
 
-function build(rules: Rules): RulesState {
-  return { rules, classifier: new AuthorClassifier(rules.staff), sla: new SlaCatalog(rules) };
+function build(rules: Rules, feeds: ReadonlyMap<string, Holidays> = new Map()): RulesState {
+  return { rules, classifier: new AuthorClassifier(rules.staff), sla: new SlaCatalog(rules, feeds) };
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { durationSchema } from '../config/duration';
 import { type CalendarSpec, parseLocalTime, type Weekday, WEEKDAYS, type Window } from './calendar-spec';
 
 const WINDOW = /^(\d{2}:\d{2})-(\d{2}:\d{2})(\+1)?$/;
@@ -58,12 +59,27 @@ const weekSchema = z.record(z.string(), z.array(windowSchema)).superRefine((week
   }
 });
 
-// ICS sources (feed or file) come with the holiday loader; until then only explicit dates.
+const icsSchema = z
+  .object({
+    /** An iCalendar feed, refreshed every `refresh`; the last good copy is kept in the database. */
+    url: z.url({ protocol: /^https?$/, message: 'expected an http(s) URL' }).optional(),
+    /** Or a local .ics file (relative to the working directory), re-read when it changes. */
+    file: z.string().min(1).optional(),
+    refresh: durationSchema.default(86_400_000),
+  })
+  .strict()
+  .superRefine((ics, ctx) => {
+    if ((ics.url === undefined) === (ics.file === undefined)) ctx.addIssue({ code: 'custom', message: 'expected exactly one of url or file' });
+  });
+
 const holidaysSchema = z
   .object({
     dates: z.array(dateSchema).default([]),
+    ics: icsSchema.optional(),
   })
   .strict();
+
+export type IcsSource = z.output<typeof icsSchema>;
 
 export const calendarSchema = z
   .object({

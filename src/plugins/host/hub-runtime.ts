@@ -12,6 +12,7 @@ import { DATABASE, type Database } from '../../core/persistence/database';
 import { HealthState } from '../../core/runtime/health-state';
 import { RulesReloader } from '../../core/rules/rules-reloader';
 import { RulesStore } from '../../core/rules/rules-store';
+import { HolidayFeeds } from '../../core/sla/holiday-feeds';
 import { INQUIRY_COMMAND_EVENT } from '../../core/inquiries/inquiry-commands';
 import { type Stoppable } from '../contract/connector';
 import { ConnectorRegistry } from '../registry/connector-registry';
@@ -43,6 +44,7 @@ export class HubRuntime implements OnApplicationBootstrap, BeforeApplicationShut
     private readonly scheduler: SlaScheduler,
     private readonly metrics: Metrics,
     private readonly rules: RulesStore,
+    private readonly holidays: HolidayFeeds,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -59,6 +61,8 @@ export class HubRuntime implements OnApplicationBootstrap, BeforeApplicationShut
       if (mark.deliveries > 0) this.worker.wake();
     };
     this.worker.start();
+    // Holidays first: deadlines computed before them would ignore the feed's days off.
+    await this.holidays.start();
     this.scheduler.start();
     for (const { connector, config } of this.registry.enabledInbound()) {
       const id = connector.manifest.id;
@@ -90,6 +94,7 @@ export class HubRuntime implements OnApplicationBootstrap, BeforeApplicationShut
       await handle.stop().catch((error: unknown) => this.logger.error(`stopping ${id} failed: ${String(error)}`));
     }
     await this.intake.close();
+    await this.holidays.stop();
     await this.scheduler.stop();
     await this.worker.stop();
   }
@@ -104,8 +109,13 @@ export class HubRuntime implements OnApplicationBootstrap, BeforeApplicationShut
     const file = this.config.rulesSource.file;
     if (!existsSync(file)) return;
     const outbound = () => this.registry.enabledOutbound().map((e) => e.connector.manifest.id);
-    this.reloader = new RulesReloader(file, this.rules, this.health, (rules, source) =>
-      checkRulesTargets(rules, source, (id) => this.registry.isEnabledOutbound(id), outbound()),
+    this.reloader = new RulesReloader(
+      file,
+      this.rules,
+      this.health,
+      (rules, source) => checkRulesTargets(rules, source, (id) => this.registry.isEnabledOutbound(id), outbound()),
+      process.env,
+      () => void this.holidays.restart(),
     );
     this.reloader.start();
   }
