@@ -82,4 +82,33 @@ describe(`SLA marks (${testBackend})`, () => {
     await scheduler.stop();
     expect(fired).toEqual([`warning@${new Date(min(45)).toISOString()}`, `critical@${new Date(min(55)).toISOString()}`, `breach@${new Date(min(60)).toISOString()}`]);
   });
+
+  it('fires each mark exactly once when the process dies after writing deliveries but before committing', async () => {
+    const clock = new VirtualClock(min(0));
+    const { intake } = createSla(context.db, clock);
+    for (let i = 0; i < 5; i++) await intake.accept('http', customer(`c${i}`, min(0), `m${i}`));
+    await clock.advanceTo(min(45));
+
+    // Everything the doomed scheduler writes happens inside its transaction, which then dies
+    // (as a killed process's transaction is rolled back by the database).
+    const dying = {
+      backend: context.db.backend,
+      query: context.db.query.bind(context.db),
+      transaction: <T>(work: (sql: Parameters<Parameters<typeof context.db.transaction>[0]>[0]) => Promise<T>) =>
+        context.db.transaction(async (sql) => {
+          await work(sql);
+          throw new Error('killed before commit');
+        }),
+    } as unknown as typeof context.db;
+    const doomed = createSla(dying, clock).scheduler;
+    await expect(doomed.runOnce()).rejects.toThrow('killed before commit');
+    expect(await markDeliveries(context.db)).toEqual([]);
+
+    const restarted = createSla(context.db, clock).scheduler;
+    expect(await restarted.runOnce()).toHaveLength(5);
+    expect(await restarted.runOnce()).toEqual([]);
+    const deliveries = await markDeliveries(context.db);
+    expect(deliveries).toHaveLength(5);
+    expect(new Set(deliveries.map((d) => d.key)).size).toBe(5);
+  });
 });
