@@ -55,6 +55,19 @@ export const rulesSchema = z
     version: z.literal(1, 'expected version: 1'),
     /** Business calendars by name: working windows in a time zone, holidays, extra working days. */
     calendars: z.record(z.string().regex(/^[a-z0-9][a-z0-9_-]*$/i, 'expected a name of letters, digits, - and _'), calendarSchema).default({}),
+    /** Who the customers are: a tier and tags per conversation, for policies to match on. */
+    customers: z
+      .array(
+        z
+          .object({
+            channel: z.string().min(1).optional(),
+            conversations: z.array(z.union([z.string().min(1), z.number().int()]).transform(String)).min(1),
+            tier: z.string().min(1).optional(),
+            tags: z.array(z.string().min(1)).default([]),
+          })
+          .strict(),
+      )
+      .default([]),
     /** SLA policies, first match wins; the last one must match everything (the default). */
     policies: z.array(policySchema).default([]),
     staff: z.array(staffMemberSchema).default([]),

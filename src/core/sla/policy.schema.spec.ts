@@ -5,6 +5,7 @@ import { ConfigError } from '../config/config-error';
 import { loadRules } from '../config/load-config';
 import { matchPolicy } from './policy-matcher';
 import { markOffset } from './policy.schema';
+import { SlaCatalog } from './sla-catalog';
 
 const HEAD = `version: 1
 calendars:
@@ -64,6 +65,28 @@ ${SEED_MARKS}`);
     expect(pick('telegram', '-100501', 'Site is DOWN!')).toBe('outage');
     expect(pick('email', 'thread-1', 'invoice question')).toBe('default');
     expect(markOffset(rules.policies[1]!, rules.policies[1]!.marks[0]!)).toBe(5 * 60_000);
+  });
+
+  it('matches on the tier and tags the runbook gives a conversation', () => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'replywatch-policy-')), 'rules.yaml');
+    writeFileSync(
+      file,
+      `${HEAD}customers:
+  - { channel: telegram, conversations: [-100500], tier: vip }
+  - { conversations: [acme-thread], tags: [pilot] }
+policies:
+  - { name: vip, match: { tier: vip }, target: 15m, calendar: support, marks: [{ at: 100%, level: breach, message: m }] }
+  - { name: pilot, match: { tags: [pilot, beta] }, target: 30m, calendar: support, marks: [{ at: 100%, level: breach, message: m }] }
+  - { name: default, target: 60m, calendar: support, marks: [{ at: 100%, level: breach, message: m }] }
+`,
+    );
+    const { rules } = loadRules(file, {});
+    const catalog = new SlaCatalog(rules);
+    const pick = (channel: string, conversationId: string) => catalog.policyFor({ channel, conversationId, firstMessage: 'hi' }, null)?.name;
+    expect(pick('telegram', '-100500')).toBe('vip');
+    expect(pick('email', '-100500')).toBe('default'); // the tier was given for Telegram only
+    expect(pick('email', 'acme-thread')).toBe('pilot');
+    expect(pick('telegram', 'other')).toBe('default');
   });
 
   it.each([

@@ -51,6 +51,10 @@ const matchSchema = z
     channel: z.string().min(1).optional(),
     /** Conversation ids as the channel reports them (a Telegram chat id, `chatId:topicId`). */
     conversations: z.array(z.union([z.string().min(1), z.number().int()]).transform(String)).min(1).optional(),
+    /** The customer tier given to the conversation under `customers:` in the runbook. */
+    tier: z.string().min(1).optional(),
+    /** Any of these tags, given to the conversation under `customers:`. */
+    tags: z.array(z.string().min(1)).min(1).optional(),
     /** Any of these words in the inquiry's first message (case-insensitive). */
     keywords: z.array(z.string().min(1)).min(1).optional(),
   })

@@ -9,11 +9,21 @@ import { type Policy } from './policy.schema';
 export class SlaCatalog {
   private readonly calendars = new Map<string, BusinessCalendar>();
 
+  private readonly customers = new Map<string, { tier?: string; tags: string[] }>();
+
   constructor(
-    private readonly rules: Pick<Rules, 'calendars' | 'policies'>,
+    private readonly rules: Pick<Rules, 'calendars' | 'policies'> & Partial<Pick<Rules, 'customers'>>,
     /** Holidays from each calendar's ICS source, by calendar name. */
     private readonly feeds: ReadonlyMap<string, Holidays> = new Map(),
-  ) {}
+  ) {
+    for (const entry of rules.customers ?? []) {
+      for (const id of entry.conversations) {
+        // An entry without a channel applies on every channel; a channel-specific one wins.
+        const key = `${entry.channel ?? '*'}\u0000${id}`;
+        this.customers.set(key, { ...(entry.tier ? { tier: entry.tier } : {}), tags: entry.tags });
+      }
+    }
+  }
 
   get enabled(): boolean {
     return this.rules.policies.length > 0;
@@ -22,7 +32,8 @@ export class SlaCatalog {
   policyFor(subject: PolicySubject, current: string | null): Policy | undefined {
     // An inquiry keeps the policy it was opened under while that policy exists.
     const kept = current === null ? undefined : this.rules.policies.find((p) => p.name === current);
-    return kept ?? matchPolicy(this.rules.policies, subject);
+    const customer = this.customers.get(`${subject.channel}\u0000${subject.conversationId}`) ?? this.customers.get(`*\u0000${subject.conversationId}`);
+    return kept ?? matchPolicy(this.rules.policies, { ...customer, ...subject });
   }
 
   calendar(name: string): BusinessCalendar {

@@ -1,0 +1,63 @@
+import { randomBytes } from 'node:crypto';
+import { Database } from '../../src/core/persistence/database';
+import { adminQuery } from '../intake/databases';
+
+/** The hub's default pool size (hub.database.poolSize). */
+const POOL_SIZE = 10;
+
+export interface BenchDatabase {
+  db: Database;
+  /** host:port/name, without credentials, for the report. */
+  location: string;
+  /** Closes the current connection pool and opens a new one on the same database, as a restarted hub would. */
+  reopen(): Promise<Database>;
+  /** Closes every pool opened here and drops the database. */
+  dispose(): Promise<void>;
+}
+
+/**
+ * Clean-ups still owed, run by the watchdog or on Ctrl-C too, so an aborted run leaves no
+ * rw_bench_* database behind.
+ */
+export const pendingCleanups = new Set<() => Promise<void>>();
+
+/** A fresh, migrated PostgreSQL database, dropped again by dispose(). */
+export async function openFreshPostgres(adminUrl: string): Promise<BenchDatabase> {
+  const name = `rw_bench_${randomBytes(6).toString('hex')}`;
+  await adminQuery(adminUrl, `CREATE DATABASE ${name}`);
+  const dropDb = () => adminQuery(adminUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  pendingCleanups.add(dropDb);
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  const open = () => Database.open({ url: url.toString(), dataDir: '', poolSize: POOL_SIZE });
+  const pools: Database[] = [];
+  const closeAll = () => Promise.all(pools.map((pool) => pool.close().catch(() => undefined)));
+  const dispose = async () => {
+    try {
+      await closeAll();
+    } finally {
+      await dropDb();
+      pendingCleanups.delete(dropDb);
+    }
+  };
+  try {
+    const db = await open();
+    pools.push(db);
+    await db.migrate();
+    const bench: BenchDatabase = {
+      db,
+      location: `${url.host}/${name}`,
+      reopen: async () => {
+        await bench.db.close();
+        bench.db = await open();
+        pools.push(bench.db);
+        return bench.db;
+      },
+      dispose,
+    };
+    return bench;
+  } catch (error) {
+    await dispose();
+    throw error;
+  }
+}
