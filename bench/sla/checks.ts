@@ -1,5 +1,5 @@
 import { type Database } from '../../src/core/persistence/database';
-import { type CalendarFigures } from './business-time';
+import { type Agreement, type CalendarFigures } from './business-time';
 import { type FiringFigures } from './firing';
 import { type Schedule } from './seed';
 
@@ -15,19 +15,13 @@ function check(name: string, pass: boolean, detail: string): Check {
 
 /** The naive and interval implementations must give the same instants and durations. */
 export function calendarChecks(figures: CalendarFigures[]): Check[] {
-  return figures.flatMap((f) =>
-    [
-      ['addBusiness', f.agreeAddBusiness],
-      ['businessBetween', f.agreeBusinessBetween],
-    ].map(([op, agreement]) => {
-      const a = agreement as CalendarFigures['agreeAddBusiness'];
-      return check(
-        `${f.name}: ${op as string} equals the naive minute-stepping result`,
-        a.mismatches === 0,
-        a.mismatches === 0 ? `${a.samples} samples` : `${a.mismatches} of ${a.samples} differ, e.g. ${a.examples.join('; ')}`,
-      );
-    }),
-  );
+  const agrees = (calendar: string, op: string, a: Agreement) =>
+    check(
+      `${calendar}: ${op} equals the naive minute-stepping result`,
+      a.mismatches === 0,
+      a.mismatches === 0 ? `${a.samples} samples` : `${a.mismatches} of ${a.samples} differ, e.g. ${a.examples.join('; ')}`,
+    );
+  return figures.flatMap((f) => [agrees(f.name, 'addBusiness', f.agreeAddBusiness), agrees(f.name, 'businessBetween', f.agreeBusinessBetween)]);
 }
 
 /** What the scheduler reported while running: every expected mark once, nothing else. */

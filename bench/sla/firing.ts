@@ -124,7 +124,8 @@ export async function runSteady(
   settings: SchedulerSettings,
   window: { firstDue: number; seconds: number; offeredPerMinute: number },
 ): Promise<SteadyFigures> {
-  const lastDue = Math.max(...schedule.values());
+  let lastDue = 0;
+  for (const at of schedule.values()) lastDue = Math.max(lastDue, at);
   const figures = await runScheduler(db, rules, schedule, settings, lastDue + 30_000, 1000);
   const spanMs = Math.max(1, figures.lastFiredAt - window.firstDue);
   return {

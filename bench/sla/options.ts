@@ -37,7 +37,7 @@ const USAGE = `usage: node dist-bench/bench/sla/run.js [--quick] [--inquiries N]
                   spread over a week; --rate marks/min (default 1500) fall due during a
                   --seconds real-time window (default 60, at most ${MAX_SECONDS}) and are fired by
                   SlaScheduler; then a restart with --burst (default 10000) overdue marks
-  --quick         a small smoke run (5000 inquiries, burst 1000, 10 s window, 100000 ops,
+  --quick         a small smoke run (5000 inquiries, burst 1000, 10 s window, 200000 ops,
                   100 baseline ops); explicit flags still win
 PostgreSQL admin URL: env BENCH_POSTGRES_ADMIN_URL (default postgres://postgres@127.0.0.1:5432/postgres)`;
 
@@ -70,7 +70,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     burst: positive('burst', values.burst ?? (quick ? '1000' : '10000')),
     seconds: positive('seconds', values.seconds ?? (quick ? '10' : '60')),
     rate: positive('rate', values.rate),
-    ops: positive('ops', values.ops ?? (quick ? '100000' : '1000000')),
+    ops: positive('ops', values.ops ?? (quick ? '200000' : '2000000')),
     baselineOps: positive('baseline-ops', values['baseline-ops'] ?? (quick ? '100' : '500')),
     batchSize: positive('batch-size', values['batch-size']),
     pollInterval: positive('poll-interval', values['poll-interval']),

@@ -1,5 +1,6 @@
 import { type ServerInfo } from '../intake/report';
 import { type CalendarFigures } from './business-time';
+import { type SqlProfile } from './diagnostics';
 import { type Check } from './checks';
 import { type FiringFigures, type SteadyFigures } from './firing';
 import { type MemoryFigures } from './memory';
@@ -21,6 +22,8 @@ export interface PostgresResult {
   memory: { seed: MemoryFigures; steady: MemoryFigures; restart: MemoryFigures };
   /** Execution time of the storm guard's per-alert count after the restart burst, for reading the figures. */
   stormGuardCount: { plan: string; executionMs: number; deliveries: number };
+  /** Where the scheduler's time went, per statement (client side: call to rows back). */
+  sql: { steady: SqlProfile; restart: SqlProfile };
   checks: Check[];
 }
 
@@ -76,7 +79,7 @@ export function printCalendars(figures: CalendarFigures[]): void {
     [f.name, 'addBusiness', f.addBusiness.ops, f.addBusiness.seconds, f.addBusiness.perSecond, f.naiveAddBusiness.ops, f.naiveAddBusiness.seconds, f.naiveAddBusiness.perSecond, `${f.addBusinessRatio.toFixed(0)}x`],
     [f.name, 'businessBetween', f.businessBetween.ops, f.businessBetween.seconds, f.businessBetween.perSecond, f.naiveBusinessBetween.ops, f.naiveBusinessBetween.seconds, f.naiveBusinessBetween.perSecond, `${f.businessBetweenRatio.toFixed(0)}x`],
   ]);
-  printTable(header, rows.map((r) => r.map(cell)));
+  printTable(header, rows.map((r) => r.map(cell)), 2);
   console.log(`   cold start (new BusinessCalendar + first addBusiness): ${figures.map((f) => `${f.name} ${f.coldFirstCallMs.toFixed(1)} ms`).join(', ')}`);
   console.log(
     '   (inputs: start instants uniform over 2026 in whole minutes; addBusiness 1..600 business minutes; businessBetween spans 0..3 days;\n' +
@@ -132,11 +135,22 @@ export function printPostgres(result: PostgresResult, rate: number): void {
     `   restart: ${restart.fired} marks in ${restart.secondsToLast.toFixed(2)} s = ${(restart.fired / restart.secondsToLast).toFixed(0)} marks/s; ` +
       `storm guard count after it (${result.stormGuardCount.deliveries} deliveries): ${result.stormGuardCount.executionMs.toFixed(2)} ms, plan ${result.stormGuardCount.plan}`,
   );
+  printProfile('restart', result.sql.restart, restart.secondsToLast * 1000);
   console.log(
     '   (late: Date.now() in onFired, right after the commit holding the mark, minus the instant the mark fell due;\n' +
       '    claim: the scheduler\'s own lateByMs, taken before the batch is written; first ms / last s: from scheduler.start();\n' +
       `    marks/min: fired / (last commit - first instant); flagged late (> 1 s at claim): steady ${steady.flaggedLate}, restart ${restart.flaggedLate} of ${restart.fired} (overdue by design))`,
   );
+}
+
+function printProfile(phase: string, profile: SqlProfile, wallMs: number): void {
+  const inStatements = profile.statements.reduce((sum, s) => sum + s.totalMs, 0);
+  console.log(
+    `   ${phase}: SQL as the scheduler saw it (${profile.units} units of work, ${(profile.unitsMs / 1000).toFixed(2)} s inside them, ` +
+      `${((profile.unitsMs - inStatements) / 1000).toFixed(2)} s of it BEGIN/COMMIT/pool; includes the 1 s settle after the last mark)`,
+  );
+  const rows = profile.statements.map((s) => [s.statement, s.calls, s.totalMs / 1000, s.totalMs / s.calls, `${((s.totalMs / wallMs) * 100).toFixed(0)} %`]);
+  printTable(['   statement', 'calls', 'total s', 'ms/call', 'of burst'], rows.map((r) => r.map(cell)));
 }
 
 export function printChecks(checks: Check[]): void {
@@ -157,9 +171,10 @@ function cell(value: string | number): string {
   return value >= 100 ? value.toFixed(0) : value.toFixed(2);
 }
 
-function printTable(header: string[], rows: string[][]): void {
+/** The first `textColumns` columns are left-aligned, the rest right-aligned. */
+function printTable(header: string[], rows: string[][], textColumns = 1): void {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const format = (r: string[]) => '   ' + r.map((v, i) => (i === 0 || (i === 1 && r === header) ? v.padEnd(widths[i] ?? 0) : v.padStart(widths[i] ?? 0))).join('  ');
+  const format = (r: string[]) => '   ' + r.map((v, i) => (i < textColumns ? v.padEnd(widths[i] ?? 0) : v.padStart(widths[i] ?? 0))).join('  ');
   console.log(format(header));
   for (const r of rows) console.log(format(r));
 }
