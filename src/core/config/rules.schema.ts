@@ -78,7 +78,7 @@ export const rulesSchema = z
          * Storm guard: past this many SLA alerts within a minute to one target, further alerts
          * of that minute are gathered into one digest (an outage must not flood the duty chat).
          */
-        stormLimitPerMinute: z.number().int().min(1).max(10_000).default(20),
+        stormLimitPerMinute: z.number().int().min(1).max(1_000_000).default(20),
       })
       .strict()
       .prefault({}),

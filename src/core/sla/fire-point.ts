@@ -3,7 +3,7 @@ import { type NewDelivery } from '../outbox/outbox-writer';
 import { type Sql } from '../persistence/database';
 import { formatMinutes, LATE_AFTER_MS, renderMessage, type SlaPoint } from './mark-planner';
 import { type Policy } from './policy.schema';
-import { enqueueAlerts } from './storm-guard';
+import { type StormGuard } from './storm-guard';
 
 export interface DueInquiry {
   id: string;
@@ -40,6 +40,7 @@ export async function firePoint(
   point: SlaPoint,
   fire: { dueAt: number; lateByMs: number; skipped: number[] },
   now: Date,
+  storm: StormGuard,
 ): Promise<FiredMark> {
   const what = point.kind === 'mark' ? policy.marks[point.index] : policy.escalation[point.index];
   if (!what) throw new Error(`policy ${policy.name} has no ${point.kind} ${point.index}`);
@@ -88,7 +89,7 @@ export async function firePoint(
             })
           : [],
       );
-  const written = await enqueueAlerts(sql, deliveries, rules.duty.stormLimitPerMinute, now);
+  const written = await storm.add(deliveries);
   const reason = suppressed ? 'inside the escalation cooldown; not sent' : late ? `fired ${Math.round(fire.lateByMs / 1000)} s late` : null;
   await sql.query(
     `INSERT INTO inquiry_events (inquiry_id, type, actor, reason, occurred_at, recorded_at, data) VALUES ($1, $2, 'system', $3, $4, $5, $6)`,

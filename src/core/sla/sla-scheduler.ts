@@ -5,9 +5,12 @@ import { type Database, type Sql } from '../persistence/database';
 import { type Rules } from '../config/rules.schema';
 import { firePoint, type FiredMark } from './fire-point';
 import { planMarks, slaPoints } from './mark-planner';
+import { StormGuard } from './storm-guard';
 import { type SlaCatalog } from './sla-catalog';
 
 export type { FiredMark };
+
+const LOCKED_BY_OTHERS_BACKOFF_MS = 100;
 
 interface DueRow {
   id: string;
@@ -76,8 +79,10 @@ export class SlaScheduler {
     while (!this.stopping) {
       let idleMs = this.settings.pollInterval;
       try {
-        await this.runOnce();
+        const fired = await this.runOnce();
         idleMs = await this.msUntilNextDue();
+        // Due but nothing claimable: another replica holds those rows. Do not spin on them.
+        if (idleMs === 0 && fired.length === 0) idleMs = LOCKED_BY_OTHERS_BACKOFF_MS;
       } catch (error) {
         this.logger.error(`SLA pass failed: ${error instanceof Error ? error.message : String(error)}`);
       }
@@ -109,6 +114,7 @@ export class SlaScheduler {
     );
     const { rules, sla } = this.current();
     const fired: FiredMark[] = [];
+    const storm = new StormGuard(sql, rules.duty.stormLimitPerMinute, now);
     for (const row of rows) {
       const policy = rules.policies.find((p) => p.name === row.policy);
       if (!policy) {
@@ -126,8 +132,9 @@ export class SlaScheduler {
       ]);
       if (!decision.fire) continue;
       const point = slaPoints(policy)[decision.fire.index];
-      if (point) fired.push(await firePoint(sql, row, policy, rules, point, decision.fire, now));
+      if (point) fired.push(await firePoint(sql, row, policy, rules, point, decision.fire, now, storm));
     }
+    await storm.flush();
     return { claimed: rows.length, fired };
   }
 }

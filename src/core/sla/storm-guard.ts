@@ -6,58 +6,90 @@ const MINUTE = 60_000;
 /**
  * Sends SLA alerts individually until a target has had `limit` of them in the current minute;
  * the rest of that minute goes into one digest delivery per target, sent when the minute ends.
- * Each alert still lands exactly once: either as its own delivery or as an item of the digest.
+ * One guard lives for one scheduler transaction: it counts each target's alerts once, keeps
+ * the tally in memory, and writes each digest's new items in one statement at `flush()`.
+ * Every alert still lands exactly once: on its own or as an item of the digest.
  */
-export async function enqueueAlerts(sql: Sql, alerts: readonly NewDelivery[], limit: number, now: Date): Promise<number> {
-  let written = 0;
-  for (const alert of alerts) {
-    const targetName = typeof alert.target.name === 'string' ? alert.target.name : '';
-    const minuteStart = Math.floor(now.getTime() / MINUTE) * MINUTE;
-    const [recent] = await sql.query<{ n: number }>(
-      `SELECT count(*)::int AS n FROM deliveries
-       WHERE kind = 'notify' AND connector = $1 AND target->>'name' = $2 AND created_at >= $3`,
-      [alert.connector, targetName, new Date(minuteStart)],
-    );
-    if ((recent?.n ?? 0) < limit) {
-      written += await enqueueDeliveries(sql, [alert], now);
-      continue;
-    }
-    written += await addToDigest(sql, alert, targetName, minuteStart, now);
+export class StormGuard {
+  private readonly minuteStart: number;
+  private readonly sent = new Map<string, number>();
+  private readonly overflow = new Map<string, NewDelivery[]>();
+
+  constructor(
+    private readonly sql: Sql,
+    private readonly limit: number,
+    private readonly now: Date,
+  ) {
+    this.minuteStart = Math.floor(now.getTime() / MINUTE) * MINUTE;
   }
-  return written;
+
+  /** Enqueues or defers each alert; returns how many were accepted (sent now or digested). */
+  async add(alerts: readonly NewDelivery[]): Promise<number> {
+    let accepted = 0;
+    for (const alert of alerts) {
+      const key = targetKey(alert);
+      const count = this.sent.get(key) ?? (await this.countThisMinute(alert));
+      if (count < this.limit) {
+        const written = await enqueueDeliveries(this.sql, [alert], this.now);
+        this.sent.set(key, count + written);
+        accepted += written;
+      } else {
+        this.sent.set(key, count);
+        this.overflow.set(key, [...(this.overflow.get(key) ?? []), alert]);
+        accepted++;
+      }
+    }
+    return accepted;
+  }
+
+  /** Writes the deferred alerts into their targets' digests. */
+  async flush(): Promise<void> {
+    for (const alerts of this.overflow.values()) await this.addToDigest(alerts);
+    this.overflow.clear();
+  }
+
+  private async countThisMinute(alert: NewDelivery): Promise<number> {
+    const [row] = await this.sql.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM deliveries
+       WHERE kind = 'notify' AND connector = $1 AND (target->>'name') = $2 AND created_at >= $3`,
+      [alert.connector, targetName(alert), new Date(this.minuteStart)],
+    );
+    return row?.n ?? 0;
+  }
+
+  private async addToDigest(alerts: NewDelivery[]): Promise<void> {
+    const first = alerts[0];
+    if (!first) return;
+    const key = `digest:${first.connector}:${targetName(first)}:${new Date(this.minuteStart).toISOString()}`;
+    await enqueueDeliveries(
+      this.sql,
+      [
+        {
+          idempotencyKey: key,
+          connector: first.connector,
+          kind: 'digest',
+          target: first.target,
+          notBefore: new Date(this.minuteStart + MINUTE),
+          payload: { event: 'sla.digest', text: 'Too many SLA alerts at once; the rest of this minute:', items: [] },
+        },
+      ],
+      this.now,
+    );
+    const items = alerts.map((a) => ({ key: a.idempotencyKey, text: a.payload.text, inquiryId: a.inquiryId ?? null, conversation: a.payload.conversation }));
+    const appended = await this.sql.query(
+      `UPDATE deliveries SET payload = jsonb_set(payload, '{items}', (payload->'items') || $2::jsonb), updated_at = $3
+       WHERE idempotency_key = $1 AND status = 'pending' RETURNING id`,
+      [key, JSON.stringify(items), this.now],
+    );
+    // The digest of this minute was already sent (alerts fired very late): send them on their own.
+    if (appended.length === 0) await enqueueDeliveries(this.sql, alerts, this.now);
+  }
 }
 
-async function addToDigest(sql: Sql, alert: NewDelivery, targetName: string, minuteStart: number, now: Date): Promise<number> {
-  const key = `digest:${alert.connector}:${targetName}:${new Date(minuteStart).toISOString()}`;
-  const item = { key: alert.idempotencyKey, text: alert.payload.text, inquiryId: alert.inquiryId ?? null, conversation: alert.payload.conversation };
-  // The digest waits for the end of its minute; items are appended while it is still pending.
-  const created = await enqueueDeliveries(
-    sql,
-    [
-      {
-        idempotencyKey: key,
-        connector: alert.connector,
-        kind: 'digest',
-        target: alert.target,
-        notBefore: new Date(minuteStart + MINUTE),
-        payload: { event: 'sla.digest', text: 'Too many SLA alerts at once; the rest of this minute:', items: [] },
-      },
-    ],
-    now,
-  );
-  const appended = await sql.query(
-    `UPDATE deliveries SET payload = jsonb_set(payload, '{items}', (payload->'items') || $2::jsonb), updated_at = $3
-     WHERE idempotency_key = $1 AND status = 'pending' AND NOT (payload->'items' @> $4::jsonb)
-     RETURNING id`,
-    [key, JSON.stringify([item]), now, JSON.stringify([{ key: alert.idempotencyKey }])],
-  );
-  // A digest already sent (a very late alert) cannot grow; the alert goes out on its own.
-  if (appended.length === 0) {
-    const [has] = await sql.query(`SELECT 1 FROM deliveries WHERE idempotency_key = $1 AND payload->'items' @> $2::jsonb`, [
-      key,
-      JSON.stringify([{ key: alert.idempotencyKey }]),
-    ]);
-    if (!has) return created + (await enqueueDeliveries(sql, [alert], now));
-  }
-  return created + appended.length;
+function targetName(alert: NewDelivery): string {
+  return typeof alert.target.name === 'string' ? alert.target.name : '';
+}
+
+function targetKey(alert: NewDelivery): string {
+  return `${alert.connector}\u0000${targetName(alert)}`;
 }

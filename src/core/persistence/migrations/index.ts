@@ -2,6 +2,7 @@ import { InitialSchema1763700000000 } from './1763700000000-initial-schema';
 import { InquirySla1763800000000 } from './1763800000000-inquiry-sla';
 import { InquiryHold1763900000000 } from './1763900000000-inquiry-hold';
 import { HolidayFeeds1764000000000 } from './1764000000000-holiday-feeds';
+import { StormGuardIndex1764100000000 } from './1764100000000-storm-guard-index';
 
 /** Every migration, oldest first. Add new ones at the end; never edit one that has shipped. */
-export const MIGRATIONS = [InitialSchema1763700000000, InquirySla1763800000000, InquiryHold1763900000000, HolidayFeeds1764000000000];
+export const MIGRATIONS = [InitialSchema1763700000000, InquirySla1763800000000, InquiryHold1763900000000, HolidayFeeds1764000000000, StormGuardIndex1764100000000];
