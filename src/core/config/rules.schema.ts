@@ -68,6 +68,11 @@ export const rulesSchema = z
           .strict(),
       )
       .default([]),
+    /**
+     * On a hot reload, open inquiries keep the policy they were opened under unless this is
+     * set: then their policy, deadline and next mark are recomputed under the new rules.
+     */
+    recomputeOpenInquiriesOnReload: z.boolean().default(false),
     /** SLA policies, first match wins; the last one must match everything (the default). */
     policies: z.array(policySchema).default([]),
     staff: z.array(staffMemberSchema).default([]),

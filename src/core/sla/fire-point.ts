@@ -55,6 +55,8 @@ export async function firePoint(
     overdue: formatMinutes(now.getTime() - dueAt),
   });
   const suppressed = point.kind === 'escalation' && (await inCooldown(sql, inquiry.id, policy.cooldowns.escalation, now));
+  // Mentions ride along on every notification of this point; the connector renders them.
+  const mentions = what.actions.flatMap((action) => ('mention' in action ? [action.mention] : []));
   const deliveries: NewDelivery[] = suppressed
     ? []
     : what.actions.flatMap((action) =>
@@ -75,6 +77,7 @@ export async function firePoint(
                         emoji,
                         text: `${emoji ? `${emoji} ` : ''}${text}`,
                         ...('runbook' in what && what.runbook ? { runbook: what.runbook } : {}),
+                        ...(mentions.length > 0 ? { mentions } : {}),
                         inquiryId: inquiry.id,
                         conversation: { channel: inquiry.channel, id: inquiry.external_id, title: inquiry.title },
                         policy: policy.name,

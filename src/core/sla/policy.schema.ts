@@ -15,6 +15,7 @@ const markAtSchema = z.union([z.number().int().nonnegative(), z.string()]).trans
 
 const actionSchema = z.union([
   z.object({ notify: z.array(z.string().min(1)).min(1) }).strict(),
+  /** Someone to mention in this point's notifications (a supervisor's @handle or user id). */
   z.object({ mention: z.string().min(1) }).strict(),
 ]);
 

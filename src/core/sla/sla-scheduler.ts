@@ -79,10 +79,13 @@ export class SlaScheduler {
     while (!this.stopping) {
       let idleMs = this.settings.pollInterval;
       try {
+        const passAt = this.clock.now();
         const fired = await this.runOnce();
-        idleMs = await this.msUntilNextDue();
-        // Due but nothing claimable: another replica holds those rows. Do not spin on them.
-        if (idleMs === 0 && fired.length === 0) idleMs = LOCKED_BY_OTHERS_BACKOFF_MS;
+        const next = await this.nextDueAt();
+        idleMs = next === null ? this.settings.pollInterval : Math.max(0, Math.min(this.settings.pollInterval, next - this.clock.now()));
+        // Already due when this pass looked, yet nothing was fired: another replica holds
+        // those rows. Back off briefly instead of spinning on them.
+        if (next !== null && next <= passAt && fired.length === 0) idleMs = LOCKED_BY_OTHERS_BACKOFF_MS;
       } catch (error) {
         this.logger.error(`SLA pass failed: ${error instanceof Error ? error.message : String(error)}`);
       }
@@ -93,14 +96,14 @@ export class SlaScheduler {
     }
   }
 
-  private async msUntilNextDue(): Promise<number> {
+  /** The earliest instant an open inquiry needs attention, if any. */
+  private async nextDueAt(): Promise<number | null> {
     // Only open inquiries can be fired; counting others could spin the loop on a stale instant.
     const [row] = await this.db.query<{ at: Date | null }>(
       `SELECT min(next_attention_at) AS at FROM inquiries WHERE next_attention_at IS NOT NULL AND status = 'open'`,
     );
-    const next = row?.at ? new Date(row.at).getTime() : null;
-    // Other replicas add inquiries too; never sleep longer than the poll interval.
-    return next === null ? this.settings.pollInterval : Math.max(0, Math.min(this.settings.pollInterval, next - this.clock.now()));
+    // Other replicas add inquiries too, which is why the caller never sleeps past the poll interval.
+    return row?.at ? new Date(row.at).getTime() : null;
   }
 
   private async fireDue(sql: Sql, now: Date): Promise<{ claimed: number; fired: FiredMark[] }> {

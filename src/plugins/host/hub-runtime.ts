@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
+import { CLOCK, type Clock } from '../../core/clock/clock';
 import { HUB_CONFIG } from '../../core/config/settings.tokens';
 import { type LoadedConfig } from '../../core/config/load-config';
 import { INQUIRY_EVENT, OUTBOX_ENQUEUED } from '../../core/events/domain-events';
@@ -13,6 +14,7 @@ import { HealthState } from '../../core/runtime/health-state';
 import { RulesReloader } from '../../core/rules/rules-reloader';
 import { RulesStore } from '../../core/rules/rules-store';
 import { HolidayFeeds } from '../../core/sla/holiday-feeds';
+import { recomputeWaiting } from '../../core/sla/recompute';
 import { INQUIRY_COMMAND_EVENT } from '../../core/inquiries/inquiry-commands';
 import { type Stoppable } from '../contract/connector';
 import { ConnectorRegistry } from '../registry/connector-registry';
@@ -45,6 +47,7 @@ export class HubRuntime implements OnApplicationBootstrap, BeforeApplicationShut
     private readonly metrics: Metrics,
     private readonly rules: RulesStore,
     private readonly holidays: HolidayFeeds,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -115,9 +118,22 @@ export class HubRuntime implements OnApplicationBootstrap, BeforeApplicationShut
       this.health,
       (rules, source) => checkRulesTargets(rules, source, (id) => this.registry.isEnabledOutbound(id), outbound()),
       process.env,
-      () => void this.holidays.restart(),
+      () => void this.afterReload(),
     );
     this.reloader.start();
+  }
+
+  private async afterReload(): Promise<void> {
+    try {
+      await this.holidays.restart();
+      const { rules, sla } = this.rules.current;
+      if (!rules.recomputeOpenInquiriesOnReload) return;
+      const count = await recomputeWaiting(this.db, sla, this.clock.now());
+      this.logger.log(`recomputed the policy and deadline of ${count} waiting inquiries under the new rules`);
+      this.scheduler.wake();
+    } catch (error) {
+      this.logger.error(`after the rules reload: ${error instanceof Error ? error.message : String(error)}`);
+    }
   }
 
   private async refreshHealth(): Promise<void> {

@@ -21,7 +21,7 @@ function runbook(cooldown: string): Rules {
         calendar: 'always',
         marks: [{ at: '100%', level: 'breach', emoji: '⚠️', message: 'SLA MISS — {title}', actions: [{ notify: ['duty'] }] }],
         escalation: [
-          { after: '30m', message: '{overdue} overdue — {title}', actions: [{ notify: ['lead'] }] },
+          { after: '30m', message: '{overdue} overdue — {title}', actions: [{ notify: ['lead'] }, { mention: '@head_of_support' }] },
           { after: '90m', message: 'still open, {overdue} overdue — {title}', actions: [{ notify: ['lead'] }] },
         ],
         cooldowns: { escalation: cooldown },
@@ -47,8 +47,9 @@ describe(`escalation after the deadline (${testBackend})`, () => {
       fired.push(...(await scheduler.runOnce()).map((f) => `${at}:${f.kind}:${f.text}`));
     }
     expect(fired).toEqual(['60:mark:SLA MISS — Chat c1', '90:escalation:30 min overdue — Chat c1', '150:escalation:still open, 1 h 30 min overdue — Chat c1']);
-    const targets = await context.db.query<{ target: { name: string } }>(`SELECT target FROM deliveries ORDER BY created_at`);
+    const targets = await context.db.query<{ target: { name: string }; payload: { mentions?: string[] } }>(`SELECT target, payload FROM deliveries ORDER BY created_at`);
     expect(targets.map((t) => t.target.name)).toEqual(['duty', 'lead', 'lead']);
+    expect(targets.map((t) => t.payload.mentions ?? [])).toEqual([[], ['@head_of_support'], []]);
   });
 
   it('keeps to the cooldown: a step inside it is recorded, not sent', async () => {
