@@ -3,6 +3,7 @@ import { Logger } from '@nestjs/common';
 import { asConnectorError, ConnectorError } from '../../plugins/contract/connector-error';
 import { type DeliveryResult } from '../../plugins/contract/delivery';
 import { type Clock } from '../clock/clock';
+import { WakeableLoop } from '../clock/wakeable-loop';
 import { type OutboxSettings } from '../config/hub-config.schema';
 import { type Metrics } from '../observability/metrics';
 import { type DeliveryAttempt } from '../persistence/entities/delivery.entity';
@@ -20,9 +21,7 @@ const ERROR_TEXT_LIMIT = 1000;
 export class OutboxWorker {
   private readonly logger = new Logger(OutboxWorker.name);
   readonly workerId = `outbox-${randomUUID().slice(0, 8)}`;
-  private running: Promise<void> | undefined;
-  private stopping = false;
-  private wakeUp = new AbortController();
+  private readonly loop: WakeableLoop;
 
   constructor(
     private readonly store: OutboxStore,
@@ -31,25 +30,22 @@ export class OutboxWorker {
     private readonly settings: OutboxSettings,
     private readonly metrics: Metrics,
     private readonly random: () => number = Math.random,
-  ) {}
+  ) {
+    this.loop = new WakeableLoop(clock, () => this.pass(), (error) => this.logger.error(`outbox pass failed: ${describe(error)}`), settings.pollInterval);
+  }
 
   start(): void {
-    if (this.running) return;
-    this.stopping = false;
-    this.running = this.loop();
+    this.loop.start();
   }
 
   /** Stops claiming and waits for the deliveries in hand to finish. */
-  async stop(): Promise<void> {
-    this.stopping = true;
-    this.wakeUp.abort();
-    await this.running;
-    this.running = undefined;
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   /** New deliveries were committed in this process: look now rather than at the next poll. */
   wake(): void {
-    this.wakeUp.abort();
+    this.loop.wake();
   }
 
   /** Claims one batch of due deliveries and attempts each; returns how many were attempted. */
@@ -60,22 +56,10 @@ export class OutboxWorker {
     return claimed.length;
   }
 
-  private async loop(): Promise<void> {
-    while (!this.stopping) {
-      let idleMs = 0;
-      try {
-        const attempted = await this.runOnce();
-        if (attempted >= this.settings.concurrency) continue;
-        idleMs = await this.msUntilNextWork();
-      } catch (error) {
-        this.logger.error(`outbox pass failed: ${describe(error)}`);
-        idleMs = this.settings.pollInterval;
-      }
-      if (this.stopping) break;
-      if (this.wakeUp.signal.aborted) this.wakeUp = new AbortController();
-      if (idleMs > 0) await this.clock.sleep(idleMs, this.wakeUp.signal);
-      if (this.wakeUp.signal.aborted) this.wakeUp = new AbortController();
-    }
+  /** One pass of the loop: returns how long to sleep (0 when more may be due right away). */
+  private async pass(): Promise<number> {
+    const attempted = await this.runOnce();
+    return attempted >= this.settings.concurrency ? 0 : this.msUntilNextWork();
   }
 
   /** Sleep until the next known due time, but poll for rows other replicas may have written. */

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import { type Clock } from '../clock/clock';
+import { WakeableLoop } from '../clock/wakeable-loop';
 import { type Database, type Sql } from '../persistence/database';
 import { type Rules } from '../config/rules.schema';
 import { firePoint, type FiredMark } from './fire-point';
@@ -33,9 +34,7 @@ interface DueRow {
 export class SlaScheduler {
   private readonly logger = new Logger('sla');
   readonly schedulerId = `sla-${randomUUID().slice(0, 8)}`;
-  private running: Promise<void> | undefined;
-  private stopping = false;
-  private wakeUp = new AbortController();
+  private readonly loop: WakeableLoop;
   /** Called after commit for each fired mark (metrics, outbox wake-up). */
   onFired: (mark: FiredMark) => void = () => undefined;
 
@@ -44,24 +43,22 @@ export class SlaScheduler {
     private readonly clock: Clock,
     private readonly current: () => { rules: Rules; sla: SlaCatalog },
     private readonly settings: { batchSize: number; pollInterval: number } = { batchSize: 100, pollInterval: 1000 },
-  ) {}
-
-  start(): void {
-    if (this.running) return;
-    this.stopping = false;
-    this.running = this.loop();
+  ) {
+    const report = (error: unknown) => this.logger.error(`SLA pass failed: ${error instanceof Error ? error.message : String(error)}`);
+    this.loop = new WakeableLoop(clock, () => this.pass(), report, settings.pollInterval);
   }
 
-  async stop(): Promise<void> {
-    this.stopping = true;
-    this.wakeUp.abort();
-    await this.running;
-    this.running = undefined;
+  start(): void {
+    this.loop.start();
+  }
+
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   /** Something changed the schedule in this process (an inquiry opened): look again now. */
   wake(): void {
-    this.wakeUp.abort();
+    this.loop.wake();
   }
 
   /** Fires every mark due at the clock's now; returns what was fired. */
@@ -75,25 +72,16 @@ export class SlaScheduler {
     }
   }
 
-  private async loop(): Promise<void> {
-    while (!this.stopping) {
-      let idleMs = this.settings.pollInterval;
-      try {
-        const passAt = this.clock.now();
-        const fired = await this.runOnce();
-        const next = await this.nextDueAt();
-        idleMs = next === null ? this.settings.pollInterval : Math.max(0, Math.min(this.settings.pollInterval, next - this.clock.now()));
-        // Already due when this pass looked, yet nothing was fired: another replica holds
-        // those rows. Back off briefly instead of spinning on them.
-        if (next !== null && next <= passAt && fired.length === 0) idleMs = LOCKED_BY_OTHERS_BACKOFF_MS;
-      } catch (error) {
-        this.logger.error(`SLA pass failed: ${error instanceof Error ? error.message : String(error)}`);
-      }
-      if (this.stopping) break;
-      if (this.wakeUp.signal.aborted) this.wakeUp = new AbortController();
-      if (idleMs > 0) await this.clock.sleep(idleMs, this.wakeUp.signal);
-      if (this.wakeUp.signal.aborted) this.wakeUp = new AbortController();
-    }
+  /** One pass of the loop: fire what is due, then sleep until the next due instant. */
+  private async pass(): Promise<number> {
+    const passAt = this.clock.now();
+    const fired = await this.runOnce();
+    const next = await this.nextDueAt();
+    if (next === null) return this.settings.pollInterval;
+    // Already due when this pass looked, yet nothing was fired: another replica holds those
+    // rows. Back off briefly instead of spinning on them.
+    if (next <= passAt && fired.length === 0) return LOCKED_BY_OTHERS_BACKOFF_MS;
+    return Math.max(0, Math.min(this.settings.pollInterval, next - this.clock.now()));
   }
 
   /** The earliest instant an open inquiry needs attention, if any. */
