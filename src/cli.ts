@@ -4,6 +4,7 @@ import { runCheckConfig } from './cli/check-config.command';
 import { runMigrate } from './cli/migrate.command';
 import { runOutbox } from './cli/outbox.command';
 import { runSend } from './cli/send.command';
+import { runReport } from './cli/report.command';
 import { runSimulate } from './cli/simulate.command';
 import { runSlaDue } from './cli/sla-due.command';
 import { UsageError } from './cli/usage-error';
@@ -27,6 +28,9 @@ Commands:
                             sign and post one message to a running hub's HTTP channel
   sla due --calendar NAME --from ISO --minutes N [--rules FILE] [--json]
                             when a response is due in business time, with the intervals used
+  report --from DATE --to DATE | --period last-month|this-month|q3|2026-Q3
+         [--timezone TZ] [--format text|json] [--channel C] [--policy P] [--conversation ID]
+                            SLA figures for inquiries opened in the period
   simulate SCENARIO.yaml [--rules FILE]
                             play timed messages, holds and restarts through the real core on a
                             virtual clock and print what the hub would do
@@ -49,6 +53,8 @@ async function main(argv: string[]): Promise<number> {
       return runOutbox(rest);
     case 'send':
       return runSend(rest);
+    case 'report':
+      return runReport(rest);
     case 'simulate':
       return runSimulate(rest);
     case 'sla':

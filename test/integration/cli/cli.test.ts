@@ -4,30 +4,8 @@ import { UsageError } from '../../../src/cli/usage-error';
 import { ConfigError } from '../../../src/core/config/config-error';
 import { OutboxStore } from '../../../src/core/outbox/outbox-store';
 import { enqueue } from '../../support/outbox-harness';
+import { cli } from '../../support/run-cli';
 import { createTestDatabase, testBackend, type TestDatabase } from '../../support/test-database';
-
-/** Runs a CLI command in-process against the test database, capturing what it prints. */
-async function cli(run: () => Promise<number>, database: TestDatabase): Promise<{ code: number; out: string }> {
-  const saved = { DATABASE_URL: process.env.DATABASE_URL, DATA_DIR: process.env.DATA_DIR, HUB_CONFIG: process.env.HUB_CONFIG, RULES_FILE: process.env.RULES_FILE };
-  if (database.settings.url) process.env.DATABASE_URL = database.settings.url;
-  else process.env.DATA_DIR = database.settings.dataDir;
-  process.env.HUB_CONFIG = 'config/hub.example.yaml';
-  process.env.RULES_FILE = 'config/rules.example.yaml';
-  let out = '';
-  const write = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    out += String(chunk);
-    return true;
-  });
-  try {
-    return { code: await run(), out };
-  } finally {
-    write.mockRestore();
-    for (const [name, value] of Object.entries(saved)) {
-      if (value === undefined) delete process.env[name];
-      else process.env[name] = value;
-    }
-  }
-}
 
 describe(`replywatch CLI (${testBackend})`, () => {
   let database: TestDatabase;

@@ -1,0 +1,56 @@
+import { parseArgs } from 'node:util';
+import { buildReport, type SlaReport } from '../core/reporting/sla-report';
+import { parsePeriod, PeriodError } from '../core/reporting/period';
+import { withDatabase } from './open-database';
+import { UsageError } from './usage-error';
+
+/** `replywatch report --from DATE --to DATE | --period NAME [--timezone TZ] [--format text|json]` */
+export async function runReport(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      from: { type: 'string' },
+      to: { type: 'string' },
+      period: { type: 'string' },
+      timezone: { type: 'string', default: 'UTC' },
+      format: { type: 'string', default: 'text' },
+      channel: { type: 'string' },
+      policy: { type: 'string' },
+      conversation: { type: 'string' },
+    },
+  });
+  if (values.format !== 'text' && values.format !== 'json') throw new UsageError('--format: expected text or json (CSV export comes with the reporting issue)');
+  const words = values.period ? [values.period] : [values.from, values.to].filter((w): w is string => w !== undefined);
+  let period;
+  try {
+    if (!Intl.supportedValuesOf('timeZone').includes(values.timezone) && values.timezone !== 'UTC') throw new PeriodError(`unknown time zone "${values.timezone}"`);
+    period = parsePeriod(words, values.timezone, Date.now());
+  } catch (error) {
+    if (error instanceof PeriodError) throw new UsageError(error.message);
+    throw error;
+  }
+  const filter = { ...(values.channel ? { channel: values.channel } : {}), ...(values.policy ? { policy: values.policy } : {}), ...(values.conversation ? { conversation: values.conversation } : {}) };
+  const report = await withDatabase((db) => buildReport(db, period.from, period.to, filter));
+  process.stdout.write(values.format === 'json' ? `${JSON.stringify({ period: period.label, ...report }, null, 2)}\n` : render(period.label, report));
+  return 0;
+}
+
+function render(label: string, r: SlaReport): string {
+  const m = (v: number | null) => (v === null ? '—' : `${v} min`);
+  const lines = [
+    `SLA report, ${label}`,
+    `inquiries ${r.inquiries}: answered ${r.answered}, still open ${r.stillOpen}, closed without answer ${r.resolvedWithoutAnswer}`,
+    `within SLA: ${r.withinSlaPercent === null ? '—' : `${r.withinSlaPercent} %`}; breaches ${r.breaches}; escalated ${r.escalated}${r.escalatedPercent === null ? '' : ` (${r.escalatedPercent} %)`}`,
+    `first response, business time: average ${m(r.firstResponseBusinessMinutes.average)}, median ${m(r.firstResponseBusinessMinutes.median)}, p90 ${m(r.firstResponseBusinessMinutes.p90)}`,
+    `first response, calendar time: average ${m(r.firstResponseCalendarMinutes.average)}, median ${m(r.firstResponseCalendarMinutes.median)}, p90 ${m(r.firstResponseCalendarMinutes.p90)}`,
+  ];
+  if (r.hotConversations.length > 0) {
+    lines.push('hot conversations:');
+    for (const h of r.hotConversations) lines.push(`  ${h.title ?? h.conversation} (${h.channel}): ${h.breaches} breaches of ${h.inquiries}, slowest ${m(h.slowestBusinessMinutes)}`);
+  }
+  if (r.responders.length > 0) {
+    lines.push('responders:');
+    for (const p of r.responders) lines.push(`  ${p.responder}: ${p.answered} answered, median ${m(p.medianBusinessMinutes)}`);
+  }
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,27 @@
+import { parsePeriod, PeriodError } from './period';
+
+const NOW = Date.parse('2026-11-21T10:00:00Z');
+const iso = (d: Date) => d.toISOString();
+
+describe('parsePeriod', () => {
+  it('reads inclusive dates in the report time zone', () => {
+    const p = parsePeriod(['2026-10-01', '2026-10-31'], 'Europe/Moscow', NOW);
+    expect([iso(p.from), iso(p.to)]).toEqual(['2026-09-30T21:00:00.000Z', '2026-10-31T21:00:00.000Z']);
+  });
+
+  it('knows last-month, this-month and quarters', () => {
+    expect(iso(parsePeriod(['last-month'], 'UTC', NOW).from)).toBe('2026-10-01T00:00:00.000Z');
+    expect(iso(parsePeriod(['this-month'], 'UTC', NOW).to)).toBe('2026-11-22T00:00:00.000Z');
+    const q3 = parsePeriod(['q3'], 'UTC', NOW);
+    expect([iso(q3.from), iso(q3.to), q3.label]).toEqual(['2026-07-01T00:00:00.000Z', '2026-10-01T00:00:00.000Z', '2026-Q3']);
+    expect(parsePeriod(['2025-Q4'], 'UTC', NOW).label).toBe('2025-Q4');
+  });
+
+  it('answers bad input with a short reason', () => {
+    expect(() => parsePeriod(['2026-12-31', '2026-01-01'], 'UTC', NOW)).toThrow('the period ends before it starts');
+    expect(() => parsePeriod(['2026-02-30', '2026-03-01'], 'UTC', NOW)).toThrow('"2026-02-30" is not a date');
+    expect(() => parsePeriod(['2000-01-01', '2026-01-01'], 'UTC', NOW)).toThrow('longer than 5 years');
+    expect(() => parsePeriod(['yesterday'], 'UTC', NOW)).toThrow(PeriodError);
+    expect(() => parsePeriod([], 'UTC', NOW)).toThrow('expected a period');
+  });
+});

@@ -1,0 +1,55 @@
+import { DateTime } from 'luxon';
+
+export interface Period {
+  from: Date;
+  /** Exclusive. */
+  to: Date;
+  label: string;
+}
+
+export class PeriodError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PeriodError';
+  }
+}
+
+const MAX_YEARS = 5;
+
+/**
+ * Reads the periods people ask for: `2026-10-01 2026-12-31` (dates inclusive), `last-month`,
+ * `this-month` (month to date), `q3` (this year), `2026-Q3`, in the given time zone.
+ */
+export function parsePeriod(words: readonly string[], zone: string, now: number): Period {
+  const today = DateTime.fromMillis(now, { zone }).startOf('day');
+  const [first, second] = words.map((w) => w.trim().toLowerCase());
+  if (!first) throw new PeriodError('expected a period: FROM TO (dates), last-month, this-month, q1..q4 or YYYY-Qn');
+  if (words.length === 1) return named(first, today);
+  if (words.length !== 2 || !second) throw new PeriodError('expected two dates, FROM and TO');
+  const from = DateTime.fromISO(first, { zone });
+  const to = DateTime.fromISO(second, { zone });
+  if (!from.isValid || !/^\d{4}-\d{2}-\d{2}$/.test(first)) throw new PeriodError(`"${first}" is not a date (YYYY-MM-DD)`);
+  if (!to.isValid || !/^\d{4}-\d{2}-\d{2}$/.test(second)) throw new PeriodError(`"${second}" is not a date (YYYY-MM-DD)`);
+  if (to < from) throw new PeriodError('the period ends before it starts');
+  return checked(from, to.plus({ days: 1 }), `${first} – ${second}`);
+}
+
+function named(word: string, today: DateTime): Period {
+  if (word === 'this-month') return checked(today.startOf('month'), today.plus({ days: 1 }), today.toFormat('LLLL yyyy') + ' to date');
+  if (word === 'last-month') {
+    const start = today.startOf('month').minus({ months: 1 });
+    return checked(start, start.plus({ months: 1 }), start.toFormat('LLLL yyyy'));
+  }
+  const quarter = /^(?:(\d{4})-)?q([1-4])$/.exec(word);
+  if (quarter) {
+    const year = quarter[1] ? Number(quarter[1]) : today.year;
+    const start = DateTime.fromObject({ year, month: (Number(quarter[2]) - 1) * 3 + 1, day: 1 }, { zone: today.zone });
+    return checked(start, start.plus({ months: 3 }), `${year}-Q${quarter[2]}`);
+  }
+  throw new PeriodError(`unknown period "${word}": use FROM TO (dates), last-month, this-month, q1..q4 or YYYY-Qn`);
+}
+
+function checked(from: DateTime, to: DateTime, label: string): Period {
+  if (to.diff(from, 'years').years > MAX_YEARS) throw new PeriodError(`periods longer than ${MAX_YEARS} years are not supported`);
+  return { from: from.toJSDate(), to: to.toJSDate(), label };
+}
