@@ -1,4 +1,6 @@
+import { createWriteStream } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { exportCsv } from '../core/reporting/csv-export';
 import { buildReport, type SlaReport } from '../core/reporting/sla-report';
 import { parsePeriod, PeriodError } from '../core/reporting/period';
 import { withDatabase } from './open-database';
@@ -17,9 +19,11 @@ export async function runReport(args: string[]): Promise<number> {
       channel: { type: 'string' },
       policy: { type: 'string' },
       conversation: { type: 'string' },
+      bom: { type: 'boolean' },
+      output: { type: 'string' },
     },
   });
-  if (values.format !== 'text' && values.format !== 'json') throw new UsageError('--format: expected text or json (CSV export comes with the reporting issue)');
+  if (!['text', 'json', 'csv'].includes(values.format)) throw new UsageError('--format: expected text, json or csv');
   const words = values.period ? [values.period] : [values.from, values.to].filter((w): w is string => w !== undefined);
   let period;
   try {
@@ -30,6 +34,16 @@ export async function runReport(args: string[]): Promise<number> {
     throw error;
   }
   const filter = { ...(values.channel ? { channel: values.channel } : {}), ...(values.policy ? { policy: values.policy } : {}), ...(values.conversation ? { conversation: values.conversation } : {}) };
+  if (values.format === 'csv') {
+    const out = values.output ? createWriteStream(values.output) : process.stdout;
+    const write = (chunk: string) => new Promise<void>((resolve, reject) => out.write(chunk, (error) => (error ? reject(error) : resolve())));
+    const rows = await withDatabase((db) => exportCsv(db, period, filter, values.timezone, write, { bom: values.bom === true }));
+    if (values.output) {
+      await new Promise<void>((resolve) => out.end(resolve));
+      process.stderr.write(`${rows} inquiries written to ${values.output}\n`);
+    }
+    return 0;
+  }
   const report = await withDatabase((db) => buildReport(db, period.from, period.to, filter));
   process.stdout.write(values.format === 'json' ? `${JSON.stringify({ period: period.label, ...report }, null, 2)}\n` : render(period.label, report));
   return 0;

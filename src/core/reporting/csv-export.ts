@@ -1,0 +1,77 @@
+import { DateTime } from 'luxon';
+import { type Database } from '../persistence/database';
+import { type ReportFilter } from './sla-report';
+
+/** The seed's columns first (chat_id, created_at, first_reply_at, overdue), then the rest. */
+export const CSV_COLUMNS = ['chat_id', 'created_at', 'first_reply_at', 'overdue', 'conversation_title', 'channel', 'policy', 'frt_business_minutes', 'responder'] as const;
+
+const PAGE = 2000;
+
+interface Row {
+  id: string;
+  opened_at: Date;
+  answered_at: Date | null;
+  breached: boolean | null;
+  external_id: string;
+  title: string | null;
+  channel: string;
+  policy: string | null;
+  frt_business_ms: number | null;
+  responder: string | null;
+}
+
+/**
+ * Writes the inquiries opened in [from, to) as CSV (RFC 4180, CRLF, UTF-8, optional BOM for
+ * spreadsheets), page by page in opened order, so memory stays flat however long the period.
+ * Timestamps are ISO 8601 with the offset of `zone`.
+ */
+export async function exportCsv(
+  db: Database,
+  range: { from: Date; to: Date },
+  filter: ReportFilter,
+  zone: string,
+  write: (chunk: string) => Promise<void> | void,
+  options: { bom?: boolean } = {},
+): Promise<number> {
+  await write(`${options.bom ? '\uFEFF' : ''}${CSV_COLUMNS.join(',')}\r\n`);
+  let rows = 0;
+  let after: { at: Date; id: string } = { at: new Date(0), id: '00000000-0000-0000-0000-000000000000' };
+  for (;;) {
+    const page = await db.query<Row>(
+      `SELECT i.id, i.opened_at, i.answered_at, i.breached, c.external_id, c.title, c.channel, i.policy, i.frt_business_ms,
+         COALESCE(i.responder_name, i.responder_id) AS responder
+       FROM inquiries i JOIN conversations c ON c.id = i.conversation_id
+       WHERE i.opened_at >= $1 AND i.opened_at < $2 AND (i.opened_at, i.id) > ($3, $4::uuid)
+         AND ($5::text IS NULL OR c.channel = $5) AND ($6::text IS NULL OR i.policy = $6) AND ($7::text IS NULL OR c.external_id = $7)
+       ORDER BY i.opened_at, i.id LIMIT $8`,
+      [range.from, range.to, after.at, after.id, filter.channel ?? null, filter.policy ?? null, filter.conversation ?? null, PAGE],
+    );
+    if (page.length === 0) return rows;
+    await write(page.map((row) => line(row, zone)).join(''));
+    rows += page.length;
+    const last = page[page.length - 1] as Row;
+    after = { at: new Date(last.opened_at), id: last.id };
+    if (page.length < PAGE) return rows;
+  }
+}
+
+function line(row: Row, zone: string): string {
+  const at = (d: Date | null) => (d === null ? '' : (DateTime.fromJSDate(new Date(d), { zone }).toISO({ suppressMilliseconds: true }) ?? ''));
+  const values = [
+    row.external_id,
+    at(row.opened_at),
+    at(row.answered_at),
+    row.breached === null ? '' : String(row.breached),
+    row.title ?? '',
+    row.channel,
+    row.policy ?? '',
+    row.frt_business_ms === null ? '' : String(Math.round((Number(row.frt_business_ms) / 60_000) * 10) / 10),
+    row.responder ?? '',
+  ];
+  return `${values.map(field).join(',')}\r\n`;
+}
+
+/** RFC 4180: quote a field holding a comma, quote or line break, doubling its quotes. */
+function field(value: string): string {
+  return /[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
+}

@@ -1,0 +1,61 @@
+import { parse } from 'csv-parse/sync';
+import { VirtualClock } from '../../../src/core/clock/virtual-clock';
+import { CSV_COLUMNS, exportCsv } from '../../../src/core/reporting/csv-export';
+import { createSla, customer, staff } from '../../support/sla-harness';
+import { testBackend, useTestDatabase } from '../../support/test-database';
+
+describe(`CSV export (${testBackend})`, () => {
+  const context = useTestDatabase();
+
+  async function exportAll(options: { bom?: boolean } = {}): Promise<string> {
+    let out = '';
+    await exportCsv(
+      context.db,
+      { from: new Date('2026-11-01T00:00:00Z'), to: new Date('2026-12-01T00:00:00Z') },
+      {},
+      'Europe/Moscow',
+      (chunk) => {
+        out += chunk;
+      },
+      options,
+    );
+    return out;
+  }
+
+  it('writes the seed columns and more, parseable back by a CSV library, with offsets and tricky titles', async () => {
+    const { intake } = createSla(context.db, new VirtualClock('2026-11-06T00:00:00Z'));
+    const tricky = { ...customer('-100500', '2026-11-02T09:00:00Z', 'm1'), conversation: { id: '-100500', title: 'ООО "Ромашка", support\nline 2' } };
+    await intake.accept('telegram', tricky);
+    await intake.accept('telegram', { ...staff('-100500', '2026-11-02T10:15:00Z', 'm2'), author: { id: '7', name: 'Анна', role: 'staff' as const } });
+    await intake.accept('http', customer('acme', '2026-11-03T09:00:00Z', 'x1'));
+
+    const records = parse<Record<string, string>>(await exportAll(), { columns: true });
+    expect(Object.keys(records[0]!)).toEqual([...CSV_COLUMNS]);
+    expect(records).toEqual([
+      {
+        chat_id: '-100500',
+        created_at: '2026-11-02T12:00:00+03:00',
+        first_reply_at: '2026-11-02T13:15:00+03:00',
+        overdue: 'true',
+        conversation_title: 'ООО "Ромашка", support\nline 2',
+        channel: 'telegram',
+        policy: 'default',
+        frt_business_minutes: '75',
+        responder: 'Анна',
+      },
+      { chat_id: 'acme', created_at: '2026-11-03T12:00:00+03:00', first_reply_at: '', overdue: '', conversation_title: 'Chat acme', channel: 'http', policy: 'default', frt_business_minutes: '', responder: '' },
+    ]);
+  });
+
+  it('starts with a BOM for spreadsheet users when asked, and pages through many rows', async () => {
+    const { intake } = createSla(context.db, new VirtualClock('2026-11-20T00:00:00Z'));
+    for (let i = 0; i < 2100; i += 100) {
+      await Promise.all(Array.from({ length: 100 }, (_, k) => intake.accept('http', customer(`c${i + k}`, Date.parse('2026-11-02T09:00:00Z') + (i + k) * 1000, `m${i + k}`))));
+    }
+    const csv = await exportAll({ bom: true });
+    expect(csv.startsWith('\uFEFFchat_id,')).toBe(true);
+    const records = parse<Record<string, string>>(csv, { columns: true, bom: true });
+    expect(records).toHaveLength(2100);
+    expect(new Set(records.map((r) => r.chat_id)).size).toBe(2100);
+  });
+});
