@@ -12,6 +12,7 @@ import { AdminGuard } from './core/http/admin.guard';
 import { HealthController } from './core/http/health.controller';
 import { InquiryCommandsController } from './core/http/inquiry-commands.controller';
 import { MetricsController } from './core/http/metrics.controller';
+import { ReportsController } from './core/http/reports.controller';
 import { InquiryCommands } from './core/inquiries/inquiry-commands';
 import { InquiryQueries } from './core/inquiries/inquiry-queries';
 import { IntakeService } from './core/intake/intake.service';
@@ -95,7 +96,7 @@ export class HubModule {
     return {
       module: HubModule,
       imports: [DiscoveryModule, EventEmitterModule.forRoot()],
-      controllers: [HealthController, MetricsController, AdminController, InquiryCommandsController, HttpIngestController],
+      controllers: [HealthController, MetricsController, AdminController, InquiryCommandsController, ReportsController, HttpIngestController],
       providers,
     };
   }

@@ -130,6 +130,22 @@ describe(`HTTP ingest end to end (${testBackend})`, () => {
     expect((await fetch(`${hub.url}/api/v1/inquiries/${id}/resolve`, { method: 'POST' })).status).toBe(401);
   });
 
+  it('serves the SLA report as JSON and CSV behind the admin token', async () => {
+    await hub.post(ingestBody({ conversation: 'report-chat' }));
+    const json = (await (await hub.admin('/api/v1/reports?period=this-month')).json()) as { inquiries: number; stillOpen: number };
+    expect(json).toMatchObject({ inquiries: 1, stillOpen: 1 });
+    const csv = await hub.admin('/api/v1/reports?period=this-month&format=csv&bom=1');
+    expect(csv.headers.get('content-type')).toMatch(/text\/csv/);
+    const bytes = Buffer.from(await csv.arrayBuffer());
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]); // the BOM (text() would hide it)
+    const text = bytes.subarray(3).toString('utf8');
+    expect(text.startsWith('chat_id,created_at,first_reply_at,overdue,')).toBe(true);
+    expect(text).toContain('report-chat,');
+    expect((await hub.admin('/api/v1/reports?from=2026-12-01&to=2026-01-01')).status).toBe(400);
+    expect(await (await hub.admin('/api/v1/reports?period=fortnight')).json()).toMatchObject({ status: 400, parameter: 'period' });
+    expect((await fetch(`${hub.url}/api/v1/reports?period=q1`)).status).toBe(401);
+  });
+
   it('keeps the admin API behind the bearer token', async () => {
     expect((await fetch(`${hub.url}/api/v1/inquiries`)).status).toBe(401);
     expect((await hub.admin('/api/v1/inquiries', 'wrong-token-wrong-token')).status).toBe(401);
