@@ -1,3 +1,4 @@
+import { pendingCleanups } from '../shared/lifecycle';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -11,12 +12,6 @@ export interface BenchDatabase {
   location: string;
   dispose(): Promise<void>;
 }
-
-/**
- * Clean-ups still owed, run by the watchdog or on Ctrl-C too, so an aborted run leaves no
- * rw_bench_* database or temp directory behind.
- */
-export const pendingCleanups = new Set<() => Promise<void>>();
 
 /** A fresh, migrated database: a new file-backed PGlite directory, or a new PostgreSQL database. */
 export async function openFresh(backend: Backend, adminUrl: string): Promise<BenchDatabase> {

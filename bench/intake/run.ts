@@ -1,7 +1,8 @@
+import { abortRun, runMain } from '../shared/lifecycle';
 import { type Backend, type Database } from '../../src/core/persistence/database';
 import { runBaselines } from './baselines';
 import { verifyIntake } from './checks';
-import { openFresh, pendingCleanups } from './databases';
+import { openFresh } from './databases';
 import { runClosedLoop, runOpenLoop, type LoadMode } from './intake-load';
 import { parseOptions, type BenchOptions } from './options';
 import { machineInfo, printBackend, resultLine, serverInfo, targetFor, TARGET_RATE, type BackendResult, type IntakeRun, type ServerInfo } from './report';
@@ -16,9 +17,9 @@ import { buildWorkload, type Workload } from './workload';
  */
 async function main(): Promise<number> {
   const options = parseOptions(process.argv.slice(2));
-  const watchdog = setTimeout(() => void abort(`timed out after ${options.timeoutSeconds} s`), options.timeoutSeconds * 1000);
+  const watchdog = setTimeout(() => void abortRun(`timed out after ${options.timeoutSeconds} s`), options.timeoutSeconds * 1000);
   watchdog.unref();
-  process.once('SIGINT', () => void abort('interrupted'));
+  process.once('SIGINT', () => void abortRun('interrupted'));
 
   const machine = machineInfo();
   console.log(`machine: ${machine.cpu} x${machine.cpus}, ${machine.memGiB} GiB, node ${machine.node}, ${machine.os}`);
@@ -113,20 +114,4 @@ async function withFreshDatabase<T>(backend: Backend, options: BenchOptions, bod
   }
 }
 
-/** Drops what this run created (bounded, so a dead server cannot hold the exit) and exits. */
-async function abort(reason: string): Promise<void> {
-  console.error(`\naborting: ${reason}; cleaning up`);
-  const cleanups = [...pendingCleanups].map((cleanup) => cleanup().catch(() => undefined));
-  await Promise.race([Promise.all(cleanups), new Promise((resolve) => setTimeout(resolve, 10_000))]);
-  process.exit(2);
-}
-
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    console.error(error);
-    process.exitCode = 1;
-  },
-);
+runMain(main);

@@ -1,3 +1,4 @@
+import { mulberry32 } from '../shared/random';
 import { type InboundMessage } from '../../src/plugins/contract/message';
 
 export const CHANNEL = 'bench';
@@ -56,16 +57,4 @@ export function buildWorkload(count: number, conversations: number, seed: number
     originals.push(message);
   }
   return { messages, unique: originals.length, duplicates, customer, staff: originals.length - customer };
-}
-
-/** Small seeded PRNG, so every run (and both backends) gets the same stream. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

@@ -1,7 +1,7 @@
 import { BusinessCalendar } from '../../src/core/sla/business-calendar';
 import { type NamedCalendar } from './calendars';
 import { MINUTE_MS, NaiveCalendar } from './naive-calendar';
-import { mulberry32 } from './random';
+import { mulberry32 } from '../shared/random';
 
 /** Start instants are whole minutes drawn uniformly over 2026. */
 const YEAR_START = Date.parse('2026-01-01T00:00:00Z');

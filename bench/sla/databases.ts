@@ -1,3 +1,4 @@
+import { pendingCleanups } from '../shared/lifecycle';
 import { randomBytes } from 'node:crypto';
 import { Database } from '../../src/core/persistence/database';
 import { adminQuery } from '../intake/databases';
@@ -14,12 +15,6 @@ export interface BenchDatabase {
   /** Closes every pool opened here and drops the database. */
   dispose(): Promise<void>;
 }
-
-/**
- * Clean-ups still owed, run by the watchdog or on Ctrl-C too, so an aborted run leaves no
- * rw_bench_* database behind.
- */
-export const pendingCleanups = new Set<() => Promise<void>>();
 
 /** A fresh, migrated PostgreSQL database, dropped again by dispose(). */
 export async function openFreshPostgres(adminUrl: string): Promise<BenchDatabase> {

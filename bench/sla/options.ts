@@ -1,3 +1,4 @@
+import { positiveInt, usageFailure } from '../shared/lifecycle';
 import { parseArgs } from 'node:util';
 
 export interface BenchOptions {
@@ -94,12 +95,9 @@ export function steadyCount(options: Pick<BenchOptions, 'rate' | 'seconds'>): nu
 }
 
 function positive(name: string, raw: string | undefined): number {
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1) fail(`--${name} must be a positive integer, got ${raw}`);
-  return value;
+  return positiveInt(name, raw, USAGE);
 }
 
 function fail(message: string): never {
-  console.error(`${message}\n${USAGE}`);
-  process.exit(64);
+  return usageFailure(message, USAGE);
 }

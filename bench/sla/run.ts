@@ -1,10 +1,11 @@
+import { abortRun, runMain } from '../shared/lifecycle';
 import { Logger, type LoggerService } from '@nestjs/common';
 import { slaPoints } from '../../src/core/sla/mark-planner';
 import { machineInfo, resultLine, serverInfo } from '../intake/report';
 import { benchCalendar, type CalendarFigures } from './business-time';
 import { benchCalendars, RESTART_POLICY, schedulerRules, STEADY_POLICY } from './calendars';
 import { calendarChecks, databaseChecks, firingChecks, type Check } from './checks';
-import { openFreshPostgres, pendingCleanups } from './databases';
+import { openFreshPostgres } from './databases';
 import { profiled, stormGuardCount } from './diagnostics';
 import { runScheduler, runSteady } from './firing';
 import { MemoryWatch, peakRssMiB } from './memory';
@@ -48,9 +49,9 @@ function record(level: string, message: unknown): void {
  */
 async function main(): Promise<number> {
   const options = parseOptions(process.argv.slice(2));
-  const watchdog = setTimeout(() => void abort(`timed out after ${options.timeoutSeconds} s`), options.timeoutSeconds * 1000);
+  const watchdog = setTimeout(() => void abortRun(`timed out after ${options.timeoutSeconds} s`), options.timeoutSeconds * 1000);
   watchdog.unref();
-  process.once('SIGINT', () => void abort('interrupted'));
+  process.once('SIGINT', () => void abortRun('interrupted'));
   Logger.overrideLogger(collector);
 
   const machine = machineInfo();
@@ -154,20 +155,4 @@ function range(from: number, to: number): number[] {
   return Array.from({ length: to - from }, (_, i) => from + i);
 }
 
-/** Drops what this run created (bounded, so a dead server cannot hold the exit) and exits. */
-async function abort(reason: string): Promise<void> {
-  console.error(`\naborting: ${reason}; cleaning up`);
-  const cleanups = [...pendingCleanups].map((cleanup) => cleanup().catch(() => undefined));
-  await Promise.race([Promise.all(cleanups), new Promise((resolve) => setTimeout(resolve, 10_000))]);
-  process.exit(2);
-}
-
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    console.error(error);
-    process.exitCode = 1;
-  },
-);
+runMain(main);

@@ -5,7 +5,7 @@ import { slaPoints } from '../../src/core/sla/mark-planner';
 import { type Policy } from '../../src/core/sla/policy.schema';
 import { SlaCatalog } from '../../src/core/sla/sla-catalog';
 import { STEADY_POLICY } from './calendars';
-import { mulberry32 } from './random';
+import { mulberry32 } from '../shared/random';
 
 export const CHANNEL = 'bench';
 const WEEK_MS = 7 * 86_400_000;
