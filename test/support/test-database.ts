@@ -92,3 +92,26 @@ export function useTestDatabase(options: { reset?: boolean } = {}): { readonly d
     },
   };
 }
+
+/**
+ * Hub replicas for the PostgreSQL-only tests: one fresh server database, `count` pools of
+ * their own onto it (as separate processes would have), emptied before each test.
+ */
+export function useReplicaDatabases(count: number): { readonly all: Database[] } {
+  let testDb: TestDatabase | undefined;
+  let replicas: Database[] = [];
+  beforeAll(async () => {
+    testDb = await createTestDatabase('postgres');
+    replicas = await Promise.all(Array.from({ length: count }, () => (testDb as TestDatabase).open()));
+  });
+  afterAll(async () => {
+    await Promise.all(replicas.map((db) => db.close()));
+    await testDb?.drop();
+  });
+  beforeEach(() => resetTables(replicas[0] as Database));
+  return {
+    get all(): Database[] {
+      return replicas;
+    },
+  };
+}

@@ -1,30 +1,16 @@
-import { type Database } from '../../../src/core/persistence/database';
 import { createIntake, expectedInquiries, inquiryShapes, message } from '../../support/intake-harness';
-import { createTestDatabase, resetTables, type TestDatabase } from '../../support/test-database';
+import { useReplicaDatabases } from '../../support/test-database';
 
 /** Several hub replicas (each with its own pool) writing into one PostgreSQL server. */
 describe('intake across replicas (postgres)', () => {
-  let testDb: TestDatabase;
-  let replicas: Database[];
-
-  beforeAll(async () => {
-    testDb = await createTestDatabase('postgres');
-    replicas = await Promise.all([testDb.open(), testDb.open(), testDb.open(), testDb.open()]);
-  });
-
-  afterAll(async () => {
-    await Promise.all(replicas.map((db) => db.close()));
-    await testDb.drop();
-  });
-
-  beforeEach(() => resetTables(replicas[0] as Database));
+  const replicaDbs = useReplicaDatabases(4);
 
   it('leaves exactly one open inquiry when many replicas accept for one conversation at once', async () => {
-    const intakes = replicas.map((db) => createIntake(db, { maxBatch: 5 }).intake);
+    const intakes = replicaDbs.all.map((db) => createIntake(db, { maxBatch: 5 }).intake);
     const messages = Array.from({ length: 200 }, (_, i) => message('hot-chat', 'customer', i % 20, `m-${i}`));
     const results = await Promise.all(messages.map((m, i) => intakes[i % intakes.length]!.accept('http', m)));
 
-    const open = await replicas[0]!.query<{ n: number; total: number }>(
+    const open = await replicaDbs.all[0]!.query<{ n: number; total: number }>(
       `SELECT count(*)::int AS n, sum(customer_message_count)::int AS total FROM inquiries WHERE status = 'open'`,
     );
     expect(open).toEqual([{ n: 1, total: 200 }]);
@@ -33,17 +19,17 @@ describe('intake across replicas (postgres)', () => {
   });
 
   it('counts each message once when every replica receives the same duplicates', async () => {
-    const intakes = replicas.map((db) => createIntake(db, { maxBatch: 3 }).intake);
+    const intakes = replicaDbs.all.map((db) => createIntake(db, { maxBatch: 3 }).intake);
     const messages = Array.from({ length: 60 }, (_, i) => message(`c${i % 6}`, i % 4 === 3 ? 'staff' : 'customer', i));
     const results = await Promise.all(intakes.flatMap((intake) => messages.map((m) => intake.accept('http', m))));
     expect(results.filter((r) => !r.duplicate)).toHaveLength(60);
-    expect(await inquiryShapes(replicas[0]!)).toEqual(expectedInquiries(messages));
+    expect(await inquiryShapes(replicaDbs.all[0]!)).toEqual(expectedInquiries(messages));
   });
 
   it('agrees with a time-ordered replay when replicas race on interleaved customer and staff messages', async () => {
-    const intakes = replicas.map((db) => createIntake(db, { maxBatch: 4 }).intake);
+    const intakes = replicaDbs.all.map((db) => createIntake(db, { maxBatch: 4 }).intake);
     const messages = Array.from({ length: 400 }, (_, i) => message(`c${i % 8}`, (i * 7) % 10 < 6 ? 'customer' : 'staff', (i * 13) % 90));
     await Promise.all(messages.map((m, i) => intakes[(i * 5) % intakes.length]!.accept('http', m)));
-    expect(await inquiryShapes(replicas[0]!)).toEqual(expectedInquiries(messages));
+    expect(await inquiryShapes(replicaDbs.all[0]!)).toEqual(expectedInquiries(messages));
   });
 });
