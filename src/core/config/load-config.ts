@@ -94,8 +94,3 @@ function parsePort(raw: string): number {
   if (!port.success) throw new ConfigError([{ file: 'environment', path: 'PORT', message: 'expected a port number 0-65535' }]);
   return port.data;
 }
-
-/** Paths in hub.yaml are relative to the working directory, like the CLI's arguments. */
-export function resolvePath(file: string): string {
-  return path.resolve(process.cwd(), file);
-}

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { durationSchema } from '../config/duration';
-import { type CalendarSpec, parseLocalTime, type Weekday, WEEKDAYS, type Window } from './calendar-spec';
+import { alwaysOpen, type CalendarSpec, parseLocalTime, type Weekday, WEEKDAYS, type Window } from './calendar-spec';
 
 const WINDOW = /^(\d{2}:\d{2})-(\d{2}:\d{2})(\+1)?$/;
 
@@ -101,8 +101,7 @@ export type CalendarConfig = z.output<typeof calendarSchema>;
 /** The calendar's spec with the holidays known so far (ICS events are added by the holiday source). */
 export function toCalendarSpec(config: CalendarConfig, extra: { dates?: Iterable<string>; closures?: Array<[number, number]> } = {}): CalendarSpec {
   if (config.alwaysOpen || !config.week) {
-    const allDay = [{ start: 0, end: 1440 }];
-    return { timezone: config.timezone, week: Object.fromEntries(WEEKDAYS.map((d) => [d, allDay])), holidayDates: new Set(), closures: [], extraWorkingDays: new Map() };
+    return alwaysOpen(config.timezone);
   }
   const week: Partial<Record<Weekday, Window[]>> = {};
   for (const [key, windows] of Object.entries(config.week)) for (const day of expandDays(key) ?? []) week[day] = windows;
