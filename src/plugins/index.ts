@@ -7,6 +7,7 @@ export {
   type AnyConnector,
   type ConnectorDirection,
   type ConnectorManifest,
+  type DuplexConnector,
   type Health,
   type HealthStatus,
   type InboundConnector,

@@ -65,7 +65,8 @@ async function adminQuery(text: string): Promise<void> {
 export async function resetTables(db: Database): Promise<void> {
   await db.transaction(async (sql) => {
     await sql.query(`SET LOCAL replywatch.purge = 'on'`);
-    await sql.query('TRUNCATE inquiry_events, deliveries, inquiries, messages, conversations, ingest_receipts RESTART IDENTITY CASCADE');
+    await sql.query(`TRUNCATE inquiry_events, deliveries, inquiries, messages, conversations, ingest_receipts,
+        telegram_cursor, telegram_chat_aliases, telegram_staff, telegram_sent_parts, audit_log RESTART IDENTITY CASCADE`);
   });
 }
 

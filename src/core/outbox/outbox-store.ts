@@ -24,6 +24,9 @@ export interface DeliveryRow {
   dead_at: Date | null;
 }
 
+const HEAD_OF_LINE = `(d.ordering_key IS NULL OR NOT EXISTS (
+  SELECT 1 FROM deliveries e WHERE e.ordering_key = d.ordering_key AND e.status IN ('pending', 'in_flight') AND e.seq < d.seq))`;
+
 /** A claim is ours only while status, claimant and attempt number are what we set. */
 const OURS = `id = $1 AND status = 'in_flight' AND claimed_by = $2 AND attempts = $3`;
 
@@ -39,7 +42,8 @@ export class OutboxStore {
     const leaseUntil = new Date(now.getTime() + leaseMs);
     return this.db.transaction(async (sql) => {
       const expired = await this.claimWhere(sql, `status = 'in_flight' AND lease_until <= $1`, 'lease_until', [now, leaseUntil, workerId, limit]);
-      const due = await this.claimWhere(sql, `status = 'pending' AND next_attempt_at <= $1`, 'next_attempt_at, created_at', [
+      // Only the oldest unfinished delivery of an ordering key may go; the rest wait their turn.
+      const due = await this.claimWhere(sql, `status = 'pending' AND next_attempt_at <= $1 AND ${HEAD_OF_LINE}`, 'next_attempt_at, seq', [
         now,
         leaseUntil,
         workerId,
@@ -53,7 +57,7 @@ export class OutboxStore {
     if (params[3] <= 0) return Promise.resolve([]);
     return sql.query<DeliveryRow>(
       `UPDATE deliveries SET status = 'in_flight', attempts = attempts + 1, lease_until = $2, claimed_by = $3, updated_at = $1
-       WHERE id IN (SELECT id FROM deliveries WHERE ${condition} ORDER BY ${order} LIMIT $4 FOR UPDATE SKIP LOCKED)
+       WHERE id IN (SELECT d.id FROM deliveries d WHERE ${condition} ORDER BY ${order} LIMIT $4 FOR UPDATE SKIP LOCKED)
        RETURNING *`,
       params,
     );
@@ -123,10 +127,11 @@ export class OutboxStore {
   }
 
   /** When the next delivery falls due or the next lease runs out, if any. */
+  /** When the worker has something to do next; a delivery waiting behind another does not count. */
   async nextWakeAt(): Promise<Date | null> {
     const [row] = await this.db.query<{ at: Date | null }>(
       `SELECT LEAST(
-         (SELECT min(next_attempt_at) FROM deliveries WHERE status = 'pending'),
+         (SELECT min(next_attempt_at) FROM deliveries d WHERE status = 'pending' AND ${HEAD_OF_LINE}),
          (SELECT min(lease_until) FROM deliveries WHERE status = 'in_flight')) AS at`,
     );
     return row?.at ?? null;

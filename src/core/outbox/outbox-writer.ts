@@ -10,6 +10,17 @@ export interface NewDelivery {
   inquiryId?: string | null;
   /** Earliest attempt; defaults to now. */
   notBefore?: Date;
+  /**
+   * Deliveries with the same key leave strictly in the order written. Defaults to the
+   * connector and the target's name (one duty chat, one channel); null opts out.
+   */
+  orderingKey?: string | null;
+}
+
+/** Notifications to one place should read in the order they happened. */
+export function defaultOrderingKey(delivery: Pick<NewDelivery, 'connector' | 'target'>): string | null {
+  const name = delivery.target.name;
+  return typeof name === 'string' ? `${delivery.connector}/${name}` : null;
 }
 
 /**
@@ -19,13 +30,15 @@ export interface NewDelivery {
 export async function enqueueDeliveries(sql: Sql, deliveries: readonly NewDelivery[], now: Date): Promise<number> {
   if (deliveries.length === 0) return 0;
   const rows = await sql.query(
-    `INSERT INTO deliveries (idempotency_key, connector, kind, target, payload, inquiry_id, status, next_attempt_at, created_at, updated_at)
-     SELECT d.idempotency_key, d.connector, d.kind, d.target, d.payload, d.inquiry_id, 'pending', COALESCE(d.not_before, $2), $2, $2
-     FROM json_to_recordset($1::json) AS d(idempotency_key text, connector text, kind text, target jsonb, payload jsonb, inquiry_id uuid, not_before timestamptz)
+    `INSERT INTO deliveries (idempotency_key, connector, kind, target, payload, inquiry_id, status, next_attempt_at, created_at, updated_at, ordering_key)
+     SELECT d.idempotency_key, d.connector, d.kind, d.target, d.payload, d.inquiry_id, 'pending', COALESCE(d.not_before, $2), $2, $2, d.ordering_key
+     FROM json_to_recordset($1::json) AS d(ord int, idempotency_key text, connector text, kind text, target jsonb, payload jsonb, inquiry_id uuid, not_before timestamptz, ordering_key text)
+     ORDER BY d.ord
      ON CONFLICT (idempotency_key) DO NOTHING RETURNING id`,
     [
       JSON.stringify(
-        deliveries.map((d) => ({
+        deliveries.map((d, ord) => ({
+          ord,
           idempotency_key: d.idempotencyKey,
           connector: d.connector,
           kind: d.kind,
@@ -33,6 +46,7 @@ export async function enqueueDeliveries(sql: Sql, deliveries: readonly NewDelive
           payload: d.payload,
           inquiry_id: d.inquiryId ?? null,
           not_before: d.notBefore ?? null,
+          ordering_key: d.orderingKey === undefined ? defaultOrderingKey(d) : d.orderingKey,
         })),
       ),
       now,

@@ -5,14 +5,18 @@ import { type MessageSink } from './message';
 /** Bumped only on a breaking change of this file's types; the host refuses other versions. */
 export const CONTRACT_VERSION = 1;
 
-export type ConnectorDirection = 'inbound' | 'outbound';
+/**
+ * `duplex` (added in v1, backwards compatible): one connector that both reads a channel and
+ * delivers to it, e.g. one Telegram bot that watches customer groups and speaks in duty chats.
+ */
+export type ConnectorDirection = 'inbound' | 'outbound' | 'duplex';
 
 export interface ConnectorManifest<C> {
   /** Stable kebab-case id; also the key of the connector's section in hub.yaml. */
   id: string;
   contractVersion: typeof CONTRACT_VERSION;
   direction: ConnectorDirection;
-  /** Inbound only: the channel name stored with every message (e.g. `telegram`). */
+  /** Inbound and duplex: the channel name stored with every message (e.g. `telegram`). */
   channel?: string;
   displayName?: string;
   /** Validated at boot; mark secrets with `secret()` so they are never logged. */
@@ -45,8 +49,17 @@ export interface OutboundConnector<C = unknown> {
   deliver(config: C, delivery: Delivery): Promise<DeliveryResult>;
 }
 
-export type AnyConnector = InboundConnector<unknown> | OutboundConnector<unknown>;
+/** Reads a channel and delivers to it through one set of settings. */
+export interface DuplexConnector<C = unknown> extends InboundConnector<C>, OutboundConnector<C> {
+  readonly manifest: ConnectorManifest<C>;
+}
+
+export type AnyConnector = InboundConnector<unknown> | OutboundConnector<unknown> | DuplexConnector<unknown>;
 
 export function isInbound(connector: AnyConnector): connector is InboundConnector<unknown> {
-  return connector.manifest.direction === 'inbound';
+  return connector.manifest.direction === 'inbound' || connector.manifest.direction === 'duplex';
+}
+
+export function isOutbound(connector: AnyConnector): connector is OutboundConnector<unknown> {
+  return connector.manifest.direction === 'outbound' || connector.manifest.direction === 'duplex';
 }

@@ -4,7 +4,7 @@ import { ConfigError, type ConfigProblem } from '../../core/config/config-error'
 import { HUB_CONFIG } from '../../core/config/settings.tokens';
 import { type LoadedConfig } from '../../core/config/load-config';
 import { type OutboundDispatcher } from '../../core/outbox/outbound-dispatcher';
-import { type AnyConnector, type Health, type InboundConnector, isInbound, type OutboundConnector } from '../contract/connector';
+import { type AnyConnector, type Health, type InboundConnector, isInbound, isOutbound, type OutboundConnector } from '../contract/connector';
 import { ConnectorError } from '../contract/connector-error';
 import { type Delivery, type DeliveryResult } from '../contract/delivery';
 import { collectSecrets } from '../contract/secret';
@@ -93,7 +93,7 @@ export class ConnectorRegistry implements OutboundDispatcher {
   /** verify() of every enabled connector, each bounded in time; never throws. */
   async verifyAll(): Promise<Record<string, Health>> {
     this.load();
-    const entries = [...this.inbound.values(), ...this.outbound.values()];
+    const entries = [...new Set([...this.inbound.values(), ...this.outbound.values()])];
     const results = await Promise.all(entries.map((e) => this.verifyOne(e)));
     return Object.fromEntries(entries.map((e, i) => [e.connector.manifest.id, results[i] as Health]));
   }
@@ -151,8 +151,9 @@ export class ConnectorRegistry implements OutboundDispatcher {
       try {
         const config = hubSource.validateValue(connector.manifest.configSchema, settings, ['connectors', id]);
         const entry = { connector, config, secrets: collectSecrets(connector.manifest.configSchema, config) };
+        // A duplex connector sits in both maps with the same entry.
         if (isInbound(connector)) this.inbound.set(id, entry as EnabledConnector<InboundConnector>);
-        else this.outbound.set(id, entry as EnabledConnector<OutboundConnector>);
+        if (isOutbound(connector)) this.outbound.set(id, entry as EnabledConnector<OutboundConnector>);
         this.logger.log(`connector ${id} enabled`);
       } catch (error) {
         if (error instanceof ConfigError) problems.push(...error.problems);

@@ -50,6 +50,30 @@ describe(`outbox (${testBackend})`, () => {
     expect((await store.list({ limit: 1 }))[0]).toMatchObject({ status: 'delivered', failures: 0 });
   });
 
+  it('keeps deliveries to one target in the order written while the first waits out a rate limit', async () => {
+    const { clock, dispatcher, store, worker } = createOutbox(context.db);
+    await enqueue(context.db, clock, ['a1', 'a2', 'a3'], { target: { name: 'duty-a' } });
+    await enqueue(context.db, clock, ['b1'], { target: { name: 'duty-b' } });
+    dispatcher.script('a1', [new ConnectorError('RATE_LIMITED', '429', { retryAfterMs: 30_000 }), {}]);
+    dispatcher.script('a2', [new ConnectorError('TEMPORARY', '502'), {}]);
+
+    await worker.runOnce();
+    // Another target is not held up by duty-a's queue.
+    expect(dispatcher.calls.map((c) => c.delivery.idempotencyKey).sort()).toEqual(['a1', 'b1']);
+    await runUntilQuiet(worker, store, clock);
+    const toA = dispatcher.calls.filter((c) => c.delivery.target.name === 'duty-a').map((c) => c.delivery.idempotencyKey);
+    expect(toA).toEqual(['a1', 'a1', 'a2', 'a2', 'a3']);
+  });
+
+  it('lets the next delivery of a target go once the one before it is dead-lettered', async () => {
+    const { clock, dispatcher, store, worker } = createOutbox(context.db);
+    await enqueue(context.db, clock, ['x1', 'x2'], { target: { name: 'duty-x' } });
+    dispatcher.script('x1', [new ConnectorError('NOT_FOUND', 'chat not found')]);
+    await runUntilQuiet(worker, store, clock);
+    expect(dispatcher.calls.map((c) => c.delivery.idempotencyKey)).toEqual(['x1', 'x2']);
+    expect((await store.countByStatus()).delivered).toBe(1);
+  });
+
   it('dead-letters after the attempt limit with the last error and the whole history, and replays with the same key', async () => {
     const { clock, dispatcher, store, worker } = createOutbox(context.db);
     await enqueue(context.db, clock, ['k1']);

@@ -3,6 +3,16 @@ import { InquirySla1763800000000 } from './1763800000000-inquiry-sla';
 import { InquiryHold1763900000000 } from './1763900000000-inquiry-hold';
 import { HolidayFeeds1764000000000 } from './1764000000000-holiday-feeds';
 import { StormGuardIndex1764100000000 } from './1764100000000-storm-guard-index';
+import { DeliveryOrdering1764200000000 } from './1764200000000-delivery-ordering';
+import { Telegram1764300000000 } from './1764300000000-telegram';
 
 /** Every migration, oldest first. Add new ones at the end; never edit one that has shipped. */
-export const MIGRATIONS = [InitialSchema1763700000000, InquirySla1763800000000, InquiryHold1763900000000, HolidayFeeds1764000000000, StormGuardIndex1764100000000];
+export const MIGRATIONS = [
+  InitialSchema1763700000000,
+  InquirySla1763800000000,
+  InquiryHold1763900000000,
+  HolidayFeeds1764000000000,
+  StormGuardIndex1764100000000,
+  DeliveryOrdering1764200000000,
+  Telegram1764300000000,
+];
