@@ -4,6 +4,9 @@ import { EventEmitterModule } from '@nestjs/event-emitter';
 import { HttpIngestController } from './connectors/http/http-ingest.controller';
 import { HttpConnector } from './connectors/http/http.connector';
 import { LogConnector } from './connectors/log/log.connector';
+import { TelegramConnector } from './connectors/telegram/telegram.connector';
+import { telegramWiring } from './connectors/telegram/telegram.providers';
+import { TelegramWebhookController } from './connectors/telegram/telegram-webhook.controller';
 import { CLOCK, type Clock, SystemClock } from './core/clock/clock';
 import { type LoadedConfig } from './core/config/load-config';
 import { HUB_CONFIG, INTAKE_SETTINGS, OUTBOX_SETTINGS } from './core/config/settings.tokens';
@@ -30,7 +33,7 @@ import { ConnectorRegistry } from './plugins/registry/connector-registry';
 import { checkRulesTargets } from './plugins/registry/rules-check';
 
 /** First-party connectors; each is written against the same contract a plugin uses. */
-export const FIRST_PARTY_CONNECTORS: Array<Type<unknown>> = [HttpConnector, LogConnector];
+export const FIRST_PARTY_CONNECTORS: Array<Type<unknown>> = [HttpConnector, LogConnector, TelegramConnector];
 
 export interface HubModuleOptions {
   config: LoadedConfig;
@@ -45,12 +48,14 @@ export interface HubModuleOptions {
 export class HubModule {
   static forRoot(options: HubModuleOptions): DynamicModule {
     const connectors = [...FIRST_PARTY_CONNECTORS, ...(options.connectors ?? [])];
+    const rules = new RulesStore(options.config.rules);
+    const telegram = telegramWiring(options.config, rules);
     const providers: Provider[] = [
       { provide: HUB_CONFIG, useValue: options.config },
       { provide: INTAKE_SETTINGS, useValue: options.config.hub.intake },
       { provide: OUTBOX_SETTINGS, useValue: options.config.hub.outbox },
       { provide: CLOCK, useValue: options.clock ?? new SystemClock() },
-      { provide: RulesStore, useValue: new RulesStore(options.config.rules) },
+      { provide: RulesStore, useValue: rules },
       ...connectors,
       ConnectorRegistry,
       { provide: OUTBOUND_DISPATCHER, useExisting: ConnectorRegistry },
@@ -92,11 +97,20 @@ export class HubModule {
         useFactory: (db: Database, clock: Clock, rules: RulesStore, health: HealthState) => new HolidayFeeds(db, clock, rules, health),
       },
       HubRuntime,
+      ...telegram.providers,
     ];
     return {
       module: HubModule,
-      imports: [DiscoveryModule, EventEmitterModule.forRoot()],
-      controllers: [HealthController, MetricsController, AdminController, InquiryCommandsController, ReportsController, HttpIngestController],
+      imports: [DiscoveryModule, EventEmitterModule.forRoot(), ...telegram.imports],
+      controllers: [
+        HealthController,
+        MetricsController,
+        AdminController,
+        InquiryCommandsController,
+        ReportsController,
+        HttpIngestController,
+        TelegramWebhookController,
+      ],
       providers,
     };
   }

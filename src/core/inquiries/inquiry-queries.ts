@@ -67,6 +67,17 @@ export class InquiryQueries {
     return rows.map(toView);
   }
 
+  /** Inquiries still waiting for staff, the nearest deadline first (held and undated last). */
+  async waiting(filter: { channel?: string; limit: number }): Promise<InquiryView[]> {
+    const rows = await this.db.query<Row>(
+      `${SELECT}
+       WHERE i.status IN ('open', 'on_hold') AND ($1::text IS NULL OR c.channel = $1)
+       ORDER BY (i.status = 'on_hold'), i.due_at NULLS LAST, i.opened_at LIMIT $2`,
+      [filter.channel ?? null, filter.limit],
+    );
+    return rows.map(toView);
+  }
+
   async get(id: string): Promise<(InquiryView & { events: InquiryEventView[] }) | undefined> {
     const [row] = await this.db.query<Row>(`${SELECT} WHERE i.id = $1`, [id]);
     if (!row) return undefined;

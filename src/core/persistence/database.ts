@@ -97,6 +97,44 @@ export class Database {
     });
   }
 
+  /**
+   * Tries to become the one holder of `key` among replicas: a PostgreSQL session advisory
+   * lock on a connection of its own, so it ends when this process or its connection dies.
+   * Embedded mode has a single process by construction (the data-dir lock), so it always wins.
+   */
+  async tryLeadership(key: string): Promise<Leadership | null> {
+    if (this.backend === 'pglite') return { stillHeld: () => Promise.resolve(!this.closed), release: () => Promise.resolve() };
+    const holder = this.dataSource.createQueryRunner();
+    try {
+      const [row] = (await holder.query('SELECT pg_try_advisory_lock($1) AS ok', [key])) as Array<{ ok: boolean }>;
+      if (row?.ok !== true) {
+        await holder.release();
+        return null;
+      }
+    } catch (error) {
+      await holder.release();
+      throw isUnavailable(error) ? new DatabaseUnavailableError(error) : error;
+    }
+    let released = false;
+    return {
+      stillHeld: async () => {
+        if (released) return false;
+        try {
+          await holder.query('SELECT 1');
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      release: async () => {
+        if (released) return;
+        released = true;
+        await holder.query('SELECT pg_advisory_unlock($1)', [key]).catch(() => undefined);
+        await holder.release();
+      },
+    };
+  }
+
   async pendingMigrations(): Promise<boolean> {
     return this.exclusive(() => this.dataSource.showMigrations());
   }
@@ -157,6 +195,13 @@ export class Database {
       await runner.release();
     }
   }
+}
+
+/** A lock held for as long as this process keeps its connection; see tryLeadership. */
+export interface Leadership {
+  /** False once the connection holding the lock is gone (the lock went with it). */
+  stillHeld(): Promise<boolean>;
+  release(): Promise<void>;
 }
 
 function bindSql(runner: QueryRunner): Sql {

@@ -1,0 +1,46 @@
+import { type InquiryView } from '../../core/inquiries/inquiry-queries';
+import { messageLink, parseConversationId } from './telegram.ids';
+
+export const HELP_TEXT = [
+  'Replywatch watches the customer groups this bot is in and warns here before an answer is late.',
+  '',
+  'Here and in private:',
+  '/hot — inquiries waiting for an answer, nearest deadline first',
+  '/roles — staff list; bot admins add and remove staff',
+  '/help — this text',
+  '',
+  'In a customer chat (staff only; the bot stays silent there and confirms here):',
+  '/hold [reason] — pause the clock (waiting for the customer)',
+  '/resume — start the clock again',
+  '/resolve — nothing left to answer',
+  '/escalate [reason] — call the escalation contacts now',
+].join('\n');
+
+/** /hot: what is waiting, nearest deadline first, with a link to jump into the chat. */
+export function formatHotList(items: readonly InquiryView[], now: number, firstMessage: ReadonlyMap<string, number>): string {
+  if (items.length === 0) return '🧊 Nothing is waiting for an answer.';
+  const lines = items.map((item) => {
+    const where = item.conversation.title ?? `${item.conversation.channel} ${item.conversation.id}`;
+    const url = linkOf(item, firstMessage.get(item.id));
+    return `${stateOf(item, now)} — ${where}${url ? `\n   ${url}` : ''}`;
+  });
+  return [`🔥 Waiting for an answer (${items.length}):`, ...lines].join('\n');
+}
+
+function stateOf(item: InquiryView, now: number): string {
+  if (item.status === 'on_hold') return '⏸ on hold';
+  if (!item.sla?.dueAt) return `⏳ waiting ${minutes(now - Date.parse(item.openedAt))}`;
+  const left = Date.parse(item.sla.dueAt) - now;
+  return left >= 0 ? `⏳ ${minutes(left)} left` : `⚠️ overdue ${minutes(-left)}`;
+}
+
+function minutes(ms: number): string {
+  const total = Math.max(0, Math.round(ms / 60_000));
+  return total < 60 ? `${total} min` : `${Math.floor(total / 60)} h ${total % 60} min`;
+}
+
+function linkOf(item: InquiryView, messageId: number | undefined): string | undefined {
+  if (item.conversation.channel !== 'telegram' || messageId === undefined) return undefined;
+  const parsed = parseConversationId(item.conversation.id);
+  return parsed ? messageLink(parsed.chatId, messageId, parsed.topicId) : undefined;
+}

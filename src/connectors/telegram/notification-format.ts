@@ -1,0 +1,50 @@
+/** Plain-text duty messages (no parse mode: nothing to escape, and safe to split anywhere). */
+
+export interface ConversationLink {
+  title: string;
+  url?: string;
+}
+
+interface NotifyPayload {
+  event?: unknown;
+  text?: unknown;
+  runbook?: unknown;
+  mentions?: unknown;
+  policy?: unknown;
+  dueAt?: unknown;
+  reason?: unknown;
+  items?: unknown;
+  conversation?: { channel?: unknown; id?: unknown; title?: unknown };
+}
+
+export function formatNotification(kind: string, payload: NotifyPayload, link: ConversationLink | undefined): string {
+  const lines: string[] = [];
+  lines.push(typeof payload.text === 'string' ? payload.text : headline(kind, payload));
+  if (link) lines.push(link.url ? `${link.title}\n${link.url}` : link.title);
+  if (typeof payload.policy === 'string') lines.push(`Policy: ${payload.policy}${typeof payload.dueAt === 'string' ? ` · due ${payload.dueAt.slice(0, 16).replace('T', ' ')} UTC` : ''}`);
+  if (typeof payload.reason === 'string' && payload.reason.length > 0) lines.push(`Reason: ${payload.reason}`);
+  if (typeof payload.runbook === 'string') lines.push(`Runbook: ${payload.runbook}`);
+  if (Array.isArray(payload.items)) lines.push(...digestLines(payload.items));
+  const mentions = Array.isArray(payload.mentions) ? payload.mentions.filter((m): m is string => typeof m === 'string') : [];
+  if (mentions.length > 0) lines.push(mentions.map((m) => (m.startsWith('@') ? m : `@${m}`)).join(' '));
+  return lines.join('\n');
+}
+
+function headline(kind: string, payload: NotifyPayload): string {
+  switch (payload.event) {
+    case 'inquiry.opened':
+      return '🆕 New inquiry';
+    case 'inquiry.answered':
+      return '✅ Answered';
+    default:
+      return typeof payload.event === 'string' ? payload.event : kind;
+  }
+}
+
+function digestLines(items: unknown[]): string[] {
+  return items.map((item) => {
+    const entry = item as { text?: unknown; conversation?: { title?: unknown; id?: unknown } };
+    const where = entry.conversation?.title ?? entry.conversation?.id;
+    return `• ${typeof entry.text === 'string' ? entry.text : 'alert'}${typeof where === 'string' ? ` — ${where}` : ''}`;
+  });
+}

@@ -1,0 +1,68 @@
+const MINUTE = 60_000;
+const GLOBAL_PER_SECOND = 30;
+
+/**
+ * Keeps sends under Telegram's flood limits before Telegram has to say so: about one message
+ * a second per chat, a per-minute budget per group, ~30/s in all. It only answers "wait this
+ * long"; the outbox does the waiting. Per process: replicas each pace their own sends, and a
+ * 429 from Telegram (which blocks the chat here too) covers what they add up to.
+ */
+export class Pacer {
+  private readonly nextFree = new Map<number, number>();
+  private readonly groupSends = new Map<number, number[]>();
+  private readonly recent: number[] = [];
+
+  constructor(private readonly settings: { perChatInterval: number; perGroupPerMinute: number }) {}
+
+  /** 0 when a message may go now (and it is counted), else how long to wait in ms. */
+  reserve(chatId: number, now: number): number {
+    const wait = Math.max(this.chatWait(chatId, now), this.groupWait(chatId, now), this.globalWait(now));
+    if (wait > 0) return wait;
+    this.nextFree.set(chatId, now + this.settings.perChatInterval);
+    if (chatId < 0) this.groupSends.set(chatId, [...this.windowOf(chatId, now), now]);
+    this.recent.push(now);
+    return 0;
+  }
+
+  /** Telegram said retry_after: nothing goes to this chat before then. */
+  block(chatId: number, until: number): void {
+    this.nextFree.set(chatId, Math.max(this.nextFree.get(chatId) ?? 0, until));
+  }
+
+  private chatWait(chatId: number, now: number): number {
+    return Math.max(0, (this.nextFree.get(chatId) ?? 0) - now);
+  }
+
+  private groupWait(chatId: number, now: number): number {
+    if (chatId > 0) return 0;
+    const window = this.windowOf(chatId, now);
+    if (window.length < this.settings.perGroupPerMinute) return 0;
+    return (window[window.length - this.settings.perGroupPerMinute] as number) + MINUTE - now;
+  }
+
+  private globalWait(now: number): number {
+    while (this.recent.length > 0 && (this.recent[0] as number) <= now - 1000) this.recent.shift();
+    return this.recent.length < GLOBAL_PER_SECOND ? 0 : (this.recent[0] as number) + 1000 - now;
+  }
+
+  private windowOf(chatId: number, now: number): number[] {
+    return (this.groupSends.get(chatId) ?? []).filter((at) => at > now - MINUTE);
+  }
+}
+
+/** Splits text into Telegram-sized parts, preferring line breaks, then spaces. */
+export function splitText(text: string, limit = 4096): string[] {
+  const parts: string[] = [];
+  let rest = text;
+  while (rest.length > limit) {
+    const window = rest.slice(0, limit);
+    const cut = Math.max(window.lastIndexOf('\n'), window.lastIndexOf(' '));
+    let at = cut > limit / 2 ? cut : limit;
+    // Never cut an emoji (a UTF-16 surrogate pair) in half.
+    if (at === limit && /[\uD800-\uDBFF]/.test(rest.charAt(at - 1))) at--;
+    parts.push(rest.slice(0, at).trimEnd());
+    rest = rest.slice(at).replace(/^[\n ]/, '');
+  }
+  if (rest.length > 0 || parts.length === 0) parts.push(rest);
+  return parts;
+}

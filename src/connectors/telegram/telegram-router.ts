@@ -1,0 +1,188 @@
+import { Logger } from '@nestjs/common';
+import { type ConversationDirectory } from '../../core/conversations/conversation-directory';
+import { type InquiryQueries } from '../../core/inquiries/inquiry-queries';
+import { type Database } from '../../core/persistence/database';
+import { type Clock } from '../../core/clock/clock';
+import { type RulesStore } from '../../core/rules/rules-store';
+import { type InboundMessage } from '../../plugins/contract/message';
+import { type ChatAliases } from './chat-aliases';
+import { type DutyChats } from './duty-chats';
+import { formatHotList, HELP_TEXT } from './hot-list';
+import { type RolesManager } from './roles-manager';
+import { type StaffCommands } from './staff-commands';
+import { type StaffRoster } from './staff-roster';
+import { parseMessageId } from './telegram.ids';
+import { mapGroupMessage, parseCommand, type ParsedCommand } from './telegram.mapper';
+import { type TelegramSession } from './telegram-session';
+import { type WireCallbackQuery, type WireMessage } from './telegram.wire';
+
+export interface RouterParts {
+  dutyChats: DutyChats;
+  aliases: ChatAliases;
+  roster: StaffRoster;
+  roles: RolesManager;
+  staffCommands: StaffCommands;
+  directory: ConversationDirectory;
+  queries: InquiryQueries;
+  rules: RulesStore;
+  db: Database;
+  clock: Clock;
+}
+
+/**
+ * Decides what each update means. Three kinds of chat: duty chats (commands only, never
+ * recorded), private chats (commands from staff only), and every other group, which is a
+ * customer's: its messages are recorded and the bot never answers there.
+ */
+export class TelegramRouter {
+  private readonly logger = new Logger('telegram');
+  private session: TelegramSession | undefined;
+  readonly ignored = new Map<string, number>();
+
+  constructor(private readonly parts: RouterParts) {}
+
+  attach(session: TelegramSession | undefined): void {
+    this.session = session;
+  }
+
+  async onMessage(updateId: number, message: WireMessage | undefined): Promise<void> {
+    const session = this.requireSession();
+    if (!message || typeof message.chat?.id !== 'number' || typeof message.message_id !== 'number') return this.ignore('malformed message');
+    if (message.chat.type === 'private') return this.onPrivate(session, message);
+    if (this.parts.dutyChats.has(message.chat.id)) return this.onDutyChat(session, message);
+    if (message.chat.type !== 'group' && message.chat.type !== 'supergroup') return this.ignore(`chat type ${message.chat.type}`);
+    return this.onCustomerChat(session, updateId, message);
+  }
+
+  onEdited(): void {
+    // An edit is the same message said again; it neither opens nor answers anything.
+    this.ignore('edited message');
+  }
+
+  async onCallback(query: WireCallbackQuery | undefined): Promise<void> {
+    const session = this.requireSession();
+    if (!query || typeof query.id !== 'string' || typeof query.from?.id !== 'number') return this.ignore('malformed callback query');
+    await this.parts.roles.onCallback(session, query);
+  }
+
+  private async onCustomerChat(session: TelegramSession, updateId: number, message: WireMessage): Promise<void> {
+    const event = mapGroupMessage(message, {
+      botUsername: session.botUsername,
+      staffChannels: new Set(session.config.channelSenders.staff),
+      otherChannels: session.config.channelSenders.others,
+      maxTextLength: session.config.maxTextLength,
+    });
+    switch (event.kind) {
+      case 'ignored':
+        return this.ignore(event.reason);
+      case 'topic-title':
+      case 'chat-title':
+        return this.parts.directory.setTitle(session.channel, event.conversationId, event.title);
+      case 'topic-closed':
+        return this.closeTopic(session, event.conversationId);
+      case 'chat-migrated':
+        return this.migrate(session, event.from, event.to);
+      case 'message':
+        return this.onGroupMessage(session, updateId, event.message, event.command);
+    }
+  }
+
+  private async onGroupMessage(session: TelegramSession, updateId: number, message: InboundMessage, command: ParsedCommand | undefined): Promise<void> {
+    const staff = await this.isStaff(session, message);
+    if (staff && command) {
+      if (this.parts.staffCommands.isInquiryCommand(command.name)) {
+        return this.parts.staffCommands.run(session, updateId, { ...command, name: command.name }, message);
+      }
+      // Other commands would need an answer, and the customer's chat gets none.
+      return this.ignore(`staff command /${command.name} in a customer chat`);
+    }
+    const rosterEntry = message.author.role === undefined ? await this.parts.roster.get(Number(message.author.id)) : undefined;
+    const author = rosterEntry ? { ...message.author, role: 'staff' as const } : message.author;
+    await session.sink.accept({ ...message, author });
+  }
+
+  private async isStaff(session: TelegramSession, message: InboundMessage): Promise<boolean> {
+    if (message.author.role === 'staff') return true;
+    if (message.author.role === 'bot') return false;
+    if (/^\d+$/.test(message.author.id) && (await this.parts.roster.get(Number(message.author.id)))) return true;
+    return this.parts.rules.current.classifier.classify(session.channel, message.author).role === 'staff';
+  }
+
+  private async closeTopic(session: TelegramSession, conversationId: string): Promise<void> {
+    const open = await this.parts.directory.openInquiry(session.channel, conversationId);
+    if (!open) return;
+    this.logger.log(`topic ${conversationId} closed; resolving its waiting inquiry ${open.inquiryId}`);
+    await this.parts.staffCommands.resolveClosedTopic(open.inquiryId);
+  }
+
+  private async migrate(session: TelegramSession, from: number, to: number): Promise<void> {
+    await this.parts.aliases.record(from, to);
+    const { moved } = await this.parts.directory.rekey(session.channel, String(from), String(to), ':');
+    if (moved > 0) this.logger.log(`group ${from} became supergroup ${to}; ${moved} conversation(s) moved with their history`);
+  }
+
+  private async onDutyChat(session: TelegramSession, message: WireMessage): Promise<void> {
+    const command = parseCommand(message, session.botUsername);
+    if (!command || !message.from) return;
+    await this.answerCommand(session, message, command);
+  }
+
+  private async onPrivate(session: TelegramSession, message: WireMessage): Promise<void> {
+    const from = message.from;
+    if (!from) return;
+    const staff = (await this.parts.roles.isBotAdmin(session, from.id)) || (await this.parts.roster.get(from.id)) !== undefined || this.isRulesStaff(session, from.id);
+    // The bot is not a support channel: strangers writing to it get no answer at all.
+    if (!staff) return this.ignore('private message from someone who is not staff');
+    const command = parseCommand(message, session.botUsername);
+    if (command) return this.answerCommand(session, message, command);
+    if (await this.parts.roles.onPrivateInput(session, message)) return;
+    await this.reply(session, message, HELP_TEXT);
+  }
+
+  private async answerCommand(session: TelegramSession, message: WireMessage, command: ParsedCommand): Promise<void> {
+    switch (command.name) {
+      case 'hot':
+        return this.reply(session, message, await this.hotList());
+      case 'roles':
+        return this.parts.roles.onCommand(session, message, command.args);
+      case 'help':
+      case 'start':
+        return this.reply(session, message, HELP_TEXT);
+      default:
+        return this.ignore(`unknown command /${command.name}`);
+    }
+  }
+
+  private async hotList(): Promise<string> {
+    const items = await this.parts.queries.waiting({ limit: 20 });
+    const rows = await this.parts.db.query<{ id: string; external_id: string }>(
+      `SELECT DISTINCT ON (i.id) i.id, m.external_id FROM inquiries i JOIN messages m ON m.conversation_id = i.conversation_id
+       WHERE i.id = ANY($1::uuid[]) AND m.author_role = 'customer' AND m.sent_at >= i.opened_at ORDER BY i.id, m.sent_at`,
+      [items.map((i) => i.id)],
+    );
+    const first = new Map<string, number>();
+    for (const row of rows) {
+      const parsed = parseMessageId(row.external_id);
+      if (parsed) first.set(row.id, parsed.messageId);
+    }
+    return formatHotList(items, this.parts.clock.now(), first);
+  }
+
+  private async reply(session: TelegramSession, to: WireMessage, text: string): Promise<void> {
+    const thread = to.is_topic_message === true && typeof to.message_thread_id === 'number' ? { message_thread_id: to.message_thread_id } : {};
+    await session.telegram.sendMessage(to.chat.id, text.slice(0, 4096), thread);
+  }
+
+  private isRulesStaff(session: TelegramSession, userId: number): boolean {
+    return this.parts.rules.current.classifier.classify(session.channel, { id: String(userId) }).role === 'staff';
+  }
+
+  private ignore(reason: string): void {
+    this.ignored.set(reason, (this.ignored.get(reason) ?? 0) + 1);
+  }
+
+  private requireSession(): TelegramSession {
+    if (!this.session) throw new Error('the Telegram connector is not running');
+    return this.session;
+  }
+}

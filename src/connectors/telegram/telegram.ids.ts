@@ -1,0 +1,36 @@
+/** Telegram ids as the hub stores them, and the links a duty engineer clicks. */
+
+/** A conversation: the chat, or `chat:topic` for a forum topic other than General. */
+export function conversationIdOf(chatId: number, topicId?: number): string {
+  return topicId === undefined ? String(chatId) : `${chatId}:${topicId}`;
+}
+
+export function parseConversationId(id: string): { chatId: number; topicId?: number } | undefined {
+  const match = /^(-?\d+)(?::(\d+))?$/.exec(id);
+  if (!match) return undefined;
+  return match[2] === undefined ? { chatId: Number(match[1]) } : { chatId: Number(match[1]), topicId: Number(match[2]) };
+}
+
+/**
+ * A message id qualified by its chat: a group upgraded to a supergroup numbers its messages
+ * afresh, and its history moves under the new chat id, so a bare message id could collide.
+ */
+export function messageIdOf(chatId: number, messageId: number): string {
+  return `${chatId}:${messageId}`;
+}
+
+export function parseMessageId(id: string): { chatId: number; messageId: number } | undefined {
+  const match = /^(-?\d+):(\d+)$/.exec(id);
+  return match ? { chatId: Number(match[1]), messageId: Number(match[2]) } : undefined;
+}
+
+/**
+ * A t.me link to a message for members of the chat. Only supergroups (-100…) have such links;
+ * a basic group has none, and the title has to do.
+ */
+export function messageLink(chatId: number, messageId: number, topicId?: number): string | undefined {
+  const text = String(chatId);
+  if (!text.startsWith('-100')) return undefined;
+  const internal = text.slice(4);
+  return topicId === undefined ? `https://t.me/c/${internal}/${messageId}` : `https://t.me/c/${internal}/${topicId}/${messageId}`;
+}
