@@ -11,7 +11,7 @@ export interface BotApiFailure {
 /** The Bot API's answer inside a telegraf error, or undefined for network-level failures. */
 export function botApiFailure(error: unknown): BotApiFailure | undefined {
   if (!(error instanceof TelegramError)) return undefined;
-  const parameters = error.parameters as { retry_after?: number; migrate_to_chat_id?: number } | undefined;
+  const parameters = error.parameters;
   return {
     code: error.code,
     description: error.description,

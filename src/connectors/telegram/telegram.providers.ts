@@ -33,7 +33,7 @@ export function telegramWiring(config: LoadedConfig, rules: RulesStore): { impor
     launchOptions: false,
     options: {
       telegram: { apiRoot: parsed?.success ? parsed.data.apiRoot : 'https://api.telegram.org', webhookReply: false },
-      contextType: guardedContextType(guard) as never,
+      contextType: guardedContextType(guard),
       handlerTimeout: 60_000,
     },
   });

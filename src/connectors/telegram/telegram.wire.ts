@@ -12,7 +12,8 @@ export interface WireUser {
 
 export interface WireChat {
   id: number;
-  type: 'private' | 'group' | 'supergroup' | 'channel' | string;
+  /** private, group, supergroup or channel (or a newer kind). */
+  type: string;
   title?: string;
   username?: string;
   is_forum?: boolean;
