@@ -36,7 +36,7 @@ function stateOf(item: InquiryView, now: number): string {
 
 function minutes(ms: number): string {
   const total = Math.max(0, Math.round(ms / 60_000));
-  return total < 60 ? `${total} min` : `${Math.floor(total / 60)} h ${total % 60} min`;
+  return total < 120 ? `${total} min` : `${Math.floor(total / 60)} h ${total % 60} min`;
 }
 
 function linkOf(item: InquiryView, messageId: number | undefined): string | undefined {

@@ -50,18 +50,20 @@ export class Pacer {
   }
 }
 
-/** Splits text into Telegram-sized parts, preferring line breaks, then spaces. */
+/** Splits text into Telegram-sized parts, preferring line breaks, then spaces; no part is empty. */
 export function splitText(text: string, limit = 4096): string[] {
   const parts: string[] = [];
   let rest = text;
   while (rest.length > limit) {
     const window = rest.slice(0, limit);
-    const cut = Math.max(window.lastIndexOf('\n'), window.lastIndexOf(' '));
-    let at = cut > limit / 2 ? cut : limit;
+    const newline = window.lastIndexOf('\n');
+    const space = window.lastIndexOf(' ');
+    let at = newline > limit / 2 ? newline : space > limit / 2 ? space : limit;
     // Never cut an emoji (a UTF-16 surrogate pair) in half.
     if (at === limit && /[\uD800-\uDBFF]/.test(rest.charAt(at - 1))) at--;
-    parts.push(rest.slice(0, at).trimEnd());
-    rest = rest.slice(at).replace(/^[\n ]/, '');
+    const part = rest.slice(0, at).trimEnd();
+    if (part.length > 0) parts.push(part);
+    rest = rest.slice(at).replace(/^[\n ]+/, '');
   }
   if (rest.length > 0 || parts.length === 0) parts.push(rest);
   return parts;

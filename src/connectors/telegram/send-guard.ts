@@ -49,7 +49,8 @@ interface CallsApi {
 export function guardTelegram<T extends object>(telegram: T, guard: SendGuard): T {
   const client = telegram as unknown as CallsApi;
   const original = client.callApi.bind(telegram) as (method: string, payload: unknown, options?: unknown) => Promise<unknown>;
-  const guarded = (method: string, payload: unknown, options?: unknown) => {
+  // Async like the original: a refusal is a rejected promise, never a synchronous throw.
+  const guarded = async (method: string, payload: unknown, options?: unknown) => {
     guard.check(method, payload);
     return original(method, payload, options);
   };

@@ -29,8 +29,8 @@ export function parseMessageId(id: string): { chatId: number; messageId: number 
  * a basic group has none, and the title has to do.
  */
 export function messageLink(chatId: number, messageId: number, topicId?: number): string | undefined {
-  const text = String(chatId);
-  if (!text.startsWith('-100')) return undefined;
-  const internal = text.slice(4);
+  // Supergroup ids are -(10^12 + channel id); basic groups are small negative numbers.
+  if (chatId >= -1e12) return undefined;
+  const internal = String(-chatId - 1e12);
   return topicId === undefined ? `https://t.me/c/${internal}/${messageId}` : `https://t.me/c/${internal}/${topicId}/${messageId}`;
 }
