@@ -7,6 +7,9 @@ const transform = { '^.+\\.ts$': ['@swc/jest'] };
 module.exports = {
   // First open of an embedded database takes a few seconds; no test waits on real minutes.
   testTimeout: 60000,
+  // The "never write into a customer chat" invariant, checked over every Bot API call of the run.
+  globalSetup: '<rootDir>/test/support/bot-api-call-log.setup.ts',
+  globalTeardown: '<rootDir>/test/support/bot-api-call-log.teardown.ts',
   projects: [
     {
       displayName: 'unit',

@@ -97,6 +97,7 @@ export class HubModule {
         useFactory: (db: Database, clock: Clock, rules: RulesStore, health: HealthState) => new HolidayFeeds(db, clock, rules, health),
       },
       HubRuntime,
+      ...telegram.connectorProviders,
       ...telegram.providers,
     ];
     return {

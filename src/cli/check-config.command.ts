@@ -3,6 +3,8 @@ import { Module } from '@nestjs/common';
 import { DiscoveryModule, NestFactory } from '@nestjs/core';
 import { loadConfig } from '../core/config/load-config';
 import { HUB_CONFIG } from '../core/config/settings.tokens';
+import { telegramWiring } from '../connectors/telegram/telegram.providers';
+import { RulesStore } from '../core/rules/rules-store';
 import { FIRST_PARTY_CONNECTORS } from '../hub.module';
 import { loadExternalPlugins } from '../plugins/host/external-plugins';
 import { ConnectorRegistry } from '../plugins/registry/connector-registry';
@@ -14,7 +16,12 @@ export async function runCheckConfig(env: NodeJS.ProcessEnv = process.env): Prom
   const plugins = loadExternalPlugins(config.hub.plugins, path.dirname(path.resolve(env.HUB_CONFIG ?? 'config/hub.yaml')));
   const connectors = [...FIRST_PARTY_CONNECTORS, ...plugins];
 
-  @Module({ imports: [DiscoveryModule], providers: [{ provide: HUB_CONFIG, useValue: config }, ...connectors, ConnectorRegistry] })
+  const telegram = telegramWiring(config, new RulesStore(config.rules));
+
+  @Module({
+    imports: [DiscoveryModule, ...telegram.imports],
+    providers: [{ provide: HUB_CONFIG, useValue: config }, ...telegram.connectorProviders, ...connectors, ConnectorRegistry],
+  })
   class CheckModule {}
 
   const context = await NestFactory.createApplicationContext(CheckModule, { logger: false, abortOnError: false });

@@ -25,7 +25,9 @@ export function pollerLockKey(botId: number): string {
  * off on the injected clock, and explains 401/409 on /health instead of dying.
  */
 export class TelegramPoller {
-  health: Health = { status: 'degraded', detail: 'starting' };
+  private current: Health = { status: 'degraded', detail: 'starting' };
+  /** Told at once when the state changes, so /health does not wait for its next check. */
+  onHealthChange: (health: Health) => void = () => undefined;
   polls = 0;
   private readonly logger = new Logger('telegram:poller');
   private readonly loop: WakeableLoop;
@@ -43,6 +45,16 @@ export class TelegramPoller {
     private readonly settings: { botId: number; timeout: number; limit: number },
   ) {
     this.loop = new WakeableLoop(clock, () => this.pass(), (error) => this.logger.error(`polling pass failed: ${String(error)}`), 5000);
+  }
+
+  get health(): Health {
+    return this.current;
+  }
+
+  private set health(health: Health) {
+    const changed = health.status !== this.current.status || health.detail !== this.current.detail;
+    this.current = health;
+    if (changed) this.onHealthChange(health);
   }
 
   start(): void {

@@ -4,6 +4,7 @@ import { InjectBot } from 'nestjs-telegraf';
 import { Telegraf, Telegram } from 'telegraf';
 import { CLOCK, type Clock } from '../../core/clock/clock';
 import { DATABASE, type Database } from '../../core/persistence/database';
+import { HealthState } from '../../core/runtime/health-state';
 import { CONTRACT_VERSION, type ConnectorManifest, type DuplexConnector, type Health, type Stoppable } from '../../plugins/contract/connector';
 import { type Delivery, type DeliveryResult } from '../../plugins/contract/delivery';
 import { type MessageSink } from '../../plugins/contract/message';
@@ -105,6 +106,10 @@ export class TelegramConnector implements DuplexConnector<TelegramConfig> {
         timeout: config.polling.timeout,
         limit: config.polling.limit,
       });
+      const state = this.moduleRef.get(HealthState, { strict: false });
+      running.poller.onHealthChange = (health) => {
+        state.connectors[this.manifest.id] = health;
+      };
       running.poller.start();
     } else if (config.webhook?.url) {
       await this.bot.telegram.setWebhook(config.webhook.url, { secret_token: config.webhook.secretToken, allowed_updates: [...ALLOWED_UPDATES] });

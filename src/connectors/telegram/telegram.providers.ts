@@ -21,7 +21,15 @@ import { TelegramRouter } from './telegram-router';
 import { TelegramUpdates } from './telegram.update';
 
 /** The bot nestjs-telegraf creates, and the parts around the Telegram connector (listed with the other connectors). */
-export function telegramWiring(config: LoadedConfig, rules: RulesStore): { imports: DynamicModule[]; providers: Provider[] } {
+export interface TelegramWiring {
+  imports: DynamicModule[];
+  /** What the connector itself needs to be built (enough for check-config). */
+  connectorProviders: Provider[];
+  /** The rest, which uses the database. */
+  providers: Provider[];
+}
+
+export function telegramWiring(config: LoadedConfig, rules: RulesStore): TelegramWiring {
   const dutyChats = new DutyChats(rules, 'telegram');
   const guard = new SendGuard(() => dutyChats.ids());
   const section = config.hub.connectors.telegram;
@@ -37,9 +45,11 @@ export function telegramWiring(config: LoadedConfig, rules: RulesStore): { impor
       handlerTimeout: 60_000,
     },
   });
-  const providers: Provider[] = [
+  const connectorProviders: Provider[] = [
     { provide: DutyChats, useValue: dutyChats },
     { provide: SendGuard, useValue: guard },
+  ];
+  const providers: Provider[] = [
     ConversationDirectory,
     { provide: ChatAliases, inject: [DATABASE, CLOCK], useFactory: (db: Database, clock: Clock) => new ChatAliases(db, clock, dutyChats) },
     { provide: StaffRoster, inject: [DATABASE, CLOCK], useFactory: (db: Database, clock: Clock) => new StaffRoster(db, clock) },
@@ -66,5 +76,5 @@ export function telegramWiring(config: LoadedConfig, rules: RulesStore): { impor
     },
     TelegramUpdates,
   ];
-  return { imports: [bot], providers };
+  return { imports: [bot], connectorProviders, providers };
 }

@@ -92,7 +92,7 @@ describe(`connector host (${testBackend})`, () => {
   });
 
   it('rejects an enabled connector that is not installed, and a duty target on a disabled one', async () => {
-    await expect(startTestHub({ hub: { connectors: { telegramm: { enabled: true } } } })).rejects.toThrow(/connectors\.telegramm: no connector "telegramm" is installed \(installed: http, log\)/);
+    await expect(startTestHub({ hub: { connectors: { telegramm: { enabled: true } } } })).rejects.toThrow(/connectors\.telegramm: no connector "telegramm" is installed \(installed: http, log, telegram\)/);
     await expect(
       startTestHub({
         hub: { connectors: { http: { enabled: true, secret: '${TEST_INGEST_SECRET}' }, log: { enabled: false } } },

@@ -1,0 +1,48 @@
+import { VirtualClock } from '../../../src/core/clock/virtual-clock';
+import { testBackend } from '../../support/test-database';
+import { BOT_TOKEN, CUSTOMER, eventually, inquiriesOf, startTelegramHub, type TelegramHub } from '../../support/telegram-harness';
+
+const SECRET = 'webhook-secret-0123456789abcdef';
+
+describe(`Telegram webhook mode (${testBackend})`, () => {
+  let clock: VirtualClock;
+  let tg: TelegramHub;
+
+  beforeEach(async () => {
+    clock = new VirtualClock('2026-11-23T09:00:00Z');
+    tg = await startTelegramHub({ clock, telegram: { mode: 'webhook', webhook: { secretToken: SECRET } } });
+  });
+
+  afterEach(async () => {
+    expect(tg.peer.violations()).toEqual([]);
+    await tg.close();
+  });
+
+  const post = (headers: Record<string, string>, body: unknown) =>
+    fetch(`${tg.hub.url}/telegram/webhook`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+
+  it('refuses requests without the right secret token header and stores nothing', async () => {
+    const update = { update_id: 1, message: { message_id: 1, date: 1, chat: { id: -1006000000001, type: 'supergroup' }, from: CUSTOMER, text: 'x' } };
+    expect((await post({}, update)).status).toBe(401);
+    expect((await post({ 'x-telegram-bot-api-secret-token': `${SECRET}x` }, update)).status).toBe(401);
+    expect((await post({ 'x-telegram-bot-api-secret-token': SECRET.toUpperCase() }, update)).status).toBe(401);
+    expect((await post({ 'x-telegram-bot-api-secret-token': SECRET }, { not: 'an update' })).status).toBe(400);
+    expect(await tg.hub.db.query(`SELECT 1 FROM messages`)).toEqual([]);
+  });
+
+  it('takes updates Telegram posts with the secret, once each, and does not poll', async () => {
+    const set = await fetch(`${tg.peer.apiRoot}/bot${BOT_TOKEN}/setWebhook`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ url: `${tg.hub.url}/telegram/webhook`, secret_token: SECRET }),
+    });
+    expect(set.status).toBe(200);
+    tg.peer.groupMessage({ chatId: -1006000000002, title: 'Hooked', from: CUSTOMER, text: 'via webhook' });
+    await eventually(async () => (await inquiriesOf(tg.hub)).length === 1, clock);
+    // Telegram retrying the same update changes nothing.
+    const update = tg.peer.pushedUpdates[0];
+    expect((await post({ 'x-telegram-bot-api-secret-token': SECRET }, update)).status).toBe(200);
+    expect((await inquiriesOf(tg.hub))[0]?.customer_message_count).toBe(1);
+    expect(tg.peer.getUpdatesCalls).toBe(0);
+  });
+});
