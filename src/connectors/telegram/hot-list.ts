@@ -6,6 +6,8 @@ export const HELP_TEXT = [
   '',
   'Here and in private:',
   '/hot — inquiries waiting for an answer, nearest deadline first',
+  '/slastat [period] — SLA figures (this month by default; last-month, q3, 2026-Q3, FROM TO)',
+  '/report [period] — every inquiry as a CSV file (last month by default)',
   '/roles — staff list; bot admins add and remove staff',
   '/help — this text',
   '',

@@ -11,6 +11,8 @@ const IN_CUSTOMER_CHATS = [
 
 const IN_DUTY_AND_PRIVATE = [
   { command: 'hot', description: 'Inquiries waiting, nearest deadline first' },
+  { command: 'slastat', description: 'SLA figures: /slastat [last-month | q3 | FROM TO]' },
+  { command: 'report', description: 'CSV of every inquiry: /report [last-month | q3 | FROM TO]' },
   { command: 'roles', description: 'Staff list; admins add and remove staff' },
   { command: 'help', description: 'What this bot does' },
 ];

@@ -9,14 +9,17 @@ import { type ChatAliases } from './chat-aliases';
 import { type DutyChats } from './duty-chats';
 import { formatHotList, HELP_TEXT } from './hot-list';
 import { type RolesManager } from './roles-manager';
+import { type ReportCommands } from './report-commands';
 import { type StaffCommands } from './staff-commands';
 import { type StaffRoster } from './staff-roster';
+import { splitText } from './pacer';
 import { parseMessageId } from './telegram.ids';
 import { mapGroupMessage, parseCommand, type ParsedCommand } from './telegram.mapper';
 import { type TelegramSession } from './telegram-session';
 import { type WireCallbackQuery, type WireMessage } from './telegram.wire';
 
 export interface RouterParts {
+  reports: ReportCommands;
   dutyChats: DutyChats;
   aliases: ChatAliases;
   roster: StaffRoster;
@@ -145,6 +148,10 @@ export class TelegramRouter {
         return this.reply(session, message, await this.hotList());
       case 'roles':
         return this.parts.roles.onCommand(session, message, command.args);
+      case 'slastat':
+        return this.reply(session, message, await this.parts.reports.slastat(command.args, session.config.reportTimezone));
+      case 'report':
+        return this.sendReport(session, message, command.args);
       case 'help':
       case 'start':
         return this.reply(session, message, HELP_TEXT);
@@ -168,9 +175,14 @@ export class TelegramRouter {
     return formatHotList(items, this.parts.clock.now(), first);
   }
 
+  private async sendReport(session: TelegramSession, to: WireMessage, args: string): Promise<void> {
+    const outcome = await this.parts.reports.csv(args, session.config.reportTimezone);
+    if (typeof outcome === 'string') return this.reply(session, to, outcome);
+    await session.telegram.sendDocument(to.chat.id, outcome.file, { caption: outcome.caption, ...threadOf(to) });
+  }
+
   private async reply(session: TelegramSession, to: WireMessage, text: string): Promise<void> {
-    const thread = to.is_topic_message === true && typeof to.message_thread_id === 'number' ? { message_thread_id: to.message_thread_id } : {};
-    await session.telegram.sendMessage(to.chat.id, text.slice(0, 4096), thread);
+    for (const part of splitText(text)) await session.telegram.sendMessage(to.chat.id, part, threadOf(to));
   }
 
   private isRulesStaff(session: TelegramSession, userId: number): boolean {
@@ -185,4 +197,8 @@ export class TelegramRouter {
     if (!this.session) throw new Error('the Telegram connector is not running');
     return this.session;
   }
+}
+
+function threadOf(message: WireMessage): { message_thread_id?: number } {
+  return message.is_topic_message === true && typeof message.message_thread_id === 'number' ? { message_thread_id: message.message_thread_id } : {};
 }

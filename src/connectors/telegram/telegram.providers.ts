@@ -12,6 +12,7 @@ import { type RulesStore } from '../../core/rules/rules-store';
 import { ChatAliases } from './chat-aliases';
 import { DutyChats } from './duty-chats';
 import { guardedContextType } from './guarded-context';
+import { ReportCommands } from './report-commands';
 import { RolesManager } from './roles-manager';
 import { SendGuard } from './send-guard';
 import { StaffCommands } from './staff-commands';
@@ -72,7 +73,7 @@ export function telegramWiring(config: LoadedConfig, rules: RulesStore): Telegra
         queries: InquiryQueries,
         db: Database,
         clock: Clock,
-      ) => new TelegramRouter({ dutyChats, aliases, roster, roles, staffCommands, directory, queries, rules, db, clock }),
+      ) => new TelegramRouter({ dutyChats, aliases, roster, roles, staffCommands, directory, queries, rules, db, clock, reports: new ReportCommands(db, clock) }),
     },
     TelegramUpdates,
   ];

@@ -31,10 +31,14 @@ const ENV_OVERRIDES: ReadonlyArray<{ variable: string; path: string[]; parse?: (
   { variable: 'HTTP_INGEST_SECRET', path: ['connectors', 'http', 'secret'] },
 ];
 
-/** Built-in deployment when there is no hub.yaml: embedded database, HTTP intake, log output. */
+/**
+ * Built-in deployment when there is no hub.yaml: embedded database, HTTP intake, log output,
+ * and Telegram when TELEGRAM_BOT_TOKEN is set.
+ */
 function builtInHub(env: NodeJS.ProcessEnv): Record<string, unknown> {
   const dataDir = env.DATA_DIR || './data';
-  return { connectors: { http: { enabled: true, secretFile: path.join(dataDir, 'http-ingest.secret') }, log: { enabled: true } } };
+  const telegram = env.TELEGRAM_BOT_TOKEN ? { telegram: { enabled: true, token: env.TELEGRAM_BOT_TOKEN } } : {};
+  return { connectors: { http: { enabled: true, secretFile: path.join(dataDir, 'http-ingest.secret') }, log: { enabled: true }, ...telegram } };
 }
 const BUILT_IN_RULES = { version: 1 };
 

@@ -23,7 +23,7 @@ describe(`Telegram commands and the role manager (${testBackend})`, () => {
   it('registers the command menus, group commands for admins only', async () => {
     await eventually(() => tg.peer.commandsFor({ type: 'all_private_chats' }) !== undefined, clock);
     expect(tg.peer.commandsFor({ type: 'all_chat_administrators' })?.map((c) => c.command)).toEqual(['hold', 'resume', 'resolve', 'escalate']);
-    expect(tg.peer.commandsFor({ type: 'chat', chat_id: DUTY_CHAT })?.map((c) => c.command)).toEqual(['hot', 'roles', 'help']);
+    expect(tg.peer.commandsFor({ type: 'chat', chat_id: DUTY_CHAT })?.map((c) => c.command)).toEqual(['hot', 'slastat', 'report', 'roles', 'help']);
   });
 
   it('acts on /hold and /resolve from staff in a customer chat silently, confirming in the duty chat', async () => {
@@ -60,6 +60,31 @@ describe(`Telegram commands and the role manager (${testBackend})`, () => {
     expect(hot).toContain('https://t.me/c/2000000001/1');
     // Duty chat chatter is never an inquiry.
     expect((await inquiriesOf(tg.hub)).map((i) => i.external_id)).not.toContain(String(DUTY_CHAT));
+  });
+
+  it('answers /slastat with the figures and /report with a CSV document in the duty chat', async () => {
+    tg.peer.groupMessage({ chatId: GROUP, title: 'Acme', from: CUSTOMER, text: 'Question' });
+    await eventually(async () => (await inquiriesOf(tg.hub)).length === 1, clock);
+    await clock.advance(20 * 60_000);
+    tg.peer.groupMessage({ chatId: GROUP, from: STAFF_USER, text: 'Answer' });
+    await eventually(async () => (await inquiriesOf(tg.hub))[0]?.status === 'answered', clock);
+
+    tg.peer.groupMessage({ chatId: DUTY_CHAT, from: STAFF_USER, text: '/slastat' });
+    await eventually(() => dutyTexts().some((t) => t.startsWith('SLA report')), clock);
+    const stat = dutyTexts().find((t) => t.startsWith('SLA report')) ?? '';
+    expect(stat).toContain('inquiries 1: answered 1');
+    expect(stat).toContain('within SLA: 100 %');
+
+    tg.peer.groupMessage({ chatId: DUTY_CHAT, from: STAFF_USER, text: '/report 2026-11-01 2026-11-30' });
+    await eventually(() => tg.peer.sentTo(DUTY_CHAT).some((s) => s.method === 'sendDocument'), clock);
+    const doc = tg.peer.sentTo(DUTY_CHAT).find((s) => s.method === 'sendDocument')!;
+    expect(doc.file?.filename).toMatch(/^replywatch-.*\.csv$/);
+    const csv = doc.file!.data.toString('utf8');
+    expect(csv.split('\r\n')[0]).toBe('\uFEFFchat_id,created_at,first_reply_at,overdue,conversation_title,channel,policy,frt_business_minutes,responder');
+    expect(csv).toContain(`${GROUP},`);
+
+    tg.peer.groupMessage({ chatId: DUTY_CHAT, from: STAFF_USER, text: '/slastat next-year' });
+    await eventually(() => dutyTexts().some((t) => t.includes('Examples: /slastat')), clock);
   });
 
   it('refuses /roles to someone who is not a bot admin', async () => {
