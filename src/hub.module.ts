@@ -1,6 +1,6 @@
 import { type DynamicModule, Module, type Provider, type Type } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
-import { EventEmitterModule } from '@nestjs/event-emitter';
+import { EventEmitter2, EventEmitterModule } from '@nestjs/event-emitter';
 import { HttpIngestController } from './connectors/http/http-ingest.controller';
 import { HttpConnector } from './connectors/http/http.connector';
 import { LogConnector } from './connectors/log/log.connector';
@@ -12,7 +12,9 @@ import { type LoadedConfig } from './core/config/load-config';
 import { HUB_CONFIG, INTAKE_SETTINGS, OUTBOX_SETTINGS } from './core/config/settings.tokens';
 import { AdminController } from './core/http/admin.controller';
 import { AdminGuard } from './core/http/admin.guard';
+import { OUTBOX_ENQUEUED } from './core/events/domain-events';
 import { HealthController } from './core/http/health.controller';
+import { ReportScheduler } from './core/reporting/report-scheduler';
 import { InquiryCommandsController } from './core/http/inquiry-commands.controller';
 import { MetricsController } from './core/http/metrics.controller';
 import { ReportsController } from './core/http/reports.controller';
@@ -95,6 +97,12 @@ export class HubModule {
         provide: HolidayFeeds,
         inject: [DATABASE, CLOCK, RulesStore, HealthState],
         useFactory: (db: Database, clock: Clock, rules: RulesStore, health: HealthState) => new HolidayFeeds(db, clock, rules, health),
+      },
+      {
+        provide: ReportScheduler,
+        inject: [DATABASE, CLOCK, RulesStore, EventEmitter2],
+        useFactory: (db: Database, clock: Clock, rulesStore: RulesStore, events: EventEmitter2) =>
+          new ReportScheduler(db, clock, () => rulesStore.current.rules, () => events.emit(OUTBOX_ENQUEUED, 1)),
       },
       HubRuntime,
       ...telegram.connectorProviders,

@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
-import { type Telegram } from 'telegraf';
+import { Input, type Telegram } from 'telegraf';
+import { exportCsv } from '../../core/reporting/csv-export';
 import { type Clock } from '../../core/clock/clock';
 import { type Database } from '../../core/persistence/database';
 import { ConnectorError } from '../../plugins/contract/connector-error';
@@ -36,6 +37,7 @@ export class DutyNotifier {
     if (!this.dutyChats.has(chatId)) {
       throw new ConnectorError('INVALID_PAYLOAD', `chat ${chatId} is not a duty chat of this bot; refusing to write there`);
     }
+    if (delivery.kind === 'report-export') return this.sendExport(delivery, chatId, address.topicId);
     const text = formatNotification(delivery.kind, delivery.payload, await this.linkFor(delivery.payload));
     const parts = splitText(text);
     const sent = await this.sentParts(delivery.idempotencyKey);
@@ -49,6 +51,26 @@ export class DutyNotifier {
       lastMessageId = await this.sendPart(delivery, chatId, address.topicId, part, index);
     }
     return lastMessageId === undefined ? {} : { externalId: `${chatId}:${lastMessageId}` };
+  }
+
+  /** A scheduled CSV export as a document; built when sent, so a retry sends the same rows. */
+  private async sendExport(delivery: Delivery, chatId: number, topicId: number | undefined): Promise<DeliveryResult> {
+    const export_ = readExport(delivery.payload);
+    if (!export_) throw new ConnectorError('INVALID_PAYLOAD', 'report-export delivery without from, to, label and timezone');
+    const wait = this.pacer.reserve(chatId, this.clock.now());
+    if (wait > 0) throw new ConnectorError('RATE_LIMITED', `pacing sends to chat ${chatId}`, { retryAfterMs: wait });
+    const chunks: string[] = [];
+    const rows = await exportCsv(this.db, { from: new Date(export_.from), to: new Date(export_.to) }, {}, export_.timezone, (chunk) => void chunks.push(chunk), { bom: export_.bom });
+    const name = `replywatch-${export_.label.replace(/[^A-Za-z0-9-]+/g, '_')}.csv`;
+    try {
+      const message = await this.telegram().sendDocument(chatId, Input.fromBuffer(Buffer.from(chunks.join(''), 'utf8'), name), {
+        caption: `${export_.text} — ${rows} inquiries`,
+        ...(topicId === undefined ? {} : { message_thread_id: topicId }),
+      });
+      return { externalId: `${chatId}:${message.message_id}` };
+    } catch (error) {
+      throw await this.explain(error, chatId);
+    }
   }
 
   private async sendPart(delivery: Delivery, chatId: number, topicId: number | undefined, text: string, index: number): Promise<number> {
@@ -102,4 +124,10 @@ export class DutyNotifier {
     const url = message ? messageLink(parsed.chatId, message.messageId, parsed.topicId) : undefined;
     return url ? { title, url } : { title };
   }
+}
+
+function readExport(payload: Record<string, unknown>): { from: string; to: string; label: string; timezone: string; bom: boolean; text: string } | undefined {
+  const { from, to, label, timezone, bom, text } = payload;
+  if (typeof from !== 'string' || typeof to !== 'string' || typeof label !== 'string' || typeof timezone !== 'string') return undefined;
+  return { from, to, label, timezone, bom: bom !== false, text: typeof text === 'string' ? text : 'SLA export' };
 }

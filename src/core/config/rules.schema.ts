@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { calendarSchema } from '../sla/calendar.schema';
 import { isCatchAll } from '../sla/policy-matcher';
+import { reportsSchema } from '../reporting/report-schedule.schema';
 import { policySchema } from '../sla/policy.schema';
 
 export const STAFF_ROLES = ['admin', 'support', 'sales'] as const;
@@ -87,6 +88,8 @@ export const rulesSchema = z
       })
       .strict()
       .prefault({}),
+    /** Scheduled CSV exports and SLA digests. */
+    reports: reportsSchema,
     /** Which duty targets hear about inquiry lifecycle events (SLA marks come from policies). */
     notify: z
       .object({
@@ -106,6 +109,13 @@ export const rulesSchema = z
       names.add(target.name);
     });
     checkPolicies(rules, names, ctx);
+    for (const kind of ['exports', 'digests'] as const) {
+      rules.reports[kind].forEach((job, i) => {
+        job.sendTo.forEach((target, t) => {
+          if (!names.has(target)) ctx.addIssue({ code: 'custom', path: ['reports', kind, i, 'sendTo', t], message: `unknown duty target "${target}"` });
+        });
+      });
+    }
     for (const event of ['inquiryOpened', 'inquiryAnswered'] as const) {
       rules.notify[event].forEach((name, i) => {
         if (!names.has(name)) {

@@ -23,7 +23,7 @@ const MAX_YEARS = 5;
 export function parsePeriod(words: readonly string[], zone: string, now: number): Period {
   const today = DateTime.fromMillis(now, { zone }).startOf('day');
   const [first, second] = words.map((w) => w.trim().toLowerCase());
-  if (!first) throw new PeriodError('expected a period: FROM TO (dates), last-month, this-month, q1..q4 or YYYY-Qn');
+  if (!first) throw new PeriodError('expected a period: FROM TO (dates), this-month, last-month, last-quarter, last-week, yesterday, q1..q4 or YYYY-Qn');
   if (words.length === 1) return named(first, today);
   if (words.length !== 2 || !second) throw new PeriodError('expected two dates, FROM and TO');
   const from = DateTime.fromISO(first, { zone });
@@ -40,13 +40,26 @@ function named(word: string, today: DateTime): Period {
     const start = today.startOf('month').minus({ months: 1 });
     return checked(start, start.plus({ months: 1 }), start.toFormat('LLLL yyyy'));
   }
+  if (word === 'last-quarter') {
+    const start = today.startOf('quarter').minus({ months: 3 });
+    return checked(start, start.plus({ months: 3 }), `${start.year}-Q${start.quarter}`);
+  }
+  if (word === 'yesterday') {
+    const start = today.minus({ days: 1 });
+    return checked(start, today, start.toISODate() ?? 'yesterday');
+  }
+  if (word === 'last-week') {
+    const start = today.startOf('week').minus({ weeks: 1 });
+    return checked(start, start.plus({ weeks: 1 }), `week of ${start.toISODate() ?? ''}`);
+  }
+  if (word === 'last-7-days') return checked(today.minus({ days: 7 }), today, `7 days to ${today.minus({ days: 1 }).toISODate() ?? ''}`);
   const quarter = /^(?:(\d{4})-)?q([1-4])$/.exec(word);
   if (quarter) {
     const year = quarter[1] ? Number(quarter[1]) : today.year;
     const start = DateTime.fromObject({ year, month: (Number(quarter[2]) - 1) * 3 + 1, day: 1 }, { zone: today.zone });
     return checked(start, start.plus({ months: 3 }), `${year}-Q${quarter[2]}`);
   }
-  throw new PeriodError(`unknown period "${word}": use FROM TO (dates), last-month, this-month, q1..q4 or YYYY-Qn`);
+  throw new PeriodError(`unknown period "${word}": use FROM TO (dates), this-month, last-month, last-quarter, last-week, last-7-days, yesterday, q1..q4 or YYYY-Qn`);
 }
 
 function checked(from: DateTime, to: DateTime, label: string): Period {

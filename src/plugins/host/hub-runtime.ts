@@ -14,6 +14,7 @@ import { HealthState } from '../../core/runtime/health-state';
 import { RulesReloader } from '../../core/rules/rules-reloader';
 import { RulesStore } from '../../core/rules/rules-store';
 import { HolidayFeeds } from '../../core/sla/holiday-feeds';
+import { ReportScheduler } from '../../core/reporting/report-scheduler';
 import { recomputeWaiting } from '../../core/sla/recompute';
 import { INQUIRY_COMMAND_EVENT } from '../../core/inquiries/inquiry-commands';
 import { type Stoppable } from '../contract/connector';
@@ -47,6 +48,7 @@ export class HubRuntime implements OnApplicationBootstrap, BeforeApplicationShut
     private readonly metrics: Metrics,
     private readonly rules: RulesStore,
     private readonly holidays: HolidayFeeds,
+    private readonly reports: ReportScheduler,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -67,6 +69,7 @@ export class HubRuntime implements OnApplicationBootstrap, BeforeApplicationShut
     // Holidays first: deadlines computed before them would ignore the feed's days off.
     await this.holidays.start();
     this.scheduler.start();
+    this.reports.start();
     for (const { connector, config } of this.registry.enabledInbound()) {
       const id = connector.manifest.id;
       try {
@@ -99,6 +102,7 @@ export class HubRuntime implements OnApplicationBootstrap, BeforeApplicationShut
     await this.intake.close();
     await this.holidays.stop();
     await this.scheduler.stop();
+    await this.reports.stop();
     await this.worker.stop();
   }
 
@@ -124,6 +128,7 @@ export class HubRuntime implements OnApplicationBootstrap, BeforeApplicationShut
   }
 
   private async afterReload(): Promise<void> {
+    this.reports.wake();
     try {
       await this.holidays.restart();
       const { rules, sla } = this.rules.current;

@@ -5,6 +5,7 @@ import { HolidayFeeds1764000000000 } from './1764000000000-holiday-feeds';
 import { StormGuardIndex1764100000000 } from './1764100000000-storm-guard-index';
 import { DeliveryOrdering1764200000000 } from './1764200000000-delivery-ordering';
 import { Telegram1764300000000 } from './1764300000000-telegram';
+import { ReportRuns1764400000000 } from './1764400000000-report-runs';
 
 /** Every migration, oldest first. Add new ones at the end; never edit one that has shipped. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   StormGuardIndex1764100000000,
   DeliveryOrdering1764200000000,
   Telegram1764300000000,
+  ReportRuns1764400000000,
 ];
