@@ -1,4 +1,5 @@
 import { Controller, Get, Header, Logger } from '@nestjs/common';
+import { InquiryQueries } from '../inquiries/inquiry-queries';
 import { Metrics } from '../observability/metrics';
 import { OutboxStore } from '../outbox/outbox-store';
 import { HealthState } from '../runtime/health-state';
@@ -13,6 +14,7 @@ export class MetricsController {
     private readonly metrics: Metrics,
     private readonly outbox: OutboxStore,
     private readonly state: HealthState,
+    private readonly queries: InquiryQueries,
   ) {}
 
   /** Prometheus text format; gauges that live in the database are refreshed per scrape. */
@@ -22,8 +24,11 @@ export class MetricsController {
     try {
       const counts = await this.outbox.countByStatus();
       for (const [status, n] of Object.entries(counts)) this.metrics.outboxDepth.set({ status }, n);
+      // Reset first: a policy with nothing waiting any more must show 0, not its last count.
+      this.metrics.inquiriesWaiting.reset();
+      for (const row of await this.queries.waitingByPolicy()) this.metrics.inquiriesWaiting.set({ policy: row.policy, status: row.status }, row.count);
     } catch (error) {
-      this.logger.warn(`outbox depth not refreshed: ${error instanceof Error ? error.message : String(error)}`);
+      this.logger.warn(`database gauges not refreshed: ${error instanceof Error ? error.message : String(error)}`);
     }
     for (const [id, health] of Object.entries(this.state.connectors)) this.metrics.connectorUp.set({ connector: id }, HEALTH_VALUE[health.status]);
     return this.metrics.registry.metrics();

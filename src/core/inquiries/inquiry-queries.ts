@@ -78,6 +78,13 @@ export class InquiryQueries {
     return rows.map(toView);
   }
 
+  /** Counts for the metrics scrape; uses the partial index of waiting inquiries. */
+  waitingByPolicy(): Promise<Array<{ policy: string; status: string; count: number }>> {
+    return this.db.query(
+      `SELECT COALESCE(policy, 'none') AS policy, status, count(*)::int AS count FROM inquiries WHERE status IN ('open', 'on_hold') GROUP BY 1, 2`,
+    );
+  }
+
   async get(id: string): Promise<(InquiryView & { events: InquiryEventView[] }) | undefined> {
     const [row] = await this.db.query<Row>(`${SELECT} WHERE i.id = $1`, [id]);
     if (!row) return undefined;

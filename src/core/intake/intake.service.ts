@@ -10,7 +10,7 @@ import { isRetryableConflict, isUnavailable } from '../persistence/database-erro
 import { RulesStore } from '../rules/rules-store';
 import { IngestReceipts } from './ingest-receipts';
 import { IntakeClosedError } from './intake-errors';
-import { applySla } from '../sla/apply-sla';
+import { applySla, type SlaOutcome } from '../sla/apply-sla';
 import { recordBatch } from './batch-recorder';
 import { type RecordedMessage } from './record-message';
 import { validateMessage } from './validate-message';
@@ -104,8 +104,8 @@ export class IntakeService {
     // the sort is stable, so each conversation keeps its arrival order.
     const ordered = [...batch].sort((a, b) => compareKeys(a, b));
     try {
-      const recorded = await this.withConflictRetry(() => this.db.transaction((sql) => this.recordAll(sql, ordered)));
-      this.settle(ordered, recorded);
+      const { recorded, sla } = await this.withConflictRetry(() => this.db.transaction((sql) => this.recordAll(sql, ordered)));
+      this.settle(ordered, recorded, sla);
     } catch (error) {
       // Without a database, retrying one by one would only multiply the wait.
       if (ordered.length === 1 || isUnavailable(error)) return ordered.forEach((item) => item.reject(error));
@@ -115,14 +115,14 @@ export class IntakeService {
     }
   }
 
-  private async recordAll(sql: Sql, items: Pending[]): Promise<RecordedMessage[]> {
+  private async recordAll(sql: Sql, items: Pending[]): Promise<{ recorded: RecordedMessage[]; sla: Map<string, SlaOutcome> }> {
     const { rules, classifier, sla } = this.rules.current;
     const now = new Date(this.clock.now());
     const batch = items.map((item) => ({ channel: item.channel, message: item.message, classification: classifier.classify(item.channel, item.message.author) }));
     const recorded = await recordBatch(sql, batch, rules, now);
     // Deadlines and next marks of every inquiry this batch changed, in the same transaction.
-    await applySla(sql, recorded.flatMap((r) => r.changes.map((c) => c.inquiryId)), sla);
-    return recorded;
+    const outcomes = await applySla(sql, recorded.flatMap((r) => r.changes.map((c) => c.inquiryId)), sla);
+    return { recorded, sla: outcomes };
   }
 
   private async withConflictRetry<T>(work: () => Promise<T>): Promise<T> {
@@ -135,7 +135,7 @@ export class IntakeService {
     }
   }
 
-  private settle(items: Pending[], recorded: RecordedMessage[]): void {
+  private settle(items: Pending[], recorded: RecordedMessage[], sla: Map<string, SlaOutcome>): void {
     const committedAt = performance.now();
     this.metrics.intakeBatchSize.observe(items.length);
     let deliveries = 0;
@@ -148,6 +148,11 @@ export class IntakeService {
       item.resolve(entry.result);
       for (const change of entry.changes) {
         this.metrics.inquiryChanges.inc({ type: change.type });
+        const outcome = change.type === 'answered' ? sla.get(change.inquiryId) : undefined;
+        if (outcome?.frtBusinessMs != null) {
+          this.metrics.firstResponseBusinessSeconds.observe({ policy: outcome.policy }, outcome.frtBusinessMs / 1000);
+          if (outcome.breached === true) this.metrics.breachedAnswers.inc({ policy: outcome.policy });
+        }
         const payload: InquiryEventPayload = {
           inquiryId: change.inquiryId,
           conversation: { channel: entry.conversation.channel, id: entry.conversation.externalId, title: entry.conversation.title },

@@ -44,6 +44,28 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly firstResponseBusinessSeconds = new Histogram({
+    name: 'replywatch_first_response_business_seconds',
+    help: 'First response time in business time, observed when an inquiry is answered, by policy',
+    labelNames: ['policy'] as const,
+    buckets: [60, 300, 600, 900, 1800, 2700, 3600, 5400, 7200, 14400, 28800, 86400],
+    registers: [this.registry],
+  });
+
+  readonly breachedAnswers = new Counter({
+    name: 'replywatch_sla_breached_answers_total',
+    help: 'Inquiries answered after their deadline, by policy',
+    labelNames: ['policy'] as const,
+    registers: [this.registry],
+  });
+
+  readonly inquiriesWaiting = new Gauge({
+    name: 'replywatch_inquiries_waiting',
+    help: 'Inquiries waiting for an answer (open or on hold) by policy and status, as of the last scrape',
+    labelNames: ['policy', 'status'] as const,
+    registers: [this.registry],
+  });
+
   readonly deliveryAttempts = new Counter({
     name: 'replywatch_delivery_attempts_total',
     help: 'Outbox delivery attempts by connector and outcome (delivered, retry, dead)',

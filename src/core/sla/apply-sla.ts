@@ -21,8 +21,16 @@ interface Row {
  * (kept once chosen), deadline in business time, when the next mark falls due, and — once
  * answered — first response in business time and whether the deadline was missed.
  */
-export async function applySla(sql: Sql, inquiryIds: readonly string[], catalog: SlaCatalog): Promise<void> {
-  if (!catalog.enabled || inquiryIds.length === 0) return;
+export interface SlaOutcome {
+  policy: string;
+  /** Set once the inquiry is answered. */
+  frtBusinessMs: number | null;
+  breached: boolean | null;
+}
+
+export async function applySla(sql: Sql, inquiryIds: readonly string[], catalog: SlaCatalog): Promise<Map<string, SlaOutcome>> {
+  const outcomes = new Map<string, SlaOutcome>();
+  if (!catalog.enabled || inquiryIds.length === 0) return outcomes;
   const rows = await sql.query<Row>(
     `SELECT i.id, i.status, i.opened_at, i.answered_at, i.policy, i.next_mark, i.paused_business_ms, i.held_at, c.channel, c.external_id, m.text
      FROM inquiries i JOIN conversations c ON c.id = i.conversation_id JOIN messages m ON m.id = i.first_message_id
@@ -54,7 +62,7 @@ export async function applySla(sql: Sql, inquiryIds: readonly string[], catalog:
       },
     ];
   });
-  if (updates.length === 0) return;
+  if (updates.length === 0) return outcomes;
   await sql.query(
     `UPDATE inquiries i SET policy = u.policy, calendar = u.calendar, due_at = u.due_at, next_attention_at = u.next_attention_at,
        frt_business_ms = u.frt_business_ms, breached = u.breached
@@ -63,4 +71,6 @@ export async function applySla(sql: Sql, inquiryIds: readonly string[], catalog:
      WHERE i.id = u.id`,
     [JSON.stringify(updates)],
   );
+  for (const u of updates) outcomes.set(u.id, { policy: u.policy, frtBusinessMs: u.frt_business_ms, breached: u.breached });
+  return outcomes;
 }

@@ -29,9 +29,18 @@ describe(`Telegram groups end to end (${testBackend})`, () => {
     expect(texts.map((t) => t.split('\n')[0])).toEqual(['⚡ 15 minutes left — Acme', '❗ 5 minutes left — Acme', '⚠️ SLA MISS — Acme']);
     expect(texts[0]).toContain('https://t.me/c/1234567890/1');
 
+    const metrics = async () => (await fetch(`${tg.hub.url}/metrics`)).text();
+    expect(await metrics()).toContain('replywatch_inquiries_waiting{policy="default",status="open"} 1');
+
     tg.peer.groupMessage({ chatId: GROUP, from: STAFF_USER, text: 'Looking into it' });
     await eventually(async () => (await inquiriesOf(tg.hub))[0]?.status === 'answered', clock);
     expect(tg.peer.sentTo(GROUP)).toEqual([]);
+    // Answered after 61 minutes against a 60-minute target: one breach, FRT in the 5400 s bucket.
+    const after = await metrics();
+    expect(after).toContain('replywatch_first_response_business_seconds_bucket{le="3600",policy="default"} 0');
+    expect(after).toContain('replywatch_first_response_business_seconds_bucket{le="5400",policy="default"} 1');
+    expect(after).toContain('replywatch_sla_breached_answers_total{policy="default"} 1');
+    expect(after).not.toContain('replywatch_inquiries_waiting{policy="default",status="open"} 1');
   });
 
   it('counts an anonymous admin (posting as the group) as staff', async () => {
