@@ -1,4 +1,5 @@
 import { VirtualClock } from '../../../src/core/clock/virtual-clock';
+import { parsePeriod } from '../../../src/core/reporting/period';
 import { buildReport } from '../../../src/core/reporting/sla-report';
 import { createSla, customer, staff } from '../../support/sla-harness';
 import { testBackend, useTestDatabase } from '../../support/test-database';
@@ -51,5 +52,21 @@ describe(`SLA report (${testBackend})`, () => {
     await intake.accept('http', customer('c1', moscow('2026-11-02T12:00:00'), 'a1'));
     const only = await buildReport(context.db, new Date(moscow('2026-11-01T00:00:00')), new Date(moscow('2026-11-08T00:00:00')), { conversation: 'nope' });
     expect(only).toMatchObject({ inquiries: 0, answered: 0, withinSlaPercent: null, escalatedPercent: null, firstResponseBusinessMinutes: { average: null, median: null, p90: null } });
+  });
+
+  it('puts inquiries in the month of their local opening time across a DST change, and counts one still open', async () => {
+    const clock = new VirtualClock('2026-11-05T12:00:00Z');
+    const { intake } = createSla(context.db, clock);
+    // Berlin leaves summer time on 25 October: October starts at 22:00Z and ends at 23:00Z.
+    await intake.accept('http', customer('before', Date.parse('2026-09-30T21:30:00Z'), 'x1')); // 23:30 on 30 Sep, Berlin
+    await intake.accept('http', customer('first', Date.parse('2026-09-30T22:10:00Z'), 'x2')); // 00:10 on 1 Oct
+    await intake.accept('http', customer('last', Date.parse('2026-10-31T22:30:00Z'), 'x3')); // 23:30 on 31 Oct
+    await intake.accept('http', customer('after', Date.parse('2026-10-31T23:30:00Z'), 'x4')); // 00:30 on 1 Nov
+    await intake.accept('http', staff('first', Date.parse('2026-10-01T08:00:00Z'), 'x5'));
+
+    const october = parsePeriod(['last-month'], 'Europe/Berlin', clock.now());
+    expect(october.label).toBe('October 2026');
+    const report = await buildReport(context.db, october.from, october.to);
+    expect(report).toMatchObject({ inquiries: 2, answered: 1, stillOpen: 1 });
   });
 });
