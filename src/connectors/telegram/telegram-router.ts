@@ -149,7 +149,7 @@ export class TelegramRouter {
       case 'roles':
         return this.parts.roles.onCommand(session, message, command.args);
       case 'slastat':
-        return this.reply(session, message, await this.parts.reports.slastat(command.args, session.config.reportTimezone));
+        return this.reply(session, message, await this.parts.reports.slastat(command.args, this.reportZone()));
       case 'report':
         return this.sendReport(session, message, command.args);
       case 'help':
@@ -176,13 +176,17 @@ export class TelegramRouter {
   }
 
   private async sendReport(session: TelegramSession, to: WireMessage, args: string): Promise<void> {
-    const outcome = await this.parts.reports.csv(args, session.config.reportTimezone);
+    const outcome = await this.parts.reports.csv(args, this.reportZone());
     if (typeof outcome === 'string') return this.reply(session, to, outcome);
     await session.telegram.sendDocument(to.chat.id, outcome.file, { caption: outcome.caption, ...threadOf(to) });
   }
 
   private async reply(session: TelegramSession, to: WireMessage, text: string): Promise<void> {
     for (const part of splitText(text)) await session.telegram.sendMessage(to.chat.id, part, threadOf(to));
+  }
+
+  private reportZone(): string {
+    return this.parts.rules.current.rules.reports.timezone;
   }
 
   private isRulesStaff(session: TelegramSession, userId: number): boolean {

@@ -55,11 +55,6 @@ export const telegramConfigSchema = z
       })
       .strict()
       .prefault({}),
-    /** Time zone of /slastat and /report periods ("last-month" starts at midnight there). */
-    reportTimezone: z
-      .string()
-      .refine((zone) => zone === 'UTC' || Intl.supportedValuesOf('timeZone').includes(zone), 'expected an IANA time zone such as Europe/Berlin')
-      .default('UTC'),
     /** Longest text stored per message; Telegram's own limit is 4096 characters. */
     maxTextLength: z.number().int().min(64).max(65_536).default(16_384),
   })
