@@ -1,7 +1,9 @@
 import { createWriteStream } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { exportCsv } from '../core/reporting/csv-export';
+import { loadConfig } from '../core/config/load-config';
 import { renderReport } from '../core/reporting/report-text';
+import { conversationsTagged } from '../core/reporting/report-tags';
 import { buildReport } from '../core/reporting/sla-report';
 import { parsePeriod, PeriodError } from '../core/reporting/period';
 import { withDatabase } from './open-database';
@@ -20,6 +22,7 @@ export async function runReport(args: string[]): Promise<number> {
       channel: { type: 'string' },
       policy: { type: 'string' },
       conversation: { type: 'string' },
+      tag: { type: 'string' },
       bom: { type: 'boolean' },
       output: { type: 'string' },
     },
@@ -34,7 +37,19 @@ export async function runReport(args: string[]): Promise<number> {
     if (error instanceof PeriodError) throw new UsageError(error.message);
     throw error;
   }
-  const filter = { ...(values.channel ? { channel: values.channel } : {}), ...(values.policy ? { policy: values.policy } : {}), ...(values.conversation ? { conversation: values.conversation } : {}) };
+  let conversations: string[] | undefined;
+  try {
+    conversations = values.tag ? conversationsTagged(loadConfig().rules, values.tag) : undefined;
+  } catch (error) {
+    if (error instanceof PeriodError) throw new UsageError(`--tag: ${error.message}`);
+    throw error;
+  }
+  const filter = {
+    ...(values.channel ? { channel: values.channel } : {}),
+    ...(values.policy ? { policy: values.policy } : {}),
+    ...(values.conversation ? { conversation: values.conversation } : {}),
+    ...(conversations ? { conversations } : {}),
+  };
   if (values.format === 'csv') {
     const out = values.output ? createWriteStream(values.output) : process.stdout;
     const write = (chunk: string) => new Promise<void>((resolve, reject) => out.write(chunk, (error) => (error ? reject(error) : resolve())));

@@ -5,7 +5,12 @@ describe(`HTTP ingest end to end (${testBackend})`, () => {
   let hub: TestHub;
 
   beforeAll(async () => {
-    hub = await startTestHub({ rules: { staff: [{ name: 'Alice', role: 'support', identities: [{ channel: 'http', id: 'alice' }] }] } });
+    hub = await startTestHub({
+      rules: {
+        staff: [{ name: 'Alice', role: 'support', identities: [{ channel: 'http', id: 'alice' }] }],
+        customers: [{ channel: 'http', conversations: ['report-chat'], tags: ['vip'] }],
+      },
+    });
   });
 
   afterAll(() => hub.close());
@@ -141,6 +146,10 @@ describe(`HTTP ingest end to end (${testBackend})`, () => {
     const text = bytes.subarray(3).toString('utf8');
     expect(text.startsWith('chat_id,created_at,first_reply_at,overdue,')).toBe(true);
     expect(text).toContain('report-chat,');
+    await hub.post(ingestBody({ conversation: 'other-chat' }));
+    expect(await (await hub.admin('/api/v1/reports?period=this-month&tag=vip')).json()).toMatchObject({ inquiries: 1 });
+    expect(await (await hub.admin('/api/v1/reports?period=this-month')).json()).toMatchObject({ inquiries: 2 });
+    expect(await (await hub.admin('/api/v1/reports?period=this-month&tag=gold')).json()).toMatchObject({ status: 400, parameter: 'tag', detail: 'tag: unknown tag "gold" (tags in rules.yaml: vip)' });
     expect((await hub.admin('/api/v1/reports?from=2026-12-01&to=2026-01-01')).status).toBe(400);
     expect(await (await hub.admin('/api/v1/reports?period=fortnight')).json()).toMatchObject({ status: 400, parameter: 'period' });
     expect((await fetch(`${hub.url}/api/v1/reports?period=q1`)).status).toBe(401);

@@ -5,12 +5,14 @@ import { CLOCK, type Clock } from '../clock/clock';
 import { DATABASE, type Database } from '../persistence/database';
 import { exportCsv } from '../reporting/csv-export';
 import { parsePeriod, PeriodError } from '../reporting/period';
+import { conversationsTagged } from '../reporting/report-tags';
 import { buildReport } from '../reporting/sla-report';
+import { RulesStore } from '../rules/rules-store';
 import { AdminGuard } from './admin.guard';
 
 /**
  * `GET /api/v1/reports?from=DATE&to=DATE | period=NAME [&timezone=TZ][&format=json|csv][&bom=1]`
- * plus the filters channel, policy and conversation.
+ * plus the filters channel, policy, conversation and tag (customer tags from rules.yaml).
  */
 @Controller('api/v1/reports')
 @UseGuards(AdminGuard)
@@ -18,6 +20,7 @@ export class ReportsController {
   constructor(
     @Inject(DATABASE) private readonly db: Database,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly rules: RulesStore,
   ) {}
 
   @Get()
@@ -34,7 +37,19 @@ export class ReportsController {
       if (error instanceof PeriodError) throw problem(400, 'Bad Request', `period: ${error.message}`, { parameter: query.period ? 'period' : 'from' });
       throw error;
     }
-    const filter = { ...(query.channel ? { channel: query.channel } : {}), ...(query.policy ? { policy: query.policy } : {}), ...(query.conversation ? { conversation: query.conversation } : {}) };
+    let conversations: string[] | undefined;
+    try {
+      conversations = query.tag ? conversationsTagged(this.rules.current.rules, query.tag) : undefined;
+    } catch (error) {
+      if (error instanceof PeriodError) throw problem(400, 'Bad Request', `tag: ${error.message}`, { parameter: 'tag' });
+      throw error;
+    }
+    const filter = {
+      ...(query.channel ? { channel: query.channel } : {}),
+      ...(query.policy ? { policy: query.policy } : {}),
+      ...(query.conversation ? { conversation: query.conversation } : {}),
+      ...(conversations ? { conversations } : {}),
+    };
     const format = query.format ?? 'json';
     if (format === 'csv') {
       res.status(200).type('text/csv; charset=utf-8').setHeader('Content-Disposition', `attachment; filename="replywatch-${period.label.replace(/[^\w-]+/g, '_')}.csv"`);

@@ -43,8 +43,9 @@ export async function exportCsv(
        FROM inquiries i JOIN conversations c ON c.id = i.conversation_id
        WHERE i.opened_at >= $1 AND i.opened_at < $2 AND (i.opened_at, i.id) > ($3, $4::uuid)
          AND ($5::text IS NULL OR c.channel = $5) AND ($6::text IS NULL OR i.policy = $6) AND ($7::text IS NULL OR c.external_id = $7)
+         AND ($9::text[] IS NULL OR c.external_id = ANY($9::text[]))
        ORDER BY i.opened_at, i.id LIMIT $8`,
-      [range.from, range.to, after.at, after.id, filter.channel ?? null, filter.policy ?? null, filter.conversation ?? null, PAGE],
+      [range.from, range.to, after.at, after.id, filter.channel ?? null, filter.policy ?? null, filter.conversation ?? null, PAGE, filter.conversations ?? null],
     );
     if (page.length === 0) return rows;
     await write(page.map((row) => line(row, zone)).join(''));

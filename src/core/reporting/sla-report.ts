@@ -4,6 +4,8 @@ export interface ReportFilter {
   channel?: string;
   policy?: string;
   conversation?: string;
+  /** Conversation ids carrying a customer tag (see conversationsTagged). */
+  conversations?: string[];
 }
 
 export interface Distribution {
@@ -39,8 +41,9 @@ const MINUTE = 60_000;
  */
 export async function buildReport(db: Database, from: Date, to: Date, filter: ReportFilter = {}): Promise<SlaReport> {
   const where = `i.opened_at >= $1 AND i.opened_at < $2
-    AND ($3::text IS NULL OR c.channel = $3) AND ($4::text IS NULL OR i.policy = $4) AND ($5::text IS NULL OR c.external_id = $5)`;
-  const params = [from, to, filter.channel ?? null, filter.policy ?? null, filter.conversation ?? null];
+    AND ($3::text IS NULL OR c.channel = $3) AND ($4::text IS NULL OR i.policy = $4) AND ($5::text IS NULL OR c.external_id = $5)
+    AND ($6::text[] IS NULL OR c.external_id = ANY($6::text[]))`;
+  const params = [from, to, filter.channel ?? null, filter.policy ?? null, filter.conversation ?? null, filter.conversations ?? null];
   const [totals] = await db.query<Record<string, number | null>>(
     `SELECT count(*)::int AS inquiries,
        count(*) FILTER (WHERE i.status = 'answered')::int AS answered,
