@@ -9,6 +9,7 @@ import { type ChatAliases } from './chat-aliases';
 import { type DutyChats } from './duty-chats';
 import { formatHotList, HELP_TEXT } from './hot-list';
 import { type RolesManager } from './roles-manager';
+import { SameSecondOrder } from './same-second-order';
 import { type ReportCommands } from './report-commands';
 import { type StaffCommands } from './staff-commands';
 import { type StaffRoster } from './staff-roster';
@@ -41,6 +42,7 @@ export class TelegramRouter {
   private readonly logger = new Logger('telegram');
   private session: TelegramSession | undefined;
   readonly ignored = new Map<string, number>();
+  private readonly order = new SameSecondOrder();
 
   constructor(private readonly parts: RouterParts) {}
 
@@ -86,11 +88,12 @@ export class TelegramRouter {
       case 'chat-migrated':
         return this.migrate(session, event.from, event.to);
       case 'message':
-        return this.onGroupMessage(session, updateId, event.message, event.command);
+        return this.onGroupMessage(session, updateId, event.message, event.command, message.chat.id);
     }
   }
 
-  private async onGroupMessage(session: TelegramSession, updateId: number, message: InboundMessage, command: ParsedCommand | undefined): Promise<void> {
+  private async onGroupMessage(session: TelegramSession, updateId: number, message: InboundMessage, command: ParsedCommand | undefined, chatId: number): Promise<void> {
+    message = { ...message, sentAt: this.order.stamp(chatId, Math.floor(message.sentAt.getTime() / 1000)) };
     const staff = await this.isStaff(session, message);
     if (staff && command) {
       if (this.parts.staffCommands.isInquiryCommand(command.name)) {

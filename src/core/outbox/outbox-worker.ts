@@ -120,7 +120,10 @@ export class OutboxWorker {
       const retryAt = new Date(at.getTime() + decision.delayMs);
       await this.store.scheduleRetry(row, at, { ...base, retryAt: retryAt.toISOString() }, retryAt, decision.countsAsFailure);
       this.metrics.deliveryAttempts.inc({ connector: row.connector, outcome: 'retry' });
-      this.logger.warn(`delivery ${row.id} via ${row.connector} failed (${text}); retry at ${retryAt.toISOString()}`);
+      // Waiting out a rate limit is routine (connectors pace themselves this way); failures are not.
+      const line = `delivery ${row.id} via ${row.connector} ${error.code === 'RATE_LIMITED' ? 'waits' : 'failed'} (${text}); retry at ${retryAt.toISOString()}`;
+      if (error.code === 'RATE_LIMITED') this.logger.debug(line);
+      else this.logger.warn(line);
     } else {
       await this.store.markDead(row, at, { ...base, error: `${text} (${decision.reason})` });
       this.metrics.deliveryAttempts.inc({ connector: row.connector, outcome: 'dead' });

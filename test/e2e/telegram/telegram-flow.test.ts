@@ -43,6 +43,16 @@ describe(`Telegram groups end to end (${testBackend})`, () => {
     expect(after).not.toContain('replywatch_inquiries_waiting{policy="default",status="open"} 1');
   });
 
+  it('keeps Telegram order within one second: a follow-up after the reply opens a new inquiry', async () => {
+    // All three carry the same whole-second date (09:00:00), received at 09:00:00.5.
+    await clock.advance(500);
+    tg.peer.groupMessage({ chatId: GROUP, from: CUSTOMER, text: 'It is broken' });
+    tg.peer.groupMessage({ chatId: GROUP, from: STAFF_USER, text: 'Fixed now' });
+    tg.peer.groupMessage({ chatId: GROUP, from: CUSTOMER, text: 'Still broken for me' });
+    await eventually(async () => (await inquiriesOf(tg.hub)).length === 2, clock);
+    expect((await inquiriesOf(tg.hub)).map((i) => i.status)).toEqual(['answered', 'open']);
+  });
+
   it('counts an anonymous admin (posting as the group) as staff', async () => {
     tg.peer.groupMessage({ chatId: GROUP, from: CUSTOMER, text: 'Hello?' });
     await eventually(async () => (await inquiriesOf(tg.hub)).length === 1, clock);
