@@ -42,6 +42,8 @@ export class TelegramConnector implements DuplexConnector<TelegramConfig> {
   private running: Running | undefined;
   private stopped = false;
   private notifier: DutyNotifier | undefined;
+  private retrying: Promise<void> | undefined;
+  private readonly retryAbort = new AbortController();
 
   readonly manifest: ConnectorManifest<TelegramConfig> = {
     id: 'telegram',
@@ -79,6 +81,7 @@ export class TelegramConnector implements DuplexConnector<TelegramConfig> {
     const running = this.running;
     if (running?.poller) return running.poller.health;
     if (running) return { status: 'up', detail: 'webhook mode' };
+    if (this.retrying && !this.stopped) return this.moduleRef.get(HealthState, { strict: false }).connectors[this.manifest.id] ?? { status: 'degraded', detail: 'connecting' };
     try {
       await this.client(config).getMe();
       return { status: 'up' };
@@ -87,11 +90,44 @@ export class TelegramConnector implements DuplexConnector<TelegramConfig> {
     }
   }
 
+  /**
+   * A rejected token fails the start (a clear error on /health; the rest of the hub runs).
+   * A Bot API that cannot be reached right now does not: the connector keeps trying in the
+   * background, so a network blip at boot does not leave Telegram off until the next restart.
+   */
   async start(config: TelegramConfig, sink: MessageSink): Promise<Stoppable> {
+    this.stopped = false;
+    try {
+      await this.launch(config, sink);
+    } catch (error) {
+      const failure = toConnectorError(error, 'getMe');
+      if (!failure.retryable) throw new Error(`cannot reach the bot: ${failure.message}`);
+      this.report({ status: 'degraded', detail: `cannot reach the Bot API yet (${failure.message}); retrying` });
+      this.logger.warn(`cannot reach the Bot API yet (${failure.message}); retrying in the background`);
+      this.retrying = this.retryLaunch(config, sink);
+    }
+    return { stop: () => this.stop() };
+  }
+
+  private async retryLaunch(config: TelegramConfig, sink: MessageSink): Promise<void> {
+    const { clock } = this.resolve();
+    for (let attempt = 1; !this.stopped; attempt++) {
+      await clock.sleep(Math.min(60_000, 1000 * 2 ** Math.min(attempt, 6)), this.retryAbort.signal);
+      if (this.stopped) return;
+      try {
+        await this.launch(config, sink);
+        return;
+      } catch (error) {
+        const failure = toConnectorError(error, 'getMe');
+        this.report({ status: failure.retryable ? 'degraded' : 'down', detail: failure.message });
+        if (!failure.retryable) return;
+      }
+    }
+  }
+
+  private async launch(config: TelegramConfig, sink: MessageSink): Promise<void> {
     const { db, clock, router, aliases } = this.resolve();
-    const me = await this.bot.telegram.getMe().catch((error: unknown) => {
-      throw new Error(`cannot reach the bot: ${toConnectorError(error, 'getMe').message}`);
-    });
+    const me = await this.bot.telegram.getMe();
     this.bot.botInfo = me;
     await aliases.load();
     this.checkDutyTargets();
@@ -106,18 +142,21 @@ export class TelegramConnector implements DuplexConnector<TelegramConfig> {
         timeout: config.polling.timeout,
         limit: config.polling.limit,
       });
-      const state = this.moduleRef.get(HealthState, { strict: false });
-      running.poller.onHealthChange = (health) => {
-        state.connectors[this.manifest.id] = health;
-      };
+      running.poller.onHealthChange = (health) => this.report(health);
       running.poller.start();
-    } else if (config.webhook?.url) {
-      await this.bot.telegram.setWebhook(config.webhook.url, { secret_token: config.webhook.secretToken, allowed_updates: [...ALLOWED_UPDATES] });
+    } else {
+      if (config.webhook?.url) {
+        await this.bot.telegram.setWebhook(config.webhook.url, { secret_token: config.webhook.secretToken, allowed_updates: [...ALLOWED_UPDATES] });
+      }
+      this.report({ status: 'up', detail: 'webhook mode' });
     }
     this.running = running;
-    this.stopped = false;
     this.logger.log(`@${me.username} connected (${config.mode}); duty chats: ${[...this.dutyChats.ids()].join(', ') || 'none yet'}`);
-    return { stop: () => this.stop() };
+  }
+
+  /** Health is pushed as it changes, so /health does not wait for the next periodic check. */
+  private report(health: Health): void {
+    this.moduleRef.get(HealthState, { strict: false }).connectors[this.manifest.id] = health;
   }
 
   deliver(config: TelegramConfig, delivery: Delivery): Promise<DeliveryResult> {
@@ -146,6 +185,8 @@ export class TelegramConnector implements DuplexConnector<TelegramConfig> {
     const running = this.running;
     this.running = undefined;
     this.stopped = true;
+    this.retryAbort.abort();
+    await this.retrying;
     await running?.poller?.stop();
     this.deps?.router.attach(undefined);
   }

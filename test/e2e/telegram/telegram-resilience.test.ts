@@ -51,6 +51,20 @@ describe(`Telegram connector under bad input and restarts (${testBackend})`, () 
     expect((await tg.hub.post(ingestBody())).status).toBe(200);
   });
 
+  it('keeps trying when the Bot API cannot be reached at start, and connects once it can', async () => {
+    const { FakeBotApi } = await import('../../support/fake-bot-api');
+    const peer = new FakeBotApi({ token: '123456789:TEST-token-abcdefghijklmnopqrstu', now: () => clock.now() });
+    await peer.start();
+    peer.failNext('getMe', { kind: 'http', status: 502, body: '<html>Bad Gateway</html>' }, { times: 2 });
+    tg = await startTelegramHub({ clock, peer });
+    const ready = (await (await fetch(`${tg.hub.url}/health/ready`)).json()) as { connectors: Record<string, { status: string; detail?: string }> };
+    expect(ready.connectors.telegram).toMatchObject({ status: 'degraded' });
+    expect(ready.connectors.telegram?.detail).toMatch(/retrying/);
+    for (let i = 0; i < 10 && peer.callsTo('getUpdates').length === 0; i++) await clock.advance(5000).then(() => new Promise((r) => setTimeout(r, 50)));
+    tg.peer.groupMessage({ chatId: -1004000000020, from: CUSTOMER, text: 'after the outage' });
+    await eventually(async () => (await messageCount()) === 1, clock);
+  });
+
   it('explains a 409 conflict (a webhook is set) on /health and recovers when it is gone', async () => {
     tg = await startTelegramHub({ clock });
     tg.peer.failNext('getUpdates', { kind: 'error', code: 409, description: "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first" });
