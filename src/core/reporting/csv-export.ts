@@ -10,6 +10,8 @@ const PAGE = 2000;
 interface Row {
   id: string;
   opened_at: Date;
+  /** opened_at as the database prints it, microseconds included, for the page cursor. */
+  opened_key: string;
   answered_at: Date | null;
   breached: boolean | null;
   external_id: string;
@@ -35,13 +37,15 @@ export async function exportCsv(
 ): Promise<number> {
   await write(`${options.bom ? '\uFEFF' : ''}${CSV_COLUMNS.join(',')}\r\n`);
   let rows = 0;
-  let after: { at: Date; id: string } = { at: new Date(0), id: '00000000-0000-0000-0000-000000000000' };
+  // The cursor keeps the database's own text of the timestamp: a JS Date would drop
+  // microseconds and repeat rows at page boundaries.
+  let after: { at: string; id: string } = { at: '1970-01-01T00:00:00Z', id: '00000000-0000-0000-0000-000000000000' };
   for (;;) {
     const page = await db.query<Row>(
-      `SELECT i.id, i.opened_at, i.answered_at, i.breached, c.external_id, c.title, c.channel, i.policy, i.frt_business_ms,
+      `SELECT i.id, i.opened_at, i.opened_at::text AS opened_key, i.answered_at, i.breached, c.external_id, c.title, c.channel, i.policy, i.frt_business_ms,
          COALESCE(i.responder_name, i.responder_id) AS responder
        FROM inquiries i JOIN conversations c ON c.id = i.conversation_id
-       WHERE i.opened_at >= $1 AND i.opened_at < $2 AND (i.opened_at, i.id) > ($3, $4::uuid)
+       WHERE i.opened_at >= $1 AND i.opened_at < $2 AND (i.opened_at, i.id) > ($3::timestamptz, $4::uuid)
          AND ($5::text IS NULL OR c.channel = $5) AND ($6::text IS NULL OR i.policy = $6) AND ($7::text IS NULL OR c.external_id = $7)
          AND ($9::text[] IS NULL OR c.external_id = ANY($9::text[]))
        ORDER BY i.opened_at, i.id LIMIT $8`,
@@ -51,7 +55,7 @@ export async function exportCsv(
     await write(page.map((row) => line(row, zone)).join(''));
     rows += page.length;
     const last = page[page.length - 1] as Row;
-    after = { at: new Date(last.opened_at), id: last.id };
+    after = { at: last.opened_key, id: last.id };
     if (page.length < PAGE) return rows;
   }
 }

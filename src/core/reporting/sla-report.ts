@@ -44,67 +44,74 @@ export async function buildReport(db: Database, from: Date, to: Date, filter: Re
     AND ($3::text IS NULL OR c.channel = $3) AND ($4::text IS NULL OR i.policy = $4) AND ($5::text IS NULL OR c.external_id = $5)
     AND ($6::text[] IS NULL OR c.external_id = ANY($6::text[]))`;
   const params = [from, to, filter.channel ?? null, filter.policy ?? null, filter.conversation ?? null, filter.conversations ?? null];
-  const [totals] = await db.query<Record<string, number | null>>(
-    `SELECT count(*)::int AS inquiries,
-       count(*) FILTER (WHERE i.status = 'answered')::int AS answered,
-       count(*) FILTER (WHERE i.status IN ('open', 'on_hold'))::int AS still_open,
-       count(*) FILTER (WHERE i.status = 'resolved' AND i.answered_at IS NULL)::int AS resolved,
-       count(*) FILTER (WHERE i.breached)::int AS breaches,
-       count(*) FILTER (WHERE i.status = 'answered' AND i.policy IS NOT NULL)::int AS answered_with_policy,
-       count(*) FILTER (WHERE i.status = 'answered' AND i.breached = false)::int AS within,
-       avg(i.frt_business_ms)::float8 AS b_avg,
-       percentile_cont(0.5) WITHIN GROUP (ORDER BY i.frt_business_ms)::float8 AS b_median,
-       percentile_cont(0.9) WITHIN GROUP (ORDER BY i.frt_business_ms)::float8 AS b_p90,
-       avg(i.first_response_ms)::float8 AS c_avg,
-       percentile_cont(0.5) WITHIN GROUP (ORDER BY i.first_response_ms)::float8 AS c_median,
-       percentile_cont(0.9) WITHIN GROUP (ORDER BY i.first_response_ms)::float8 AS c_p90,
-       count(*) FILTER (WHERE EXISTS (SELECT 1 FROM inquiry_events e WHERE e.inquiry_id = i.id AND e.type = 'escalated'))::int AS escalated
-     FROM inquiries i JOIN conversations c ON c.id = i.conversation_id WHERE ${where}`,
-    params,
-  );
-  const hot = await db.query<{ channel: string; conversation: string; title: string | null; inquiries: number; breaches: number; slowest: number | null }>(
-    `SELECT c.channel, c.external_id AS conversation, c.title, count(*)::int AS inquiries,
-       count(*) FILTER (WHERE i.breached)::int AS breaches, max(i.frt_business_ms)::float8 AS slowest
-     FROM inquiries i JOIN conversations c ON c.id = i.conversation_id WHERE ${where}
-     GROUP BY c.channel, c.external_id, c.title
-     HAVING count(*) FILTER (WHERE i.breached) > 0 OR max(i.frt_business_ms) IS NOT NULL
-     ORDER BY breaches DESC, slowest DESC NULLS LAST, c.external_id LIMIT 10`,
-    params,
-  );
-  const responders = await db.query<{ responder: string; answered: number; median: number | null }>(
-    `SELECT COALESCE(i.responder_name, i.responder_id) AS responder, count(*)::int AS answered,
-       percentile_cont(0.5) WITHIN GROUP (ORDER BY i.frt_business_ms)::float8 AS median
-     FROM inquiries i JOIN conversations c ON c.id = i.conversation_id
-     WHERE ${where} AND i.status = 'answered'
-     GROUP BY 1 ORDER BY answered DESC, responder`,
-    params,
-  );
-  const t = totals ?? {};
-  const n = (key: string) => Number(t[key] ?? 0);
-  const answeredWithPolicy = n('answered_with_policy');
-  return {
-    from: from.toISOString(),
-    to: to.toISOString(),
-    inquiries: n('inquiries'),
-    answered: n('answered'),
-    stillOpen: n('still_open'),
-    resolvedWithoutAnswer: n('resolved'),
-    firstResponseBusinessMinutes: { average: minutes(t.b_avg), median: minutes(t.b_median), p90: minutes(t.b_p90) },
-    firstResponseCalendarMinutes: { average: minutes(t.c_avg), median: minutes(t.c_median), p90: minutes(t.c_p90) },
-    withinSlaPercent: answeredWithPolicy === 0 ? null : round((100 * n('within')) / answeredWithPolicy),
-    breaches: n('breaches'),
-    escalated: n('escalated'),
-    escalatedPercent: n('inquiries') === 0 ? null : round((100 * n('escalated')) / n('inquiries')),
-    hotConversations: hot.map((h) => ({
-      channel: h.channel,
-      conversation: h.conversation,
-      title: h.title,
-      inquiries: h.inquiries,
-      breaches: h.breaches,
-      slowestBusinessMinutes: minutes(h.slowest),
-    })),
-    responders: responders.map((r) => ({ responder: r.responder, answered: r.answered, medianBusinessMinutes: minutes(r.median) })),
-  };
+  // One snapshot for all three queries; JIT compilation cost more than it saved on these (bench/report).
+  return db.transaction(async (sql) => {
+    await sql.query(`SET TRANSACTION ISOLATION LEVEL REPEATABLE READ`);
+    await sql.query(`SET LOCAL jit = off`);
+    const [totals] = await sql.query<Record<string, number | null>>(
+      `SELECT count(*)::int AS inquiries,
+         count(*) FILTER (WHERE i.status = 'answered')::int AS answered,
+         count(*) FILTER (WHERE i.status IN ('open', 'on_hold'))::int AS still_open,
+         count(*) FILTER (WHERE i.status = 'resolved' AND i.answered_at IS NULL)::int AS resolved,
+         count(*) FILTER (WHERE i.breached)::int AS breaches,
+         count(*) FILTER (WHERE i.status = 'answered' AND i.policy IS NOT NULL)::int AS answered_with_policy,
+         count(*) FILTER (WHERE i.status = 'answered' AND i.breached = false)::int AS within,
+         avg(i.frt_business_ms)::float8 AS b_avg,
+         percentile_cont(0.5) WITHIN GROUP (ORDER BY i.frt_business_ms)::float8 AS b_median,
+         percentile_cont(0.9) WITHIN GROUP (ORDER BY i.frt_business_ms)::float8 AS b_p90,
+         avg(i.first_response_ms)::float8 AS c_avg,
+         percentile_cont(0.5) WITHIN GROUP (ORDER BY i.first_response_ms)::float8 AS c_median,
+         percentile_cont(0.9) WITHIN GROUP (ORDER BY i.first_response_ms)::float8 AS c_p90,
+         count(*) FILTER (WHERE esc.inquiry_id IS NOT NULL)::int AS escalated
+       FROM inquiries i JOIN conversations c ON c.id = i.conversation_id
+         LEFT JOIN (SELECT DISTINCT inquiry_id FROM inquiry_events WHERE type = 'escalated') esc ON esc.inquiry_id = i.id
+       WHERE ${where}`,
+      params,
+    );
+    const hot = await sql.query<{ channel: string; conversation: string; title: string | null; inquiries: number; breaches: number; slowest: number | null }>(
+      `SELECT c.channel, c.external_id AS conversation, c.title, count(*)::int AS inquiries,
+         count(*) FILTER (WHERE i.breached)::int AS breaches, max(i.frt_business_ms)::float8 AS slowest
+       FROM inquiries i JOIN conversations c ON c.id = i.conversation_id WHERE ${where}
+       GROUP BY c.channel, c.external_id, c.title
+       HAVING count(*) FILTER (WHERE i.breached) > 0 OR max(i.frt_business_ms) IS NOT NULL
+       ORDER BY breaches DESC, slowest DESC NULLS LAST, c.external_id LIMIT 10`,
+      params,
+    );
+    const responders = await sql.query<{ responder: string; answered: number; median: number | null }>(
+      `SELECT COALESCE(i.responder_name, i.responder_id) AS responder, count(*)::int AS answered,
+         percentile_cont(0.5) WITHIN GROUP (ORDER BY i.frt_business_ms)::float8 AS median
+       FROM inquiries i JOIN conversations c ON c.id = i.conversation_id
+       WHERE ${where} AND i.status = 'answered'
+       GROUP BY 1 ORDER BY answered DESC, responder`,
+      params,
+    );
+    const t = totals ?? {};
+    const n = (key: string) => Number(t[key] ?? 0);
+    const answeredWithPolicy = n('answered_with_policy');
+    return {
+      from: from.toISOString(),
+      to: to.toISOString(),
+      inquiries: n('inquiries'),
+      answered: n('answered'),
+      stillOpen: n('still_open'),
+      resolvedWithoutAnswer: n('resolved'),
+      firstResponseBusinessMinutes: { average: minutes(t.b_avg), median: minutes(t.b_median), p90: minutes(t.b_p90) },
+      firstResponseCalendarMinutes: { average: minutes(t.c_avg), median: minutes(t.c_median), p90: minutes(t.c_p90) },
+      withinSlaPercent: answeredWithPolicy === 0 ? null : round((100 * n('within')) / answeredWithPolicy),
+      breaches: n('breaches'),
+      escalated: n('escalated'),
+      escalatedPercent: n('inquiries') === 0 ? null : round((100 * n('escalated')) / n('inquiries')),
+      hotConversations: hot.map((h) => ({
+        channel: h.channel,
+        conversation: h.conversation,
+        title: h.title,
+        inquiries: h.inquiries,
+        breaches: h.breaches,
+        slowestBusinessMinutes: minutes(h.slowest),
+      })),
+      responders: responders.map((r) => ({ responder: r.responder, answered: r.answered, medianBusinessMinutes: minutes(r.median) })),
+    };
+  });
 }
 
 function minutes(ms: number | null | undefined): number | null {

@@ -6,6 +6,7 @@ import { StormGuardIndex1764100000000 } from './1764100000000-storm-guard-index'
 import { DeliveryOrdering1764200000000 } from './1764200000000-delivery-ordering';
 import { Telegram1764300000000 } from './1764300000000-telegram';
 import { ReportRuns1764400000000 } from './1764400000000-report-runs';
+import { ReportIndexes1764500000000 } from './1764500000000-report-indexes';
 
 /** Every migration, oldest first. Add new ones at the end; never edit one that has shipped. */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   DeliveryOrdering1764200000000,
   Telegram1764300000000,
   ReportRuns1764400000000,
+  ReportIndexes1764500000000,
 ];
