@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { Input, type Telegram } from 'telegraf';
-import { exportCsv } from '../../core/reporting/csv-export';
+import { countInquiries, csvStream } from '../../core/reporting/csv-stream';
 import { type Clock } from '../../core/clock/clock';
 import { type Database } from '../../core/persistence/database';
 import { ConnectorError } from '../../plugins/contract/connector-error';
@@ -53,17 +53,18 @@ export class DutyNotifier {
     return lastMessageId === undefined ? {} : { externalId: `${chatId}:${lastMessageId}` };
   }
 
-  /** A scheduled CSV export as a document; built when sent, so a retry sends the same rows. */
+  /** A scheduled CSV export as a document, streamed from the database as it uploads. */
   private async sendExport(delivery: Delivery, chatId: number, topicId: number | undefined): Promise<DeliveryResult> {
     const export_ = readExport(delivery.payload);
     if (!export_) throw new ConnectorError('INVALID_PAYLOAD', 'report-export delivery without from, to, label and timezone');
     const wait = this.pacer.reserve(chatId, this.clock.now());
     if (wait > 0) throw new ConnectorError('RATE_LIMITED', `pacing sends to chat ${chatId}`, { retryAfterMs: wait });
-    const chunks: string[] = [];
-    const rows = await exportCsv(this.db, { from: new Date(export_.from), to: new Date(export_.to) }, {}, export_.timezone, (chunk) => void chunks.push(chunk), { bom: export_.bom });
+    const range = { from: new Date(export_.from), to: new Date(export_.to) };
+    const rows = await countInquiries(this.db, range);
     const name = `replywatch-${export_.label.replace(/[^A-Za-z0-9-]+/g, '_')}.csv`;
     try {
-      const message = await this.telegram().sendDocument(chatId, Input.fromBuffer(Buffer.from(chunks.join(''), 'utf8'), name), {
+      const file = Input.fromReadableStream(csvStream(this.db, range, {}, export_.timezone, { bom: export_.bom }), name);
+      const message = await this.telegram().sendDocument(chatId, file, {
         caption: `${export_.text} — ${rows} inquiries`,
         ...(topicId === undefined ? {} : { message_thread_id: topicId }),
       });

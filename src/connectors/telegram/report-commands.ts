@@ -1,7 +1,7 @@
 import { Input } from 'telegraf';
 import { type Clock } from '../../core/clock/clock';
 import { type Database } from '../../core/persistence/database';
-import { exportCsv } from '../../core/reporting/csv-export';
+import { countInquiries, csvStream } from '../../core/reporting/csv-stream';
 import { parsePeriod, PeriodError, type Period } from '../../core/reporting/period';
 import { renderReport } from '../../core/reporting/report-text';
 import { buildReport } from '../../core/reporting/sla-report';
@@ -25,13 +25,12 @@ export class ReportCommands {
   }
 
   /** `/report [period]`, last month by default: a CSV document, or a reason it cannot be made. */
-  async csv(args: string, zone: string): Promise<{ file: ReturnType<typeof Input.fromBuffer>; caption: string } | string> {
+  async csv(args: string, zone: string): Promise<{ file: ReturnType<typeof Input.fromReadableStream>; caption: string } | string> {
     const period = this.period(args, 'last-month', zone);
     if (typeof period === 'string') return period;
-    const chunks: string[] = [];
-    const rows = await exportCsv(this.db, period, {}, zone, (chunk) => void chunks.push(chunk), { bom: true });
+    const rows = await countInquiries(this.db, period);
     const name = `replywatch-${period.label.replace(/[^A-Za-z0-9-]+/g, '_')}.csv`;
-    return { file: Input.fromBuffer(Buffer.from(chunks.join(''), 'utf8'), name), caption: `SLA export, ${period.label}: ${rows} inquiries` };
+    return { file: Input.fromReadableStream(csvStream(this.db, period, {}, zone, { bom: true }), name), caption: `SLA export, ${period.label}: ${rows} inquiries` };
   }
 
   private period(args: string, fallback: string, zone: string): Period | string {

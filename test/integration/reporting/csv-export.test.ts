@@ -1,6 +1,7 @@
 import { parse } from 'csv-parse/sync';
 import { VirtualClock } from '../../../src/core/clock/virtual-clock';
 import { CSV_COLUMNS, exportCsv } from '../../../src/core/reporting/csv-export';
+import { csvStream } from '../../../src/core/reporting/csv-stream';
 import { createSla, customer, staff } from '../../support/sla-harness';
 import { testBackend, useTestDatabase } from '../../support/test-database';
 
@@ -62,5 +63,25 @@ describe(`CSV export (${testBackend})`, () => {
     await context.db.query(`UPDATE inquiries SET opened_at = opened_at + interval '1 microsecond' * 123`);
     const again = parse<Record<string, string>>(await exportAll({ bom: true }), { columns: true, bom: true });
     expect(again).toHaveLength(2100);
+  });
+
+  it('streams the same bytes for uploads, and stops when the reader goes away', async () => {
+    const { intake } = createSla(context.db, new VirtualClock('2026-11-20T00:00:00Z'));
+    for (let i = 0; i < 2500; i += 250) {
+      await Promise.all(Array.from({ length: 250 }, (_, k) => intake.accept('http', customer(`s${i + k}`, Date.parse('2026-11-03T09:00:00Z') + (i + k) * 1000, `n${i + k}`))));
+    }
+    const range = { from: new Date('2026-11-01T00:00:00Z'), to: new Date('2026-12-01T00:00:00Z') };
+    const chunks: Buffer[] = [];
+    for await (const chunk of csvStream(context.db, range, {}, 'Europe/Moscow', { bom: true })) chunks.push(chunk as Buffer);
+    expect(Buffer.concat(chunks).toString('utf8')).toBe(await exportAll({ bom: true }));
+
+    // A reader that gives up after the first chunk: the export must end, not hang on 'drain'.
+    const stream = csvStream(context.db, range, {}, 'UTC');
+    await new Promise<void>((resolve) => stream.once('data', () => resolve()));
+    stream.destroy();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(stream.destroyed).toBe(true);
+    // The database is free for other work (PGlite serializes everything).
+    expect((await context.db.query('SELECT 1 AS one'))[0]).toEqual({ one: 1 });
   });
 });
