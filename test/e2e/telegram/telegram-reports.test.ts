@@ -4,6 +4,7 @@ import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { VirtualClock } from '../../../src/core/clock/virtual-clock';
 import { testBackend } from '../../support/test-database';
+import { ADMIN_TOKEN } from '../../support/hub-harness';
 import { advanceBy, CUSTOMER, DUTY_CHAT, eventually, inquiriesOf, STAFF_USER, startTelegramHub, type TelegramHub, telegramRules } from '../../support/telegram-harness';
 
 const GROUP = -1008000000001;
@@ -64,6 +65,54 @@ describe(`scheduled reports to the duty chat (${testBackend})`, () => {
       { job: 'daily', label: '2026-12-30' },
       { job: 'quarterly', label: '2026-Q4' },
       { job: 'daily', label: '2026-12-31' },
+    ]);
+  });
+
+  it('shows the same hand-computed figures in /slastat, the API and the CSV', async () => {
+    const clock = new VirtualClock('2026-11-23T09:00:00Z');
+    tg = await startTelegramHub({ clock });
+    const say = async (chatId: number, from: typeof CUSTOMER, expected: (rows: Awaited<ReturnType<typeof inquiriesOf>>) => boolean) => {
+      tg.peer.groupMessage({ chatId, title: `Chat ${-chatId % 10}`, from, text: 'x' });
+      await eventually(async () => expected(await inquiriesOf(tg.hub)), clock);
+    };
+    const [a, b, c] = [-1008100000001, -1008100000002, -1008100000003];
+    await say(a, CUSTOMER, (r) => r.length === 1); // 09:00
+    await advanceBy(clock, 30 * 60_000);
+    await say(a, STAFF_USER, (r) => r[0]?.status === 'answered'); // 30 min: within
+    await advanceBy(clock, 30 * 60_000);
+    await say(b, CUSTOMER, (r) => r.length === 2); // 10:00
+    await advanceBy(clock, 90 * 60_000);
+    await say(b, STAFF_USER, (r) => r.filter((i) => i.status === 'answered').length === 2); // 90 min: breach
+    await advanceBy(clock, 30 * 60_000);
+    await say(c, CUSTOMER, (r) => r.length === 3); // 12:00, still open
+    await advanceBy(clock, 10 * 60_000);
+
+    // By hand: 3 inquiries, 2 answered (30 and 90 min), 1 open; 1 breach; 50 % within SLA;
+    // FRT average 60, median 60, p90 30 + 0.9 × 60 = 84 (business = calendar: always open).
+    tg.peer.groupMessage({ chatId: DUTY_CHAT, from: STAFF_USER, text: '/slastat' });
+    await eventually(() => tg.peer.sentTo(DUTY_CHAT).some((s) => textOf(s.params).startsWith('SLA report')), clock);
+    const stat = tg.peer.sentTo(DUTY_CHAT).map((s) => textOf(s.params)).find((t) => t.startsWith('SLA report')) ?? '';
+    expect(stat).toContain('inquiries 3: answered 2, still open 1');
+    expect(stat).toContain('within SLA: 50 %; breaches 1');
+    expect(stat).toContain('first response, business time: average 60 min, median 60 min, p90 84 min');
+
+    const api = (await (await fetch(`${tg.hub.url}/api/v1/reports?period=this-month`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).json()) as Record<string, unknown>;
+    expect(api).toMatchObject({
+      inquiries: 3,
+      answered: 2,
+      stillOpen: 1,
+      breaches: 1,
+      withinSlaPercent: 50,
+      firstResponseBusinessMinutes: { average: 60, median: 60, p90: 84 },
+      firstResponseCalendarMinutes: { average: 60, median: 60, p90: 84 },
+    });
+
+    const csv = await (await fetch(`${tg.hub.url}/api/v1/reports?period=this-month&format=csv`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).text();
+    const rows: Array<Record<string, string>> = parse(csv, { columns: true });
+    expect(rows.map((r) => [r.chat_id, r.overdue, r.frt_business_minutes])).toEqual([
+      [String(a), 'false', '30'],
+      [String(b), 'true', '90'],
+      [String(c), '', ''],
     ]);
   });
 });
