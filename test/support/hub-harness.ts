@@ -57,9 +57,17 @@ export async function startTestHub(options: TestHubOptions = {}): Promise<TestHu
     }),
   );
   writeFileSync(rulesFile, stringify({ version: 1, ...options.rules }));
-  const config = loadConfig({ HUB_CONFIG: hubFile, TEST_INGEST_SECRET: secret, ADMIN_TOKEN });
   const logger = process.env.REPLYWATCH_TEST_LOGS ? new PinoLogger('debug') : false;
-  const app = await createHub({ config, logger, ...(options.connectors ? { connectors: options.connectors } : {}), ...(options.clock ? { clock: options.clock } : {}) });
+  let app: INestApplication;
+  try {
+    const config = loadConfig({ HUB_CONFIG: hubFile, TEST_INGEST_SECRET: secret, ADMIN_TOKEN });
+    app = await createHub({ config, logger, ...(options.connectors ? { connectors: options.connectors } : {}), ...(options.clock ? { clock: options.clock } : {}) });
+  } catch (error) {
+    // Tests of refused configurations land here: leave no database or files behind.
+    if (!options.database) await database.drop();
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
   await app.listen(0, '127.0.0.1');
   const port = (app.getHttpServer() as { address(): AddressInfo }).address().port;
   const url = `http://127.0.0.1:${port}`;
