@@ -2,12 +2,7 @@ import { type Database } from '../../src/core/persistence/database';
 import { type IntakeFigures } from './intake-load';
 import { expectedInquiries, type InquiryShape } from './replay';
 import { CHANNEL, type Workload } from './workload';
-
-export interface Check {
-  name: string;
-  pass: boolean;
-  detail: string;
-}
+import { type Check, check } from '../shared/report';
 
 /** What must hold after the intake run, whatever the timing of the concurrent batches. */
 export async function verifyIntake(db: Database, workload: Workload, figures: IntakeFigures): Promise<Check[]> {
@@ -28,10 +23,6 @@ export async function verifyIntake(db: Database, workload: Workload, figures: In
       mismatches.length === 0 ? 'all conversations' : `${mismatches.length} conversations differ, e.g. ${mismatches.slice(0, 3).join(', ')}`,
     ),
   ];
-}
-
-function check(name: string, pass: boolean, detail: string): Check {
-  return { name, pass, detail };
 }
 
 /** Conversations whose stored inquiries differ from replaying their messages in time order. */

@@ -1,21 +1,14 @@
 import os from 'node:os';
 import { type Backend, type Database } from '../../src/core/persistence/database';
 import { type Baselines, type BaselineFigures } from './baselines';
-import { type Check } from './checks';
 import { SUSTAINED_SHARE, type IntakeFigures, type LoadMode } from './intake-load';
 import { type LatencySummary } from './stats';
+import { type Check, type Target, cell, printTable } from '../shared/report';
 
 export interface ServerInfo {
   version: string;
   fsync: string;
   synchronousCommit: string;
-}
-
-export interface Target {
-  description: string;
-  /** null: not judged, because there was no open-loop run at the target rate. */
-  met: boolean | null;
-  detail: string;
 }
 
 /** One intake run on its own fresh database. */
@@ -145,19 +138,6 @@ function rowsPerCommit(b: BaselineFigures): number {
 
 function latency(l: LatencySummary): number[] {
   return [l.p50, l.p99, l.max];
-}
-
-function cell(value: string | number): string {
-  if (typeof value === 'string') return value;
-  if (Number.isInteger(value)) return String(value);
-  return value >= 100 ? value.toFixed(0) : value.toFixed(2);
-}
-
-function printTable(header: string[], rows: string[][]): void {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const format = (r: string[]) => '   ' + r.map((v, i) => (i === 0 ? v.padEnd(widths[i] ?? 0) : v.padStart(widths[i] ?? 0))).join('  ');
-  console.log(format(header));
-  for (const r of rows) console.log(format(r));
 }
 
 /** Rounds every float in the JSON so the RESULT line stays readable. */

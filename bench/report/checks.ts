@@ -3,18 +3,9 @@ import { type Database } from '../../src/core/persistence/database';
 import { CSV_COLUMNS } from '../../src/core/reporting/csv-export';
 import { type CsvRun } from './csv';
 import { type SlastatFigures } from './slastat';
+import { type Check, check } from '../shared/report';
 
-export interface Check {
-  name: string;
-  pass: boolean;
-  detail: string;
-}
-
-function check(name: string, pass: boolean, detail: string): Check {
-  return { name, pass, detail };
-}
-
-/** The hub writes instants from JS Dates (whole milliseconds); the CSV's keyset paging relies on it. */
+/** The hub writes instants from JS Dates (whole milliseconds); the seed should look like what the hub writes. */
 export async function seedChecks(db: Database): Promise<Check[]> {
   const [row] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM inquiries WHERE opened_at <> date_trunc('milliseconds', opened_at)`);
   const n = Number(row?.n);

@@ -1,16 +1,9 @@
-import { type Check } from './checks';
 import { type CsvRun } from './csv';
 import { type PlanSummary } from './explain';
 import { type SeedFigures } from './seed';
 import { type SlastatFigures } from './slastat';
 import { summarize } from './timing';
-
-export interface Target {
-  description: string;
-  /** null: not judged. */
-  met: boolean | null;
-  detail: string;
-}
+import { cell, printTable } from '../shared/report';
 
 /** The issue's target for /slastat on 1,000,000 inquiries. */
 export const SLASTAT_TARGET_MS = 500;
@@ -105,28 +98,3 @@ export function csvSummary(runs: CsvRun[], name: string): { seconds: ReturnType<
   };
 }
 
-export function printChecks(checks: Check[]): void {
-  for (const c of checks) console.log(`   ${c.pass ? 'PASS' : 'FAIL'}  ${c.name} (${c.detail})`);
-}
-
-export function printTargets(targets: Target[]): void {
-  for (const t of targets) {
-    const verdict = t.met === null ? 'NOT JUDGED' : t.met ? 'MET' : 'MISSED';
-    console.log(`   target ${t.description}: ${verdict} (${t.detail})`);
-  }
-}
-
-function cell(value: string | number): string {
-  if (typeof value === 'string') return value;
-  if (Number.isNaN(value)) return '-';
-  if (Number.isInteger(value)) return String(value);
-  return value >= 100 ? value.toFixed(0) : value.toFixed(2);
-}
-
-/** The first `textColumns` columns are left-aligned, the rest right-aligned. */
-function printTable(header: string[], rows: string[][], textColumns = 1): void {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const format = (r: string[]) => '   ' + r.map((v, i) => (i < textColumns ? v.padEnd(widths[i] ?? 0) : v.padStart(widths[i] ?? 0))).join('  ');
-  console.log(format(header));
-  for (const r of rows) console.log(format(r));
-}

@@ -2,15 +2,16 @@ import { type Database } from '../../src/core/persistence/database';
 import { openFresh } from '../intake/databases';
 import { machineInfo, resultLine, serverInfo } from '../intake/report';
 import { abortRun, runMain } from '../shared/lifecycle';
-import { csvChecks, seedChecks, slastatChecks, type Check } from './checks';
+import { csvChecks, seedChecks, slastatChecks } from './checks';
 import { benchCsv, type CsvRun } from './csv';
 import { explain, type PlanSummary } from './explain';
 import { canForceGc } from './memory';
 import { parseOptions, type BenchOptions } from './options';
-import { printChecks, printCsv, printPlan, printSeed, printSlastat, printTargets } from './print';
+import { printCsv, printPlan, printSeed, printSlastat } from './print';
 import { seed } from './seed';
 import { benchSlastat, PERIODS, periodOf, type SlastatFigures } from './slastat';
 import { flatMemoryTarget, slastatTarget } from './targets';
+import { type Check, printChecks, printTargets } from '../shared/report';
 
 const DAY_MS = 86_400_000;
 

@@ -1,6 +1,7 @@
 import { type CsvRun } from './csv';
-import { csvSummary, SLASTAT_TARGET_MS, type Target } from './print';
+import { csvSummary, SLASTAT_TARGET_MS } from './print';
 import { type SlastatFigures } from './slastat';
+import { type Target } from '../shared/report';
 
 /** Flat: the quarter's extra memory is within 1.5x the month's, or within this much of it. */
 const FLAT_SLACK_MIB = 16;

@@ -2,16 +2,7 @@ import { type Database } from '../../src/core/persistence/database';
 import { type Agreement, type CalendarFigures } from './business-time';
 import { type FiringFigures } from './firing';
 import { type Schedule } from './seed';
-
-export interface Check {
-  name: string;
-  pass: boolean;
-  detail: string;
-}
-
-function check(name: string, pass: boolean, detail: string): Check {
-  return { name, pass, detail };
-}
+import { type Check, check } from '../shared/report';
 
 /** The naive and interval implementations must give the same instants and durations. */
 export function calendarChecks(figures: CalendarFigures[]): Check[] {

@@ -1,17 +1,10 @@
 import { type ServerInfo } from '../intake/report';
 import { type CalendarFigures } from './business-time';
 import { type SqlProfile } from './diagnostics';
-import { type Check } from './checks';
 import { type FiringFigures, type SteadyFigures } from './firing';
 import { type MemoryFigures } from './memory';
 import { type SeedFigures } from './seed';
-
-export interface Target {
-  description: string;
-  /** null: not judged (the phase did not run). */
-  met: boolean | null;
-  detail: string;
-}
+import { type Check, type Target, cell, printTable } from '../shared/report';
 
 export interface PostgresResult {
   server: ServerInfo;
@@ -153,28 +146,3 @@ function printProfile(phase: string, profile: SqlProfile, wallMs: number): void 
   printTable(['   statement', 'calls', 'total s', 'ms/call', 'of burst'], rows.map((r) => r.map(cell)));
 }
 
-export function printChecks(checks: Check[]): void {
-  for (const c of checks) console.log(`   ${c.pass ? 'PASS' : 'FAIL'}  ${c.name} (${c.detail})`);
-}
-
-export function printTargets(targets: Target[]): void {
-  for (const t of targets) {
-    const verdict = t.met === null ? 'NOT JUDGED' : t.met ? 'MET' : 'MISSED';
-    console.log(`   target ${t.description}: ${verdict} (${t.detail})`);
-  }
-}
-
-function cell(value: string | number): string {
-  if (typeof value === 'string') return value;
-  if (Number.isNaN(value)) return '-';
-  if (Number.isInteger(value)) return String(value);
-  return value >= 100 ? value.toFixed(0) : value.toFixed(2);
-}
-
-/** The first `textColumns` columns are left-aligned, the rest right-aligned. */
-function printTable(header: string[], rows: string[][], textColumns = 1): void {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const format = (r: string[]) => '   ' + r.map((v, i) => (i < textColumns ? v.padEnd(widths[i] ?? 0) : v.padStart(widths[i] ?? 0))).join('  ');
-  console.log(format(header));
-  for (const r of rows) console.log(format(r));
-}

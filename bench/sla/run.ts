@@ -4,14 +4,15 @@ import { slaPoints } from '../../src/core/sla/mark-planner';
 import { machineInfo, resultLine, serverInfo } from '../intake/report';
 import { benchCalendar, type CalendarFigures } from './business-time';
 import { benchCalendars, RESTART_POLICY, schedulerRules, STEADY_POLICY } from './calendars';
-import { calendarChecks, databaseChecks, firingChecks, type Check } from './checks';
+import { calendarChecks, databaseChecks, firingChecks } from './checks';
 import { openFreshPostgres } from './databases';
 import { profiled, stormGuardCount } from './diagnostics';
 import { runScheduler, runSteady } from './firing';
 import { MemoryWatch, peakRssMiB } from './memory';
 import { parseOptions, steadyCount, type BenchOptions } from './options';
-import { calendarTarget, postgresTargets, printCalendars, printChecks, printPostgres, printTargets, type PostgresResult } from './report';
+import { calendarTarget, postgresTargets, printCalendars, printPostgres, type PostgresResult } from './report';
 import { reschedule, seedInquiries } from './seed';
+import { type Check, printChecks, printTargets } from '../shared/report';
 
 /** The bulk's first marks start this long after seeding begins, so none falls due during the run. */
 const BULK_STARTS_AFTER_MS = 3_600_000;

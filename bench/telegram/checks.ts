@@ -1,16 +1,7 @@
 import { type Database } from '../../src/core/persistence/database';
 import { groupChatId } from './hub';
 import { type ConversationReplay } from './replay';
-
-export interface Check {
-  name: string;
-  pass: boolean;
-  detail: string;
-}
-
-export function check(name: string, pass: boolean, detail: string): Check {
-  return { name, pass, detail };
-}
+import { type Check, check } from '../shared/report';
 
 /** Every sent key stored exactly once in the channel, and nothing else stored there. */
 export async function storedOnce(db: Database, channel: string, keys: readonly string[], label: string): Promise<Check> {

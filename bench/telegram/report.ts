@@ -1,10 +1,10 @@
 import { type ServerInfo } from '../intake/report';
 import { type BaselineFigures } from './baseline';
-import { type Check } from './checks';
 import { type ResourceFigures } from './resources';
 import { perSecond, type LatencySummary } from './stats';
 import { type StormFigures } from './storm';
 import { type TelegramFigures } from './telegram-load';
+import { type Check, printTable } from '../shared/report';
 
 /** A sustained phase counts as keeping up when it stored at least this share of the offered rate. */
 export const SUSTAINED_SHARE = 0.95;
@@ -122,16 +122,3 @@ function seconds(value: number | null): string {
   return value === null ? 'NEVER (drain limit hit)' : `${fixed(value)} s`;
 }
 
-function cell(value: string | number): string {
-  if (typeof value === 'string') return value;
-  if (Number.isInteger(value)) return String(value);
-  return fixed(value);
-}
-
-function printTable(header: string[], rows: Array<Array<string | number>>): void {
-  const cells = rows.map((r) => r.map(cell));
-  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((r) => (r[i] ?? '').length)));
-  const format = (r: string[]) => '   ' + r.map((v, i) => (i === 0 ? v.padEnd(widths[i] ?? 0) : v.padStart(widths[i] ?? 0))).join('  ');
-  console.log(format(header));
-  for (const r of cells) console.log(format(r));
-}

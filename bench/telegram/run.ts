@@ -3,7 +3,7 @@ import { machineInfo, resultLine, serverInfo } from '../intake/report';
 import { abortRun, runMain } from '../shared/lifecycle';
 import { mulberry32 } from '../shared/random';
 import { runBaseline } from './baseline';
-import { check, inquiriesMatch, storedOnce, type Check } from './checks';
+import { inquiriesMatch, storedOnce } from './checks';
 import { HubLog } from './hub-log';
 import { BASELINE_CHANNEL, startBenchHub } from './hub';
 import { parseOptions, type BenchOptions } from './options';
@@ -13,6 +13,7 @@ import { runStorm } from './storm';
 import { runTelegramPhase } from './telegram-load';
 import { warmUp } from './warmup';
 import { buildBurst, buildSustained, type PhaseWorkload } from './workload';
+import { type Check, check } from '../shared/report';
 
 /** Unmeasured traffic before the baseline. */
 const WARMUP_SECONDS = 5;

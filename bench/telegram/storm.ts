@@ -1,9 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { mulberry32 } from '../shared/random';
-import { check, type Check } from './checks';
 import { type HubLog } from './hub-log';
 import { customerOf, DUTY_CHAT, groupChatId, groupTitle, startBenchHub, type BenchHub } from './hub';
 import { ResourceWatch, type ResourceFigures } from './resources';
+import { type Check, check } from '../shared/report';
 
 /** Longest wait for every notification to reach the duty chat. */
 const DELIVERY_LIMIT_MS = 150_000;
