@@ -2,8 +2,9 @@ import { createWriteStream } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { exportCsv } from '../core/reporting/csv-export';
 import { loadConfig } from '../core/config/load-config';
+import { isTimeZone } from '../core/sla/calendar.schema';
 import { renderReport } from '../core/reporting/report-text';
-import { conversationsTagged } from '../core/reporting/report-tags';
+import { reportFilter } from '../core/reporting/report-filter';
 import { buildReport } from '../core/reporting/sla-report';
 import { parsePeriod, PeriodError } from '../core/reporting/period';
 import { withDatabase } from './open-database';
@@ -31,25 +32,19 @@ export async function runReport(args: string[]): Promise<number> {
   const words = values.period ? [values.period] : [values.from, values.to].filter((w): w is string => w !== undefined);
   let period;
   try {
-    if (!Intl.supportedValuesOf('timeZone').includes(values.timezone) && values.timezone !== 'UTC') throw new PeriodError(`unknown time zone "${values.timezone}"`);
+    if (!isTimeZone(values.timezone)) throw new PeriodError(`unknown time zone "${values.timezone}"`);
     period = parsePeriod(words, values.timezone, Date.now());
   } catch (error) {
     if (error instanceof PeriodError) throw new UsageError(error.message);
     throw error;
   }
-  let conversations: string[] | undefined;
+  let filter;
   try {
-    conversations = values.tag ? conversationsTagged(loadConfig().rules, values.tag) : undefined;
+    filter = reportFilter(values, () => loadConfig().rules);
   } catch (error) {
     if (error instanceof PeriodError) throw new UsageError(`--tag: ${error.message}`);
     throw error;
   }
-  const filter = {
-    ...(values.channel ? { channel: values.channel } : {}),
-    ...(values.policy ? { policy: values.policy } : {}),
-    ...(values.conversation ? { conversation: values.conversation } : {}),
-    ...(conversations ? { conversations } : {}),
-  };
   if (values.format === 'csv') {
     const out = values.output ? createWriteStream(values.output) : process.stdout;
     const write = (chunk: string) => new Promise<void>((resolve, reject) => out.write(chunk, (error) => (error ? reject(error) : resolve())));

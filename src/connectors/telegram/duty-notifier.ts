@@ -1,7 +1,9 @@
 import { Logger } from '@nestjs/common';
 import { Input, type Telegram } from 'telegraf';
 import { countInquiries, csvStream } from '../../core/reporting/csv-stream';
+import { csvFileName } from '../../core/reporting/report-filter';
 import { type Clock } from '../../core/clock/clock';
+import { openingMessageIds } from '../../core/inquiries/inquiry-queries';
 import { type Database } from '../../core/persistence/database';
 import { ConnectorError } from '../../plugins/contract/connector-error';
 import { type Delivery, type DeliveryResult } from '../../plugins/contract/delivery';
@@ -9,7 +11,7 @@ import { type ChatAliases } from './chat-aliases';
 import { addressOf, type DutyChats } from './duty-chats';
 import { formatNotification, type ConversationLink } from './notification-format';
 import { type Pacer, splitText } from './pacer';
-import { messageLink, parseConversationId, parseMessageId } from './telegram.ids';
+import { inquiryLink } from './telegram.ids';
 import { botApiFailure, toConnectorError } from './telegram-error.mapper';
 
 /**
@@ -61,7 +63,7 @@ export class DutyNotifier {
     if (wait > 0) throw new ConnectorError('RATE_LIMITED', `pacing sends to chat ${chatId}`, { retryAfterMs: wait });
     const range = { from: new Date(export_.from), to: new Date(export_.to) };
     const rows = await countInquiries(this.db, range);
-    const name = `replywatch-${export_.label.replace(/[^A-Za-z0-9-]+/g, '_')}.csv`;
+    const name = csvFileName('replywatch', export_.label);
     try {
       const file = Input.fromReadableStream(csvStream(this.db, range, {}, export_.timezone, { bom: export_.bom }), name);
       const message = await this.telegram().sendDocument(chatId, file, {
@@ -114,15 +116,9 @@ export class DutyNotifier {
     const conversation = payload.conversation as { channel?: unknown; id?: unknown; title?: unknown } | undefined;
     if (!conversation || typeof conversation.id !== 'string') return undefined;
     const title = typeof conversation.title === 'string' && conversation.title.length > 0 ? conversation.title : `${String(conversation.channel)} ${conversation.id}`;
-    const parsed = conversation.channel === 'telegram' ? parseConversationId(conversation.id) : undefined;
-    if (!parsed || typeof payload.inquiryId !== 'string') return { title };
-    const [row] = await this.db.query<{ external_id: string }>(
-      `SELECT m.external_id FROM messages m JOIN inquiries i ON i.conversation_id = m.conversation_id
-       WHERE i.id = $1 AND m.author_role = 'customer' AND m.sent_at >= i.opened_at ORDER BY m.sent_at LIMIT 1`,
-      [payload.inquiryId],
-    );
-    const message = row ? parseMessageId(row.external_id) : undefined;
-    const url = message ? messageLink(parsed.chatId, message.messageId, parsed.topicId) : undefined;
+    if (conversation.channel !== 'telegram' || typeof payload.inquiryId !== 'string') return { title };
+    const opening = await openingMessageIds(this.db, [payload.inquiryId]);
+    const url = inquiryLink(conversation.id, opening.get(payload.inquiryId));
     return url ? { title, url } : { title };
   }
 }

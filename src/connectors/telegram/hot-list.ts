@@ -1,5 +1,5 @@
 import { type InquiryView } from '../../core/inquiries/inquiry-queries';
-import { messageLink, parseConversationId } from './telegram.ids';
+import { inquiryLink } from './telegram.ids';
 
 export const HELP_TEXT = [
   'Replywatch watches the customer groups this bot is in and warns here before an answer is late.',
@@ -19,11 +19,11 @@ export const HELP_TEXT = [
 ].join('\n');
 
 /** /hot: what is waiting, nearest deadline first, with a link to jump into the chat. */
-export function formatHotList(items: readonly InquiryView[], now: number, firstMessage: ReadonlyMap<string, number>): string {
+export function formatHotList(items: readonly InquiryView[], now: number, openingMessages: ReadonlyMap<string, string>): string {
   if (items.length === 0) return '🧊 Nothing is waiting for an answer.';
   const lines = items.map((item) => {
     const where = item.conversation.title ?? `${item.conversation.channel} ${item.conversation.id}`;
-    const url = linkOf(item, firstMessage.get(item.id));
+    const url = item.conversation.channel === 'telegram' ? inquiryLink(item.conversation.id, openingMessages.get(item.id)) : undefined;
     return `${stateOf(item, now)} — ${where}${url ? `\n   ${url}` : ''}`;
   });
   return [`🔥 Waiting for an answer (${items.length}):`, ...lines].join('\n');
@@ -39,10 +39,4 @@ function stateOf(item: InquiryView, now: number): string {
 function minutes(ms: number): string {
   const total = Math.max(0, Math.round(ms / 60_000));
   return total < 120 ? `${total} min` : `${Math.floor(total / 60)} h ${total % 60} min`;
-}
-
-function linkOf(item: InquiryView, messageId: number | undefined): string | undefined {
-  if (item.conversation.channel !== 'telegram' || messageId === undefined) return undefined;
-  const parsed = parseConversationId(item.conversation.id);
-  return parsed ? messageLink(parsed.chatId, messageId, parsed.topicId) : undefined;
 }

@@ -2,6 +2,7 @@ import { Input } from 'telegraf';
 import { type Clock } from '../../core/clock/clock';
 import { type Database } from '../../core/persistence/database';
 import { countInquiries, csvStream } from '../../core/reporting/csv-stream';
+import { csvFileName } from '../../core/reporting/report-filter';
 import { parsePeriod, PeriodError, type Period } from '../../core/reporting/period';
 import { renderReport } from '../../core/reporting/report-text';
 import { buildReport } from '../../core/reporting/sla-report';
@@ -29,7 +30,7 @@ export class ReportCommands {
     const period = this.period(args, 'last-month', zone);
     if (typeof period === 'string') return period;
     const rows = await countInquiries(this.db, period);
-    const name = `replywatch-${period.label.replace(/[^A-Za-z0-9-]+/g, '_')}.csv`;
+    const name = csvFileName('replywatch', period.label);
     return { file: Input.fromReadableStream(csvStream(this.db, period, {}, zone, { bom: true }), name), caption: `SLA export, ${period.label}: ${rows} inquiries` };
   }
 

@@ -5,7 +5,7 @@ import { type RulesStore } from '../../core/rules/rules-store';
 import { type StaffRoster } from './staff-roster';
 import { nameOf } from './telegram.mapper';
 import { type TelegramSession } from './telegram-session';
-import { type WireCallbackQuery, type WireMessage, type WireUser } from './telegram.wire';
+import { threadOf, type WireCallbackQuery, type WireMessage, type WireUser } from './telegram.wire';
 
 /** An admin who pressed "add" and is about to name the person; forgotten after 5 minutes. */
 const PENDING_MS = 5 * 60_000;
@@ -158,8 +158,4 @@ export class RolesManager {
 
 function isRole(value: string | undefined): value is StaffRole {
   return (STAFF_ROLES as readonly string[]).includes(value ?? '');
-}
-
-function threadOf(message: WireMessage): { message_thread_id?: number } {
-  return message.is_topic_message === true && typeof message.message_thread_id === 'number' ? { message_thread_id: message.message_thread_id } : {};
 }

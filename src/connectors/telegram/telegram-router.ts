@@ -1,10 +1,10 @@
 import { Logger } from '@nestjs/common';
 import { type ConversationDirectory } from '../../core/conversations/conversation-directory';
-import { type InquiryQueries } from '../../core/inquiries/inquiry-queries';
+import { type InquiryQueries, openingMessageIds } from '../../core/inquiries/inquiry-queries';
 import { type Database } from '../../core/persistence/database';
 import { type Clock } from '../../core/clock/clock';
 import { type RulesStore } from '../../core/rules/rules-store';
-import { type InboundMessage } from '../../plugins/contract/message';
+import { type InboundAuthor, type InboundMessage } from '../../plugins/contract/message';
 import { type ChatAliases } from './chat-aliases';
 import { type DutyChats } from './duty-chats';
 import { formatHotList, HELP_TEXT } from './hot-list';
@@ -14,10 +14,9 @@ import { type ReportCommands } from './report-commands';
 import { type StaffCommands } from './staff-commands';
 import { type StaffRoster } from './staff-roster';
 import { splitText } from './pacer';
-import { parseMessageId } from './telegram.ids';
 import { mapGroupMessage, parseCommand, type ParsedCommand } from './telegram.mapper';
 import { type TelegramSession } from './telegram-session';
-import { type WireCallbackQuery, type WireMessage } from './telegram.wire';
+import { threadOf, type WireCallbackQuery, type WireMessage } from './telegram.wire';
 
 export interface RouterParts {
   reports: ReportCommands;
@@ -92,26 +91,28 @@ export class TelegramRouter {
     }
   }
 
-  private async onGroupMessage(session: TelegramSession, updateId: number, message: InboundMessage, command: ParsedCommand | undefined, chatId: number): Promise<void> {
-    message = { ...message, sentAt: this.order.stamp(chatId, Math.floor(message.sentAt.getTime() / 1000)) };
-    const staff = await this.isStaff(session, message);
-    if (staff && command) {
+  private async onGroupMessage(session: TelegramSession, updateId: number, mapped: InboundMessage, command: ParsedCommand | undefined, chatId: number): Promise<void> {
+    const author = await this.withRosterRole(mapped.author);
+    const message = { ...mapped, author, sentAt: this.order.stamp(chatId, Math.floor(mapped.sentAt.getTime() / 1000)) };
+    if (command && this.isStaff(session, author)) {
       if (this.parts.staffCommands.isInquiryCommand(command.name)) {
         return this.parts.staffCommands.run(session, updateId, { ...command, name: command.name }, message);
       }
       // Other commands would need an answer, and the customer's chat gets none.
       return this.ignore(`staff command /${command.name} in a customer chat`);
     }
-    const rosterEntry = message.author.role === undefined ? await this.parts.roster.get(Number(message.author.id)) : undefined;
-    const author = rosterEntry ? { ...message.author, role: 'staff' as const } : message.author;
-    await session.sink.accept({ ...message, author });
+    await session.sink.accept(message);
   }
 
-  private async isStaff(session: TelegramSession, message: InboundMessage): Promise<boolean> {
-    if (message.author.role === 'staff') return true;
-    if (message.author.role === 'bot') return false;
-    if (/^\d+$/.test(message.author.id) && (await this.parts.roster.get(Number(message.author.id)))) return true;
-    return this.parts.rules.current.classifier.classify(session.channel, message.author).role === 'staff';
+  /** Staff added with /roles are staff by the connector's own knowledge: say so to intake. */
+  private async withRosterRole(author: InboundAuthor): Promise<InboundAuthor> {
+    if (author.role !== undefined || !/^\d+$/.test(author.id)) return author;
+    return (await this.parts.roster.get(Number(author.id))) ? { ...author, role: 'staff' } : author;
+  }
+
+  private isStaff(session: TelegramSession, author: InboundAuthor): boolean {
+    if (author.role !== undefined) return author.role === 'staff';
+    return this.parts.rules.current.classifier.classify(session.channel, author).role === 'staff';
   }
 
   private async closeTopic(session: TelegramSession, conversationId: string): Promise<void> {
@@ -165,17 +166,8 @@ export class TelegramRouter {
 
   private async hotList(): Promise<string> {
     const items = await this.parts.queries.waiting({ limit: 20 });
-    const rows = await this.parts.db.query<{ id: string; external_id: string }>(
-      `SELECT DISTINCT ON (i.id) i.id, m.external_id FROM inquiries i JOIN messages m ON m.conversation_id = i.conversation_id
-       WHERE i.id = ANY($1::uuid[]) AND m.author_role = 'customer' AND m.sent_at >= i.opened_at ORDER BY i.id, m.sent_at`,
-      [items.map((i) => i.id)],
-    );
-    const first = new Map<string, number>();
-    for (const row of rows) {
-      const parsed = parseMessageId(row.external_id);
-      if (parsed) first.set(row.id, parsed.messageId);
-    }
-    return formatHotList(items, this.parts.clock.now(), first);
+    const opening = await openingMessageIds(this.parts.db, items.map((i) => i.id));
+    return formatHotList(items, this.parts.clock.now(), opening);
   }
 
   private async sendReport(session: TelegramSession, to: WireMessage, args: string): Promise<void> {
@@ -204,8 +196,4 @@ export class TelegramRouter {
     if (!this.session) throw new Error('the Telegram connector is not running');
     return this.session;
   }
-}
-
-function threadOf(message: WireMessage): { message_thread_id?: number } {
-  return message.is_topic_message === true && typeof message.message_thread_id === 'number' ? { message_thread_id: message.message_thread_id } : {};
 }

@@ -34,3 +34,10 @@ export function messageLink(chatId: number, messageId: number, topicId?: number)
   const internal = String(-chatId - 1e12);
   return topicId === undefined ? `https://t.me/c/${internal}/${messageId}` : `https://t.me/c/${internal}/${topicId}/${messageId}`;
 }
+
+/** The link to the message that opened an inquiry in a Telegram conversation, where there is one. */
+export function inquiryLink(conversationId: string, openingMessageId: string | undefined): string | undefined {
+  const conversation = parseConversationId(conversationId);
+  const message = openingMessageId === undefined ? undefined : parseMessageId(openingMessageId);
+  return conversation && message ? messageLink(conversation.chatId, message.messageId, conversation.topicId) : undefined;
+}

@@ -72,3 +72,8 @@ export const TELEGRAM_SERVICE = 777000;
 export function chatOfUpdate(update: WireUpdate): number | undefined {
   return (update.message ?? update.edited_message ?? update.callback_query?.message)?.chat.id ?? update.my_chat_member?.chat.id;
 }
+
+/** Answer in the forum topic a message came from (General and plain groups need nothing). */
+export function threadOf(message: WireMessage): { message_thread_id?: number } {
+  return message.is_topic_message === true && typeof message.message_thread_id === 'number' ? { message_thread_id: message.message_thread_id } : {};
+}

@@ -18,7 +18,9 @@ export class UpdateProcessor {
     const byChat = new Map<string, WireUpdate[]>();
     for (const update of updates) {
       const key = String(chatOfUpdate(update) ?? `update:${update.update_id}`);
-      byChat.set(key, [...(byChat.get(key) ?? []), update]);
+      const list = byChat.get(key);
+      if (list) list.push(update);
+      else byChat.set(key, [update]);
     }
     const failed: number[] = [];
     await Promise.all(

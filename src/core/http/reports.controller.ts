@@ -1,13 +1,15 @@
-import { Controller, Get, Inject, Query, Res, UseGuards } from '@nestjs/common';
+import { pipeline } from 'node:stream/promises';
+import { Controller, Get, Inject, Logger, Query, Res, UseGuards } from '@nestjs/common';
 import { type Response } from 'express';
 import { problem } from '../../plugins/contract/problem';
 import { CLOCK, type Clock } from '../clock/clock';
 import { DATABASE, type Database } from '../persistence/database';
-import { exportCsv } from '../reporting/csv-export';
 import { parsePeriod, PeriodError } from '../reporting/period';
-import { conversationsTagged } from '../reporting/report-tags';
+import { csvStream } from '../reporting/csv-stream';
+import { csvFileName, reportFilter } from '../reporting/report-filter';
 import { buildReport } from '../reporting/sla-report';
 import { RulesStore } from '../rules/rules-store';
+import { isTimeZone } from '../sla/calendar.schema';
 import { AdminGuard } from './admin.guard';
 
 /**
@@ -17,6 +19,8 @@ import { AdminGuard } from './admin.guard';
 @Controller('api/v1/reports')
 @UseGuards(AdminGuard)
 export class ReportsController {
+  private readonly logger = new Logger('reports');
+
   constructor(
     @Inject(DATABASE) private readonly db: Database,
     @Inject(CLOCK) private readonly clock: Clock,
@@ -26,7 +30,7 @@ export class ReportsController {
   @Get()
   async report(@Query() query: Record<string, string | undefined>, @Res() res: Response): Promise<void> {
     const zone = query.timezone ?? 'UTC';
-    if (zone !== 'UTC' && !Intl.supportedValuesOf('timeZone').includes(zone)) {
+    if (!isTimeZone(zone)) {
       throw problem(400, 'Bad Request', `timezone: unknown time zone "${zone}"`, { parameter: 'timezone' });
     }
     const words = query.period ? [query.period] : [query.from, query.to].filter((w): w is string => w !== undefined);
@@ -37,25 +41,21 @@ export class ReportsController {
       if (error instanceof PeriodError) throw problem(400, 'Bad Request', `period: ${error.message}`, { parameter: query.period ? 'period' : 'from' });
       throw error;
     }
-    let conversations: string[] | undefined;
+    let filter;
     try {
-      conversations = query.tag ? conversationsTagged(this.rules.current.rules, query.tag) : undefined;
+      filter = reportFilter(query, () => this.rules.current.rules);
     } catch (error) {
       if (error instanceof PeriodError) throw problem(400, 'Bad Request', `tag: ${error.message}`, { parameter: 'tag' });
       throw error;
     }
-    const filter = {
-      ...(query.channel ? { channel: query.channel } : {}),
-      ...(query.policy ? { policy: query.policy } : {}),
-      ...(query.conversation ? { conversation: query.conversation } : {}),
-      ...(conversations ? { conversations } : {}),
-    };
     const format = query.format ?? 'json';
     if (format === 'csv') {
-      res.status(200).type('text/csv; charset=utf-8').setHeader('Content-Disposition', `attachment; filename="replywatch-${period.label.replace(/[^\w-]+/g, '_')}.csv"`);
-      // Streamed page by page: a quarter of a busy hub never sits in memory at once.
-      await exportCsv(this.db, period, filter, zone, (chunk) => new Promise<void>((resolve) => (res.write(chunk) ? resolve() : res.once('drain', resolve))), { bom: query.bom === '1' });
-      res.end();
+      res.status(200).type('text/csv; charset=utf-8').setHeader('Content-Disposition', `attachment; filename="${csvFileName('replywatch', period.label)}"`);
+      // Streamed page by page: a quarter of a busy hub never sits in memory at once, and a
+      // client that hangs up stops the export.
+      await pipeline(csvStream(this.db, period, filter, zone, { bom: query.bom === '1' }), res).catch((error: unknown) => {
+        this.logger.warn(`CSV report not completed: ${error instanceof Error ? error.message : String(error)}`);
+      });
       return;
     }
     if (format !== 'json') throw problem(400, 'Bad Request', 'format: expected json or csv', { parameter: 'format' });

@@ -47,6 +47,16 @@ const SELECT = `SELECT i.id, i.status, c.channel, c.external_id, c.title, i.open
   i.responder_id, i.responder_name, i.customer_message_count, i.last_customer_message_at, i.policy, i.due_at, i.frt_business_ms, i.breached
   FROM inquiries i JOIN conversations c ON c.id = i.conversation_id`;
 
+/** The external id of the message that opened each inquiry (for links back to the chat). */
+export async function openingMessageIds(db: Database, inquiryIds: readonly string[]): Promise<Map<string, string>> {
+  if (inquiryIds.length === 0) return new Map();
+  const rows = await db.query<{ id: string; external_id: string }>(
+    `SELECT i.id, m.external_id FROM inquiries i JOIN messages m ON m.id = i.first_message_id WHERE i.id = ANY($1::uuid[])`,
+    [inquiryIds],
+  );
+  return new Map(rows.map((r) => [r.id, r.external_id]));
+}
+
 /** Read-side of inquiries for the admin API and the CLI. */
 @Injectable()
 export class InquiryQueries {

@@ -1,5 +1,6 @@
 import { CronTime } from 'cron';
 import { z } from 'zod';
+import { timezoneSchema } from '../sla/calendar.schema';
 
 const name = z.string().regex(/^[a-z0-9][a-z0-9_-]*$/i, 'expected a name of letters, digits, - and _');
 
@@ -21,10 +22,7 @@ const periods = ['yesterday', 'last-week', 'last-7-days', 'this-month', 'last-mo
 export const reportsSchema = z
   .object({
     /** Where "last month" starts and timestamps in exports are written. */
-    timezone: z
-      .string()
-      .refine((zone) => zone === 'UTC' || Intl.supportedValuesOf('timeZone').includes(zone), 'expected an IANA time zone such as Europe/Berlin')
-      .default('UTC'),
+    timezone: timezoneSchema.default('UTC'),
     /** CSV files of every inquiry of a period, sent as a document and/or written to a directory. */
     exports: z
       .array(

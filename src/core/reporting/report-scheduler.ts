@@ -10,6 +10,7 @@ import { enqueueDeliveries, type NewDelivery } from '../outbox/outbox-writer';
 import { type Database } from '../persistence/database';
 import { exportCsv } from './csv-export';
 import { parsePeriod, type Period } from './period';
+import { csvFileName } from './report-filter';
 import { renderReport } from './report-text';
 import { type ReportsSettings } from './report-schedule.schema';
 import { buildReport } from './sla-report';
@@ -133,7 +134,7 @@ export class ReportScheduler {
   /** Written beside the final name and renamed, so a reader never sees half a file. */
   private async writeFile(jobName: string, directory: string, period: Period, zone: string, bom: boolean): Promise<void> {
     await mkdir(directory, { recursive: true });
-    const file = path.join(directory, `${jobName}-${period.label.replace(/[^A-Za-z0-9-]+/g, '_')}.csv`);
+    const file = path.join(directory, csvFileName(jobName, period.label));
     const partial = `${file}.partial`;
     const out = createWriteStream(partial);
     const write = (chunk: string) => new Promise<void>((resolve, reject) => out.write(chunk, (error) => (error ? reject(error) : resolve())));

@@ -27,7 +27,7 @@ const windowSchema = z.string().transform((text, ctx): Window => {
 
 const dateSchema = z.iso.date({ message: 'expected a date YYYY-MM-DD' });
 
-const timezoneSchema = z.string().refine(isTimeZone, 'expected an IANA time zone such as Europe/Moscow or UTC');
+export const timezoneSchema = z.string().refine(isTimeZone, 'expected an IANA time zone such as Europe/Moscow or UTC');
 
 /** Day keys: "mon", "mon-fri", "sat,sun". */
 function expandDays(key: string): Weekday[] | undefined {
@@ -122,7 +122,7 @@ function firstOverlap(windows: Window[]): number | undefined {
   return undefined;
 }
 
-function isTimeZone(zone: string): boolean {
+export function isTimeZone(zone: string): boolean {
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: zone });
     return true;
