@@ -1,6 +1,7 @@
 import { VirtualClock } from '../../src/core/clock/virtual-clock';
 import { ingestBody, startTestHub } from '../support/hub-harness';
 import { testBackend } from '../support/test-database';
+import { seedPolicy } from '../support/sla-harness';
 import { FlakyConnector } from '../support/test-connectors';
 
 /** The whole hub on a virtual clock: HTTP intake → scheduler → outbox → outbound connector. */
@@ -19,18 +20,7 @@ describe(`SLA marks through the running hub (${testBackend})`, () => {
       rules: {
         calendars: { always: { alwaysOpen: true } },
         duty: { targets: [{ name: 'duty', connector: 'flaky', to: { chat: 'duty' } }] },
-        policies: [
-          {
-            name: 'default',
-            target: '60m',
-            calendar: 'always',
-            marks: [
-              { before: '15m', level: 'warning', emoji: '⚡', message: '15 minutes left — {title}', actions: [{ notify: ['duty'] }] },
-              { before: '5m', level: 'critical', emoji: '❗', message: '5 minutes left — {title}', actions: [{ notify: ['duty'] }] },
-              { at: '100%', level: 'breach', emoji: '⚠️', message: 'SLA MISS — {title}', actions: [{ notify: ['duty'] }] },
-            ],
-          },
-        ],
+        policies: [seedPolicy('always')],
       },
     });
     try {

@@ -5,22 +5,25 @@ import { SlaCatalog } from '../../src/core/sla/sla-catalog';
 import { SlaScheduler } from '../../src/core/sla/sla-scheduler';
 import { createIntake, rules } from './intake-harness';
 
-/** The seed's runbook: 60 min in Moscow business hours, ⚡ 15 min left, ❗ 5 min left, ⚠️ SLA MISS. */
+/** The seed's policy on a calendar: 60 minutes, ⚡ 15 min left, ❗ 5 min left, ⚠️ SLA MISS, all to `duty`. */
+export function seedPolicy(calendar: string) {
+  return {
+    name: 'default',
+    target: '60m',
+    calendar,
+    marks: [
+      { before: '15m', level: 'warning', emoji: '⚡', message: '15 minutes left — {title}', actions: [{ notify: ['duty'] }] },
+      { before: '5m', level: 'critical', emoji: '❗', message: '5 minutes left — {title}', actions: [{ notify: ['duty'] }] },
+      { at: '100%', level: 'breach', emoji: '⚠️', message: 'SLA MISS — {title}', actions: [{ notify: ['duty'] }] },
+    ],
+  };
+}
+
+/** The seed's runbook: the seed policy in Moscow business hours. */
 export const seedRules: Rules = rules({
   calendars: { support: { timezone: 'Europe/Moscow', week: { 'mon-fri': ['03:00-23:00'], 'sat-sun': ['10:00-19:00'] }, holidays: { dates: ['2026-11-04'] } } },
   duty: { targets: [{ name: 'duty', connector: 'log', to: { chat: 'duty' } }] },
-  policies: [
-    {
-      name: 'default',
-      target: '60m',
-      calendar: 'support',
-      marks: [
-        { before: '15m', level: 'warning', emoji: '⚡', message: '15 minutes left — {title}', actions: [{ notify: ['duty'] }] },
-        { before: '5m', level: 'critical', emoji: '❗', message: '5 minutes left — {title}', actions: [{ notify: ['duty'] }] },
-        { at: '100%', level: 'breach', emoji: '⚠️', message: 'SLA MISS — {title}', actions: [{ notify: ['duty'] }] },
-      ],
-    },
-  ],
+  policies: [seedPolicy('support')],
 });
 
 export function createSla(db: Database, clock: VirtualClock, runbook: Rules = seedRules) {

@@ -1,6 +1,7 @@
 import { type VirtualClock } from '../../src/core/clock/virtual-clock';
 import { FakeBotApi } from './fake-bot-api';
 import { startTestHub, type TestHub } from './hub-harness';
+import { seedPolicy } from './sla-harness';
 import { type TestDatabase } from './test-database';
 
 export const BOT_TOKEN = '123456789:TEST-token-abcdefghijklmnopqrstu';
@@ -9,24 +10,13 @@ export const STAFF_USER = { id: 42, first_name: 'Sam', username: 'sam_support' }
 export const BOT_ADMIN = { id: 7, first_name: 'Ada', username: 'ada_admin' };
 export const CUSTOMER = { id: 5550001, first_name: 'Casey' };
 
-/** The usual runbook: marks at 45, 55 and 60 minutes, always open, one Telegram duty chat. */
+/** The seed policy (marks at 45, 55 and 60 minutes), always open, one Telegram duty chat. */
 export function telegramRules(extra: Record<string, unknown> = {}): Record<string, unknown> {
   return {
     calendars: { always: { alwaysOpen: true } },
     duty: { targets: [{ name: 'duty', connector: 'telegram', to: { chatId: DUTY_CHAT } }] },
     staff: [{ name: 'Sam', role: 'support', identities: [{ channel: 'telegram', id: STAFF_USER.id }] }],
-    policies: [
-      {
-        name: 'default',
-        target: '60m',
-        calendar: 'always',
-        marks: [
-          { before: '15m', level: 'warning', emoji: '⚡', message: '15 minutes left — {title}', actions: [{ notify: ['duty'] }] },
-          { before: '5m', level: 'critical', emoji: '❗', message: '5 minutes left — {title}', actions: [{ notify: ['duty'] }] },
-          { at: '100%', level: 'breach', emoji: '⚠️', message: 'SLA MISS — {title}', actions: [{ notify: ['duty'] }] },
-        ],
-      },
-    ],
+    policies: [seedPolicy('always')],
     ...extra,
   };
 }
