@@ -91,6 +91,16 @@ describe(`connector host (${testBackend})`, () => {
     }
   });
 
+  it('rejects a malformed Telegram token and webhook settings with located errors that do not echo them', async () => {
+    const error = (await startTestHub({
+      hub: { connectors: { telegram: { enabled: true, token: 'not-a-token-but-secret-ish', mode: 'webhook' } } },
+    }).catch((e: unknown) => e)) as ConfigError;
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error.message).toMatch(/hub\.yaml:\d+:\d+ connectors\.telegram\.token: expected a bot token from @BotFather/);
+    expect(error.message).toMatch(/connectors\.telegram\.webhook: mode: webhook needs a webhook section/);
+    expect(error.message).not.toContain('not-a-token-but-secret-ish');
+  });
+
   it('rejects an enabled connector that is not installed, and a duty target on a disabled one', async () => {
     await expect(startTestHub({ hub: { connectors: { telegramm: { enabled: true } } } })).rejects.toThrow(/connectors\.telegramm: no connector "telegramm" is installed \(installed: http, log, telegram\)/);
     await expect(
