@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { Input, type Telegram } from 'telegraf';
+import { type Telegram } from 'telegraf';
 import { countInquiries, csvStream } from '../../core/reporting/csv-stream';
 import { csvFileName } from '../../core/reporting/report-filter';
 import { type Clock } from '../../core/clock/clock';
@@ -11,6 +11,7 @@ import { type ChatAliases } from './chat-aliases';
 import { addressOf, type DutyChats } from './duty-chats';
 import { formatNotification, type ConversationLink } from './notification-format';
 import { type Pacer, splitText } from './pacer';
+import { compressionNote, prepareExportUpload } from './export-upload';
 import { inquiryLink } from './telegram.ids';
 import { botApiFailure, toConnectorError } from './telegram-error.mapper';
 
@@ -30,6 +31,7 @@ export class DutyNotifier {
     private readonly dutyChats: DutyChats,
     private readonly aliases: ChatAliases,
     private readonly pacer: Pacer,
+    private readonly maxUploadBytes: number,
   ) {}
 
   async deliver(delivery: Delivery): Promise<DeliveryResult> {
@@ -55,7 +57,7 @@ export class DutyNotifier {
     return lastMessageId === undefined ? {} : { externalId: `${chatId}:${lastMessageId}` };
   }
 
-  /** A scheduled CSV export as a document, streamed from the database as it uploads. */
+  /** A scheduled CSV export as a document: spooled to disk to learn its size, gzipped if it must be. */
   private async sendExport(delivery: Delivery, chatId: number, topicId: number | undefined): Promise<DeliveryResult> {
     const export_ = readExport(delivery.payload);
     if (!export_) throw new ConnectorError('INVALID_PAYLOAD', 'report-export delivery without from, to, label and timezone');
@@ -63,16 +65,19 @@ export class DutyNotifier {
     if (wait > 0) throw new ConnectorError('RATE_LIMITED', `pacing sends to chat ${chatId}`, { retryAfterMs: wait });
     const range = { from: new Date(export_.from), to: new Date(export_.to) };
     const rows = await countInquiries(this.db, range);
-    const name = csvFileName('replywatch', export_.label);
+    const upload = await prepareExportUpload(csvStream(this.db, range, {}, export_.timezone, { bom: export_.bom }), csvFileName('replywatch', export_.label), this.maxUploadBytes);
+    // Retrying cannot make the file smaller: dead-letter with the reason and the ways out.
+    if (!upload.ok) throw new ConnectorError('INVALID_PAYLOAD', `${export_.label} export to duty chat ${chatId}: ${upload.reason}`);
     try {
-      const file = Input.fromReadableStream(csvStream(this.db, range, {}, export_.timezone, { bom: export_.bom }), name);
-      const message = await this.telegram().sendDocument(chatId, file, {
-        caption: `${export_.text} — ${rows} inquiries`,
+      const message = await this.telegram().sendDocument(chatId, upload.file, {
+        caption: `${export_.text} — ${rows} inquiries${compressionNote(upload)}`,
         ...(topicId === undefined ? {} : { message_thread_id: topicId }),
       });
       return { externalId: `${chatId}:${message.message_id}` };
     } catch (error) {
       throw await this.explain(error, chatId);
+    } finally {
+      await upload.dispose();
     }
   }
 

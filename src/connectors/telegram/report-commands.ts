@@ -1,10 +1,10 @@
-import { Input } from 'telegraf';
 import { type Clock } from '../../core/clock/clock';
 import { type Database } from '../../core/persistence/database';
 import { countInquiries, csvStream } from '../../core/reporting/csv-stream';
 import { csvFileName } from '../../core/reporting/report-filter';
 import { parsePeriod, PeriodError, type Period } from '../../core/reporting/period';
 import { renderReport } from '../../core/reporting/report-text';
+import { compressionNote, prepareExportUpload, type UploadFile } from './export-upload';
 import { buildReport } from '../../core/reporting/sla-report';
 
 /**
@@ -15,6 +15,7 @@ export class ReportCommands {
   constructor(
     private readonly db: Database,
     private readonly clock: Clock,
+    private readonly maxUploadBytes: number,
   ) {}
 
   /** `/slastat [period]`, this month to date by default. */
@@ -25,13 +26,17 @@ export class ReportCommands {
     return renderReport(period.label, report);
   }
 
-  /** `/report [period]`, last month by default: a CSV document, or a reason it cannot be made. */
-  async csv(args: string, zone: string): Promise<{ file: ReturnType<typeof Input.fromReadableStream>; caption: string } | string> {
+  /**
+   * `/report [period]`, last month by default: a CSV document (gzipped when it is above the
+   * upload limit), or a reason it cannot be made. The caller sends it, then disposes of it.
+   */
+  async csv(args: string, zone: string): Promise<{ file: UploadFile; caption: string; dispose: () => Promise<void> } | string> {
     const period = this.period(args, 'last-month', zone);
     if (typeof period === 'string') return period;
     const rows = await countInquiries(this.db, period);
-    const name = csvFileName('replywatch', period.label);
-    return { file: Input.fromReadableStream(csvStream(this.db, period, {}, zone, { bom: true }), name), caption: `SLA export, ${period.label}: ${rows} inquiries` };
+    const upload = await prepareExportUpload(csvStream(this.db, period, {}, zone, { bom: true }), csvFileName('replywatch', period.label), this.maxUploadBytes);
+    if (!upload.ok) return `No file for ${period.label}: ${upload.reason}.`;
+    return { file: upload.file, caption: `SLA export, ${period.label}: ${rows} inquiries${compressionNote(upload)}`, dispose: upload.dispose };
   }
 
   private period(args: string, fallback: string, zone: string): Period | string {

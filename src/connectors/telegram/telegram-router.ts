@@ -173,7 +173,11 @@ export class TelegramRouter {
   private async sendReport(session: TelegramSession, to: WireMessage, args: string): Promise<void> {
     const outcome = await this.parts.reports.csv(args, this.reportZone());
     if (typeof outcome === 'string') return this.reply(session, to, outcome);
-    await session.telegram.sendDocument(to.chat.id, outcome.file, { caption: outcome.caption, ...threadOf(to) });
+    try {
+      await session.telegram.sendDocument(to.chat.id, outcome.file, { caption: outcome.caption, ...threadOf(to) });
+    } finally {
+      await outcome.dispose();
+    }
   }
 
   private async reply(session: TelegramSession, to: WireMessage, text: string): Promise<void> {

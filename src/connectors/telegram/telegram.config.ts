@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { durationSchema } from '../../core/config/duration';
 import { secret } from '../../plugins/contract/secret';
+import { BOT_API_UPLOAD_LIMIT } from './export-upload';
 
 const userId = z.union([z.number().int().positive(), z.string().regex(/^\d+$/, 'expected a Telegram user id (digits)')]).transform(Number);
 const chatId = z.union([z.number().int(), z.string().regex(/^-?\d+$/, 'expected a Telegram chat id such as -1001234567890')]).transform(Number);
@@ -55,6 +56,8 @@ export const telegramConfigSchema = z
       })
       .strict()
       .prefault({}),
+    /** Largest document the bot uploads; larger CSV exports go gzipped. Raise it for a local Bot API server (2000 MB). */
+    maxUploadBytes: z.number().int().min(1024).default(BOT_API_UPLOAD_LIMIT),
     /** Longest text stored per message; Telegram's own limit is 4096 characters. */
     maxTextLength: z.number().int().min(64).max(65_536).default(16_384),
   })

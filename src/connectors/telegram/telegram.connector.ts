@@ -162,7 +162,7 @@ export class TelegramConnector implements DuplexConnector<TelegramConfig> {
   deliver(config: TelegramConfig, delivery: Delivery): Promise<DeliveryResult> {
     if (!this.notifier) {
       const { db, clock, aliases } = this.resolve();
-      this.notifier = new DutyNotifier(() => this.bot.telegram, db, clock, this.dutyChats, aliases, new Pacer(config.pacing));
+      this.notifier = new DutyNotifier(() => this.bot.telegram, db, clock, this.dutyChats, aliases, new Pacer(config.pacing), config.maxUploadBytes);
     }
     return this.notifier.deliver(delivery);
   }

@@ -18,6 +18,7 @@ import { SendGuard } from './send-guard';
 import { StaffCommands } from './staff-commands';
 import { StaffRoster } from './staff-roster';
 import { telegramConfigSchema } from './telegram.config';
+import { BOT_API_UPLOAD_LIMIT } from './export-upload';
 import { TelegramRouter } from './telegram-router';
 import { TelegramUpdates } from './telegram.update';
 
@@ -73,7 +74,7 @@ export function telegramWiring(config: LoadedConfig, rules: RulesStore): Telegra
         queries: InquiryQueries,
         db: Database,
         clock: Clock,
-      ) => new TelegramRouter({ dutyChats, aliases, roster, roles, staffCommands, directory, queries, rules, db, clock, reports: new ReportCommands(db, clock) }),
+      ) => new TelegramRouter({ dutyChats, aliases, roster, roles, staffCommands, directory, queries, rules, db, clock, reports: new ReportCommands(db, clock, parsed?.success ? parsed.data.maxUploadBytes : BOT_API_UPLOAD_LIMIT) }),
     },
     TelegramUpdates,
   ];

@@ -36,6 +36,7 @@ export class Dispatcher {
   constructor(
     private readonly state: BotApiState,
     private readonly token: string,
+    private readonly maxBodyBytes?: number,
   ) {}
 
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -58,7 +59,7 @@ export class Dispatcher {
     const match = /^\/bot([^/]*)\/([^/]+)\/?$/.exec(url.pathname);
     let body: Buffer;
     try {
-      body = await readBody(req);
+      body = await readBody(req, this.maxBodyBytes);
     } catch {
       return this.write(res, errorOutcome(new ApiError(413, 'Request Entity Too Large')));
     }

@@ -28,7 +28,7 @@ export class FakeBotApi {
     };
     const now = opts.now ?? (() => Date.now());
     this.state = new BotApiState(bot, now, opts.enforceRateLimits ?? false, (call) => void this.dispatcher.runWebhookReply(call));
-    this.dispatcher = new Dispatcher(this.state, opts.token);
+    this.dispatcher = new Dispatcher(this.state, opts.token, opts.maxUploadBytes);
   }
 
   async start(): Promise<string> {

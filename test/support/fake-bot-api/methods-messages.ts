@@ -13,7 +13,7 @@ const CHAT_ACTIONS = new Set([
 ]);
 const MIME_BY_EXTENSION: Record<string, string> = {
   '.csv': 'text/csv', '.txt': 'text/plain', '.json': 'application/json', '.pdf': 'application/pdf',
-  '.zip': 'application/zip', '.html': 'text/html', '.xlsx': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  '.zip': 'application/zip', '.gz': 'application/gzip', '.html': 'text/html', '.xlsx': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
 };
 
 /** Resolves chat_id and applies Telegram's access checks (upgraded, unknown, kicked). */

@@ -31,6 +31,8 @@ export interface FakeBotApiOptions {
   /** Defaults to the numeric prefix of the token, as on the real Bot API. */
   botId?: number;
   botUsername?: string;
+  /** Largest request body accepted; above it the answer is 413, as the real server's upload cap. Default 60 MB. */
+  maxUploadBytes?: number;
 }
 
 export type Fault =

@@ -9,13 +9,13 @@ export interface ParsedRequest {
 
 const MAX_BODY = 60 * 1024 * 1024;
 
-export async function readBody(req: IncomingMessage): Promise<Buffer> {
+export async function readBody(req: IncomingMessage, limit = MAX_BODY): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
     size += chunk.length;
-    // Mirrors the real 50 MB upload cap loosely; mostly guards the test process from a runaway client.
-    if (size > MAX_BODY) throw new PayloadTooLarge();
+    // By default the real 50 MB upload cap, loosely; mostly guards the test process from a runaway client.
+    if (size > limit) throw new PayloadTooLarge();
     chunks.push(chunk);
   }
   return Buffer.concat(chunks);
