@@ -8,8 +8,11 @@ export async function cli(run: () => Promise<number>, database: TestDatabase): P
   process.env.HUB_CONFIG = 'config/hub.example.yaml';
   process.env.RULES_FILE = 'config/rules.example.yaml';
   let out = '';
-  const write = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    out += String(chunk);
+  // The CSV export waits for write callbacks, so the stand-in must call them.
+  const write = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array, ...rest: unknown[]) => {
+    out += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+    const done = rest.find((arg): arg is (error?: Error | null) => void => typeof arg === 'function');
+    done?.();
     return true;
   });
   try {

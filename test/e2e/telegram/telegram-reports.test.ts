@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { VirtualClock } from '../../../src/core/clock/virtual-clock';
-import { testBackend } from '../../support/test-database';
+import { runReport } from '../../../src/cli/report.command';
+import { cli } from '../../support/run-cli';
+import { createTestDatabase, testBackend, type TestDatabase } from '../../support/test-database';
 import { ADMIN_TOKEN } from '../../support/hub-harness';
 import { advanceBy, CUSTOMER, DUTY_CHAT, eventually, inquiriesOf, STAFF_USER, startTelegramHub, type TelegramHub, telegramRules } from '../../support/telegram-harness';
 
@@ -12,6 +14,7 @@ const GROUP = -1008000000001;
 describe(`scheduled reports to the duty chat (${testBackend})`, () => {
   let tg: TelegramHub;
   let dir: string;
+  const databases: TestDatabase[] = [];
 
   beforeEach(() => {
     dir = mkdtempSync(path.join(tmpdir(), 'replywatch-exports-'));
@@ -21,6 +24,7 @@ describe(`scheduled reports to the duty chat (${testBackend})`, () => {
     expect(tg.peer.violations()).toEqual([]);
     await tg.close();
     rmSync(dir, { recursive: true, force: true });
+    for (const database of databases.splice(0)) await database.drop();
   });
 
   it('sends the quarterly CSV as a document and writes it to a directory, and a daily digest, each once', async () => {
@@ -40,10 +44,13 @@ describe(`scheduled reports to the duty chat (${testBackend})`, () => {
     tg.peer.groupMessage({ chatId: GROUP, from: STAFF_USER, text: 'Answer' });
     await eventually(async () => (await inquiriesOf(tg.hub))[0]?.status === 'answered', clock);
 
-    // Through 1 January 09:30 Berlin: the export at 06:00, digests at 09:00 on both days.
+    // Through 1 January 09:30 Berlin: the export at 06:00, digests at 09:00 on both days. The
+    // clock waits for the upload (real disk and HTTP time) before it moves on, as hours would
+    // otherwise pass in one step and time the upload out.
+    await advanceBy(clock, Date.parse('2027-01-01T05:00:00Z') - clock.now(), 60 * 60_000);
+    await eventually(() => tg.peer.sentTo(DUTY_CHAT).some((s) => s.method === 'sendDocument'), clock);
     await advanceBy(clock, Date.parse('2027-01-01T08:30:00Z') - clock.now(), 60 * 60_000);
     await eventually(() => tg.peer.sentTo(DUTY_CHAT).filter((s) => textOf(s.params).startsWith('SLA report')).length === 2, clock);
-    await eventually(() => tg.peer.sentTo(DUTY_CHAT).some((s) => s.method === 'sendDocument'), clock);
 
     const documents = tg.peer.sentTo(DUTY_CHAT).filter((s) => s.method === 'sendDocument');
     expect(documents).toHaveLength(1);
@@ -68,9 +75,11 @@ describe(`scheduled reports to the duty chat (${testBackend})`, () => {
     ]);
   });
 
-  it('shows the same hand-computed figures in /slastat, the API and the CSV', async () => {
+  it('shows the same hand-computed figures in /slastat, the API, the CSV and the CLI', async () => {
     const clock = new VirtualClock('2026-11-23T09:00:00Z');
-    tg = await startTelegramHub({ clock });
+    const database = await createTestDatabase();
+    databases.push(database);
+    tg = await startTelegramHub({ clock, database });
     const say = async (chatId: number, from: typeof CUSTOMER, expected: (rows: Awaited<ReturnType<typeof inquiriesOf>>) => boolean) => {
       tg.peer.groupMessage({ chatId, title: `Chat ${-chatId % 10}`, from, text: 'x' });
       await eventually(async () => expected(await inquiriesOf(tg.hub)), clock);
@@ -108,14 +117,40 @@ describe(`scheduled reports to the duty chat (${testBackend})`, () => {
     });
 
     const csv = await (await fetch(`${tg.hub.url}/api/v1/reports?period=this-month&format=csv`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).text();
-    const rows: Array<Record<string, string>> = parse(csv, { columns: true });
-    expect(rows.map((r) => [r.chat_id, r.overdue, r.frt_business_minutes])).toEqual([
+    const byHand = [
       [String(a), 'false', '30'],
       [String(b), 'true', '90'],
       [String(c), '', ''],
-    ]);
+    ];
+    expect(csvFigures(csv)).toEqual(byHand);
+
+    // The CLI is another process in production; the embedded database admits one at a time,
+    // so the hub stops first and the CLI reads the same database.
+    await tg.stopHub();
+    const month = ['--from', '2026-11-01', '--to', '2026-11-30', '--timezone', 'UTC'];
+    const json = await cli(() => runReport([...month, '--format', 'json']), database);
+    expect(json.code).toBe(0);
+    expect(JSON.parse(json.out)).toMatchObject({
+      inquiries: 3,
+      answered: 2,
+      stillOpen: 1,
+      breaches: 1,
+      withinSlaPercent: 50,
+      firstResponseBusinessMinutes: { average: 60, median: 60, p90: 84 },
+      firstResponseCalendarMinutes: { average: 60, median: 60, p90: 84 },
+    });
+    const text = await cli(() => runReport(month), database);
+    expect(text.out).toContain('within SLA: 50 %; breaches 1');
+    expect(text.out).toContain('first response, business time: average 60 min, median 60 min, p90 84 min');
+    const cliCsv = await cli(() => runReport([...month, '--format', 'csv']), database);
+    expect(csvFigures(cliCsv.out)).toEqual(byHand);
   });
 });
+
+function csvFigures(csv: string): string[][] {
+  const rows: Array<Record<string, string>> = parse(csv, { columns: true, bom: true });
+  return rows.map((r) => [r.chat_id ?? '', r.overdue ?? '', r.frt_business_minutes ?? '']);
+}
 
 function textOf(params: Record<string, unknown>): string {
   return typeof params.text === 'string' ? params.text : '';
