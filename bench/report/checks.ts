@@ -1,7 +1,7 @@
 import { parse } from 'csv-parse/sync';
 import { type Database } from '../../src/core/persistence/database';
 import { CSV_COLUMNS } from '../../src/core/reporting/csv-export';
-import { type CsvRun } from './csv';
+import { type CsvRun, sinkLabel } from './csv';
 import { type SlastatFigures } from './slastat';
 import { type Check, check } from '../shared/report';
 
@@ -18,12 +18,20 @@ export function slastatChecks(figures: SlastatFigures[]): Check[] {
   );
 }
 
-/** Rows written equal count(*) for the range, and the head of the file parses back as expected. */
+/**
+ * Rows written equal count(*) for the range, and the head of the file parses back as expected;
+ * for the Telegram path both are read from the spooled file (gunzipped), which must also be the
+ * CSV's size again.
+ */
 export function csvChecks(run: CsvRun, expectedRows: number, from: Date, to: Date): Check[] {
-  const what = `CSV ${run.name} (${run.sink}, ${run.label})`;
+  const what = `CSV ${run.name} (${sinkLabel(run)}, ${run.label})`;
+  const { upload } = run;
+  if (upload?.refused) return [check(`${what}: a file to send`, false, `refused: ${upload.refused}`)];
+  const source = upload ? `the ${upload.compressed ? 'gunzipped ' : ''}file has` : `exportCsv returned ${run.rows},`;
   return [
-    check(`${what}: rows = count(*) over the range`, run.rows === expectedRows && run.lines - 1 === expectedRows, `exportCsv returned ${run.rows}, ${run.lines - 1} lines after the header, count(*) ${expectedRows}`),
+    check(`${what}: rows = count(*) over the range`, run.rows === expectedRows && run.lines - 1 === expectedRows, `${source} ${run.lines - 1} lines after the header, count(*) ${expectedRows}`),
     headCheck(what, run.head, from, to),
+    ...(upload ? [check(`${what}: the file reads back to the CSV's size`, upload.readBackBytes === run.bytes, `${upload.readBackBytes} bytes read, csvBytes ${run.bytes}`)] : []),
   ];
 }
 

@@ -43,7 +43,11 @@ const MAX_NODES = 18;
 
 /** EXPLAIN (ANALYZE, BUFFERS) of a recorded call, with the same parameters (one more execution). */
 export async function explain(db: Database, call: Call): Promise<PlanSummary> {
-  const [row] = await db.query<{ 'QUERY PLAN': Explained[] | string }>(`EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${call.text}`, call.params);
+  // Under the same settings the statement ran with (buildReport's SET LOCAL jit, work_mem).
+  const [row] = await db.transaction(async (sql) => {
+    for (const setting of call.settings) await sql.query(setting);
+    return sql.query<{ 'QUERY PLAN': Explained[] | string }>(`EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${call.text}`, call.params);
+  });
   const raw = row?.['QUERY PLAN'];
   const explained = (typeof raw === 'string' ? (JSON.parse(raw) as Explained[]) : raw)?.[0];
   if (!explained) throw new Error(`EXPLAIN of ${call.name} returned no plan`);

@@ -36,7 +36,9 @@ with and without an answer, some open or on hold, ~3 % escalated.
   /slastat     this-month, last-month and last-quarter in --zone (default UTC): one warm-up,
                then --repeat runs (default 5) each, against SELECT count(*) over the same range
   CSV          last-month and last-quarter, --csv-repeat runs each (default 3), streamed to a
-               byte-counting sink; process RSS and heap sampled every 100 ms
+               byte-counting sink; then last-quarter as /report sends it (spooled to a temp
+               file, gzipped above the limit) under the Bot API limit and under half its size;
+               process RSS and heap sampled every 100 ms, live heap (after a full GC) every 500 ms
 Exit 1 if a check fails (row counts, CSV columns); targets are reported only.`;
 
 export function parseOptions(argv: string[]): BenchOptions {

@@ -1,4 +1,4 @@
-import { type CsvRun } from './csv';
+import { type CsvRun, megabytes, sinkLabel, type UploadFigures } from './csv';
 import { type PlanSummary } from './explain';
 import { type SeedFigures } from './seed';
 import { type SlastatFigures } from './slastat';
@@ -64,11 +64,14 @@ export function printPlan(title: string, plan: PlanSummary): void {
 }
 
 export function printCsv(runs: CsvRun[]): void {
-  console.log('\n== CSV export: exportCsv(db, range, {}, zone, write, { bom: true }) into a sink that counts bytes and keeps nothing');
-  const header = ['period', 'sink', 'rows', 'seconds', 'in queries s', 'rows/s', 'MB', 'pages', 'page ms first', 'last', 'max', 'RSS before', 'RSS +peak', 'heap before', 'heap +peak'];
+  console.log(
+    '\n== CSV export: exportCsv(db, range, {}, zone, write, { bom: true }) into a sink that counts bytes and keeps nothing, and\n' +
+      '   as /report sends it: prepareExportUpload(csvStream(db, range, {}, zone, { bom: true }), name, limit)',
+  );
+  const header = ['period', 'sink', 'rows', 'seconds', 'in queries s', 'rows/s', 'MB', 'pages', 'page ms first', 'last', 'max', 'RSS before', 'RSS +peak', 'heap before', 'heap +peak', 'live +peak'];
   const rows = runs.map((r) => [
     `${r.name} (${r.label})`,
-    r.sink,
+    sinkLabel(r),
     r.rows,
     r.ms / 1000,
     r.queriesMs / 1000,
@@ -82,19 +85,39 @@ export function printCsv(runs: CsvRun[]): void {
     r.memory.rssPeakDeltaMiB,
     r.memory.heapBeforeMiB,
     r.memory.heapPeakDeltaMiB,
+    r.memory.liveHeapPeakDeltaMiB ?? Number.NaN,
   ]);
   printTable(header, rows.map((r) => r.map(cell)), 2);
-  console.log('   (memory in MiB: process RSS and V8 heapUsed right before the export, after a forced GC, and the highest sample during it minus that;');
-  console.log('    sampled every 100 ms and on every write; "buffered" keeps the chunks and joins them, as /report in Telegram does)');
+  console.log('   (memory in MiB against the value right before the export, taken after a forced GC: RSS and heap +peak are the highest of samples');
+  console.log('    every 100 ms and on every streamed write, garbage included; live +peak is the highest heapUsed right after a forced full GC,');
+  console.log('    every 500 ms and once at the end: what the export keeps alive, "-" when GC cannot be forced. "telegram" spools to a temp file,');
+  console.log('    gzips it above the limit and stops the clock there; the file is then read back (gunzipped) for the checks, and deleted)');
+  for (const r of runs) if (r.upload) console.log(`   ${r.name}, ${sinkLabel(r)}: ${uploadOutcome(r.bytes, r.upload)}, in ${(r.ms / 1000).toFixed(2)} s`);
 }
 
-export function csvSummary(runs: CsvRun[], name: string): { seconds: ReturnType<typeof summarize>; rssDelta: number; heapDelta: number } | null {
-  const mine = runs.filter((r) => r.name === name && r.sink === 'streamed');
+function uploadOutcome(csvBytes: number, upload: UploadFigures): string {
+  const gzip = upload.gzipBytes === null ? '' : `gzipped ${megabytes(csvBytes)} -> ${megabytes(upload.gzipBytes)} (${(csvBytes / upload.gzipBytes).toFixed(1)}x)`;
+  if (upload.refused) return `refused, ${gzip}`;
+  return upload.compressed ? `sent ${gzip}` : `sent as it is, ${megabytes(csvBytes)} CSV`;
+}
+
+export interface CsvSummary {
+  seconds: ReturnType<typeof summarize>;
+  rssDelta: number;
+  heapDelta: number;
+  /** null when a run could not force GC. */
+  liveDelta: number | null;
+}
+
+/** Max over the runs of that period and sink (the median for seconds). */
+export function csvSummary(runs: CsvRun[], name: string, sink: CsvRun['sink'] = 'streamed'): CsvSummary | null {
+  const mine = runs.filter((r) => r.name === name && r.sink === sink);
   if (mine.length === 0) return null;
+  const live = mine.map((r) => r.memory.liveHeapPeakDeltaMiB).filter((l): l is number => l !== null);
   return {
     seconds: summarize(mine.map((r) => r.ms / 1000)),
     rssDelta: Math.max(...mine.map((r) => r.memory.rssPeakDeltaMiB)),
     heapDelta: Math.max(...mine.map((r) => r.memory.heapPeakDeltaMiB)),
+    liveDelta: live.length === mine.length ? Math.max(...live) : null,
   };
 }
-

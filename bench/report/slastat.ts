@@ -92,6 +92,6 @@ export async function benchSlastat(db: Database, name: PeriodName, zone: string,
       responders: report.responders.length,
     },
     slowest: last.find((c) => c.name === statements[0]?.name),
-    baselineCall: { name: 'count(*) baseline', text: COUNT, params: [period.from, period.to], ms: baseline.median },
+    baselineCall: { name: 'count(*) baseline', text: COUNT, params: [period.from, period.to], ms: baseline.median, settings: [] },
   };
 }

@@ -1,4 +1,4 @@
-import { type Database } from '../../src/core/persistence/database';
+import { type Database, type Sql } from '../../src/core/persistence/database';
 
 export interface Summary {
   /** Runs measured (after the warm-up). */
@@ -27,25 +27,40 @@ export interface Call {
   text: string;
   params: unknown[];
   ms: number;
+  /** SET statements issued before it in the same transaction (jit, work_mem), for EXPLAIN to repeat. */
+  settings: string[];
 }
 
 /**
- * The same Database, with every db.query() call recorded (buildReport and exportCsv use
- * nothing else). `calls` is emptied by the caller between runs.
+ * The same Database, with every statement recorded: db.query() calls and those run inside
+ * db.transaction() (buildReport runs its three in one snapshot). SET statements are kept with
+ * the calls after them rather than recorded. `calls` is emptied by the caller between runs.
  */
 export function recording(db: Database): { db: Database; calls: Call[] } {
   const calls: Call[] = [];
-  const query = async <T>(text: string, params: unknown[] = []): Promise<T[]> => {
-    const started = performance.now();
-    try {
-      return await db.query<T>(text, params);
-    } finally {
-      calls.push({ name: statementName(text), text, params, ms: performance.now() - started });
-    }
-  };
+  const recorder = (run: <T>(text: string, params: unknown[]) => Promise<T[]>, settings: string[]) =>
+    async <T>(text: string, params: unknown[] = []): Promise<T[]> => {
+      if (/^\s*SET\s/i.test(text)) {
+        settings.push(text);
+        return run<T>(text, params);
+      }
+      const started = performance.now();
+      try {
+        return await run<T>(text, params);
+      } finally {
+        calls.push({ name: statementName(text), text, params, ms: performance.now() - started, settings: [...settings] });
+      }
+    };
+  const query = recorder((text, params) => db.query(text, params), []);
+  const transaction = <T>(work: (sql: Sql) => Promise<T>): Promise<T> =>
+    db.transaction((sql) => {
+      const recorded = recorder((text, params) => sql.query(text, params), []);
+      return work(new Proxy(sql, { get: (target, property, receiver) => (property === 'query' ? recorded : (Reflect.get(target, property, receiver) as unknown)) }));
+    });
   const proxy = new Proxy(db, {
     get(target, property, receiver) {
       if (property === 'query') return query;
+      if (property === 'transaction') return transaction;
       return Reflect.get(target, property, receiver) as unknown;
     },
   });
@@ -54,7 +69,7 @@ export function recording(db: Database): { db: Database; calls: Call[] } {
 
 function statementName(text: string): string {
   const words = text.replace(/\s+/g, ' ').trim();
-  if (words.startsWith('SELECT count(*)::int AS inquiries')) return 'totals: counts, percentiles, escalated';
+  if (words.startsWith('SELECT t.*, t.b_pct[1]')) return 'totals: counts, percentiles, escalated';
   if (words.startsWith('SELECT c.channel, c.external_id AS conversation')) return 'hot conversations';
   if (words.startsWith('SELECT COALESCE(i.responder_name')) return 'responders';
   if (words.startsWith('SELECT i.id, i.opened_at')) return 'CSV page';
