@@ -1,4 +1,5 @@
 import { type InquiryView } from '../../core/inquiries/inquiry-queries';
+import { type HotConversation } from '../../core/reporting/hot-conversations';
 import { inquiryLink } from './telegram.ids';
 
 export const HELP_TEXT = [
@@ -18,15 +19,25 @@ export const HELP_TEXT = [
   '/escalate [reason] — call the escalation contacts now',
 ].join('\n');
 
-/** /hot: what is waiting, nearest deadline first, with a link to jump into the chat. */
-export function formatHotList(items: readonly InquiryView[], now: number, openingMessages: ReadonlyMap<string, string>): string {
-  if (items.length === 0) return '🧊 Nothing is waiting for an answer.';
-  const lines = items.map((item) => {
-    const where = item.conversation.title ?? `${item.conversation.channel} ${item.conversation.id}`;
-    const url = item.conversation.channel === 'telegram' ? inquiryLink(item.conversation.id, openingMessages.get(item.id)) : undefined;
-    return `${stateOf(item, now)} — ${where}${url ? `\n   ${url}` : ''}`;
-  });
-  return [`🔥 Waiting for an answer (${items.length}):`, ...lines].join('\n');
+/**
+ * /hot: what is waiting, nearest deadline first, with a link to jump into the chat; then the
+ * chats that breached most this month (the reports' hot list), where the pattern lives.
+ */
+export function formatHotList(items: readonly InquiryView[], now: number, openingMessages: ReadonlyMap<string, string>, breached: readonly HotConversation[] = []): string {
+  const waiting =
+    items.length === 0
+      ? ['🧊 Nothing is waiting for an answer.']
+      : [
+          `🔥 Waiting for an answer (${items.length}):`,
+          ...items.map((item) => {
+            const where = item.conversation.title ?? `${item.conversation.channel} ${item.conversation.id}`;
+            const url = item.conversation.channel === 'telegram' ? inquiryLink(item.conversation.id, openingMessages.get(item.id)) : undefined;
+            return `${stateOf(item, now)} — ${where}${url ? `\n   ${url}` : ''}`;
+          }),
+        ];
+  if (breached.length === 0) return waiting.join('\n');
+  const pattern = breached.map((h) => `${h.title ?? `${h.channel} ${h.conversation}`}: ${h.breaches} of ${h.inquiries} late${h.slowestBusinessMinutes === null ? '' : `, slowest ${h.slowestBusinessMinutes} min`}`);
+  return [...waiting, '', '📈 Most breaches this month:', ...pattern].join('\n');
 }
 
 function stateOf(item: InquiryView, now: number): string {

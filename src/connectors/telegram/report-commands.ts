@@ -3,7 +3,9 @@ import { type Database } from '../../core/persistence/database';
 import { countInquiries, csvStream } from '../../core/reporting/csv-stream';
 import { csvFileName } from '../../core/reporting/report-filter';
 import { parsePeriod, PeriodError, type Period } from '../../core/reporting/period';
+import { hotConversations, type HotConversation } from '../../core/reporting/hot-conversations';
 import { renderReport } from '../../core/reporting/report-text';
+import { reportScope } from '../../core/reporting/report-scope';
 import { compressionNote, prepareExportUpload, type UploadFile } from './export-upload';
 import { buildReport } from '../../core/reporting/sla-report';
 
@@ -24,6 +26,13 @@ export class ReportCommands {
     if (typeof period === 'string') return period;
     const report = await buildReport(this.db, period.from, period.to);
     return renderReport(period.label, report);
+  }
+
+  /** For /hot: this month's conversations with breaches, from the same source as the reports. */
+  async breachedThisMonth(zone: string, limit = 5): Promise<HotConversation[]> {
+    const period = parsePeriod(['this-month'], zone, this.clock.now());
+    const hot = await hotConversations(this.db, reportScope(period.from, period.to, {}), limit);
+    return hot.filter((h) => h.breaches > 0);
   }
 
   /**

@@ -167,7 +167,7 @@ export class TelegramRouter {
   private async hotList(): Promise<string> {
     const items = await this.parts.queries.waiting({ limit: 20 });
     const opening = await openingMessageIds(this.parts.db, items.map((i) => i.id));
-    return formatHotList(items, this.parts.clock.now(), opening);
+    return formatHotList(items, this.parts.clock.now(), opening, await this.parts.reports.breachedThisMonth(this.reportZone()));
   }
 
   private async sendReport(session: TelegramSession, to: WireMessage, args: string): Promise<void> {

@@ -1,4 +1,6 @@
 import { type Database } from '../persistence/database';
+import { hotConversations, type HotConversation } from './hot-conversations';
+import { roundTenth, toMinutes } from './minutes';
 import { reportScope } from './report-scope';
 
 export interface ReportFilter {
@@ -30,18 +32,17 @@ export interface SlaReport {
   breaches: number;
   escalated: number;
   escalatedPercent: number | null;
-  hotConversations: Array<{ channel: string; conversation: string; title: string | null; inquiries: number; breaches: number; slowestBusinessMinutes: number | null }>;
+  hotConversations: HotConversation[];
   responders: Array<{ responder: string; answered: number; medianBusinessMinutes: number | null }>;
 }
-
-const MINUTE = 60_000;
 
 /**
  * SLA figures for inquiries opened in [from, to), computed in the database (aggregates and
  * percentiles in SQL, never rows loaded into memory), so a quarter of a large hub stays cheap.
  */
 export async function buildReport(db: Database, from: Date, to: Date, filter: ReportFilter = {}): Promise<SlaReport> {
-  const { where, params } = reportScope(from, to, filter);
+  const scope = reportScope(from, to, filter);
+  const { where, params } = scope;
   // One snapshot for all three queries. JIT compilation cost more than it saved, and the
   // default 4 MB work_mem sent a quarter's sorts to disk (bench/report).
   return db.transaction(async (sql) => {
@@ -68,19 +69,7 @@ export async function buildReport(db: Database, from: Date, to: Date, filter: Re
        WHERE ${where}) t`,
       params,
     );
-    // Ranked by conversation id first and joined to conversations for the ten kept only.
-    const hot = await sql.query<{ channel: string; conversation: string; title: string | null; inquiries: number; breaches: number; slowest: number | null }>(
-      `SELECT c.channel, c.external_id AS conversation, c.title, h.inquiries, h.breaches, h.slowest
-       FROM (SELECT i.conversation_id, count(*)::int AS inquiries, count(*) FILTER (WHERE i.breached)::int AS breaches,
-               max(i.frt_business_ms)::float8 AS slowest
-             FROM inquiries i WHERE ${where}
-             GROUP BY i.conversation_id
-             HAVING count(*) FILTER (WHERE i.breached) > 0 OR max(i.frt_business_ms) IS NOT NULL
-             ORDER BY breaches DESC, slowest DESC NULLS LAST, i.conversation_id LIMIT 10) h
-         JOIN conversations c ON c.id = h.conversation_id
-       ORDER BY h.breaches DESC, h.slowest DESC NULLS LAST, h.conversation_id`,
-      params,
-    );
+    const hot = await hotConversations(sql, scope);
     const responders = await sql.query<{ responder: string; answered: number; median: number | null }>(
       `SELECT COALESCE(i.responder_name, i.responder_id) AS responder, count(*)::int AS answered,
          percentile_cont(0.5) WITHIN GROUP (ORDER BY i.frt_business_ms)::float8 AS median
@@ -99,29 +88,14 @@ export async function buildReport(db: Database, from: Date, to: Date, filter: Re
       answered: n('answered'),
       stillOpen: n('still_open'),
       resolvedWithoutAnswer: n('resolved'),
-      firstResponseBusinessMinutes: { average: minutes(t.b_avg), median: minutes(t.b_median), p90: minutes(t.b_p90) },
-      firstResponseCalendarMinutes: { average: minutes(t.c_avg), median: minutes(t.c_median), p90: minutes(t.c_p90) },
-      withinSlaPercent: answeredWithPolicy === 0 ? null : round((100 * n('within')) / answeredWithPolicy),
+      firstResponseBusinessMinutes: { average: toMinutes(t.b_avg), median: toMinutes(t.b_median), p90: toMinutes(t.b_p90) },
+      firstResponseCalendarMinutes: { average: toMinutes(t.c_avg), median: toMinutes(t.c_median), p90: toMinutes(t.c_p90) },
+      withinSlaPercent: answeredWithPolicy === 0 ? null : roundTenth((100 * n('within')) / answeredWithPolicy),
       breaches: n('breaches'),
       escalated: n('escalated'),
-      escalatedPercent: n('inquiries') === 0 ? null : round((100 * n('escalated')) / n('inquiries')),
-      hotConversations: hot.map((h) => ({
-        channel: h.channel,
-        conversation: h.conversation,
-        title: h.title,
-        inquiries: h.inquiries,
-        breaches: h.breaches,
-        slowestBusinessMinutes: minutes(h.slowest),
-      })),
-      responders: responders.map((r) => ({ responder: r.responder, answered: r.answered, medianBusinessMinutes: minutes(r.median) })),
+      escalatedPercent: n('inquiries') === 0 ? null : roundTenth((100 * n('escalated')) / n('inquiries')),
+      hotConversations: hot,
+      responders: responders.map((r) => ({ responder: r.responder, answered: r.answered, medianBusinessMinutes: toMinutes(r.median) })),
     };
   });
-}
-
-function minutes(ms: number | null | undefined): number | null {
-  return ms === null || ms === undefined ? null : round(Number(ms) / MINUTE);
-}
-
-function round(value: number): number {
-  return Math.round(value * 10) / 10;
 }

@@ -1,6 +1,6 @@
 import { VirtualClock } from '../../../src/core/clock/virtual-clock';
 import { testBackend } from '../../support/test-database';
-import { BOT_ADMIN, CUSTOMER, DUTY_CHAT, eventually, inquiriesOf, STAFF_USER, startTelegramHub, type TelegramHub } from '../../support/telegram-harness';
+import { advanceBy, BOT_ADMIN, CUSTOMER, DUTY_CHAT, eventually, inquiriesOf, STAFF_USER, startTelegramHub, type TelegramHub } from '../../support/telegram-harness';
 
 const GROUP = -1002000000001;
 
@@ -39,6 +39,18 @@ describe(`Telegram commands and the role manager (${testBackend})`, () => {
     // The commands were not recorded as answers, and nothing was said in the customer chat.
     expect((await inquiriesOf(tg.hub))[0]?.responder_id).toBeNull();
     expect(tg.peer.sentTo(GROUP)).toEqual([]);
+  });
+
+  it('adds to /hot the chats that breached most this month, from the reports', async () => {
+    tg.peer.groupMessage({ chatId: GROUP, title: 'Acme', from: CUSTOMER, text: 'Still there?' });
+    await eventually(async () => (await inquiriesOf(tg.hub)).length === 1, clock);
+    await advanceBy(clock, 61 * 60_000);
+    tg.peer.groupMessage({ chatId: GROUP, from: STAFF_USER, text: 'Sorry for the wait' });
+    await eventually(async () => (await inquiriesOf(tg.hub))[0]?.status === 'answered', clock);
+    tg.peer.groupMessage({ chatId: DUTY_CHAT, from: STAFF_USER, text: '/hot' });
+    await eventually(() => dutyTexts().some((t) => t.startsWith('🧊')), clock);
+    const hot = dutyTexts().find((t) => t.startsWith('🧊')) ?? '';
+    expect(hot).toBe('🧊 Nothing is waiting for an answer.\n\n📈 Most breaches this month:\nAcme: 1 of 1 late, slowest 61 min');
   });
 
   it('treats a command from a customer as a customer message and acts on nothing', async () => {
