@@ -18,7 +18,7 @@ export interface UploadFigures {
   compressed: boolean;
   /** The gzip's size when the CSV was above the limit (sent, or refused as still too large). */
   gzipBytes: number | null;
-  /** prepareExportUpload's reason when even the gzip is above the limit: no file to read back. */
+  /** prepareCsvUpload's reason when even the gzip is above the limit: no file to read back. */
   refused: string | null;
   /** Text bytes the file read back to (gunzipped when compressed); should equal the CSV's size. */
   readBackBytes: number;

@@ -66,7 +66,7 @@ export function printPlan(title: string, plan: PlanSummary): void {
 export function printCsv(runs: CsvRun[]): void {
   console.log(
     '\n== CSV export: exportCsv(db, range, {}, zone, write, { bom: true }) into a sink that counts bytes and keeps nothing, and\n' +
-      '   as /report sends it: prepareExportUpload(csvStream(db, range, {}, zone, { bom: true }), name, limit)',
+      '   as /report sends it: prepareCsvUpload(db, { range, label, zone, bom: true, limitBytes })',
   );
   const header = ['period', 'sink', 'rows', 'seconds', 'in queries s', 'rows/s', 'MB', 'pages', 'page ms first', 'last', 'max', 'RSS before', 'RSS +peak', 'heap before', 'heap +peak', 'live +peak'];
   const rows = runs.map((r) => [

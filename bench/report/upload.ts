@@ -3,17 +3,15 @@ import { PassThrough } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { StringDecoder } from 'node:string_decoder';
 import { createGunzip } from 'node:zlib';
-import { type ExportUpload, prepareExportUpload } from '../../src/connectors/telegram/export-upload';
+import { type ExportUpload, prepareCsvUpload } from '../../src/connectors/telegram/export-upload';
 import { type Database } from '../../src/core/persistence/database';
 import { type Period } from '../../src/core/reporting/period';
-import { csvStream } from '../../src/core/reporting/csv-stream';
-import { csvFileName } from '../../src/core/reporting/report-filter';
 
 export type ReadyUpload = Extract<ExportUpload, { ok: true }>;
 
 /** What /report and the scheduled exports run before sending: the CSV spooled to a temp file, gzipped above the limit. */
 export function spoolAsTelegram(db: Database, period: Period, zone: string, limitBytes: number): Promise<ExportUpload> {
-  return prepareExportUpload(csvStream(db, period, {}, zone, { bom: true }), csvFileName('replywatch', period.label), limitBytes);
+  return prepareCsvUpload(db, { range: period, label: period.label, zone, bom: true, limitBytes });
 }
 
 /**
@@ -22,7 +20,7 @@ export function spoolAsTelegram(db: Database, period: Period, zone: string, limi
  */
 export async function readBack(upload: ReadyUpload, write: (chunk: string) => void): Promise<void> {
   const { file } = upload;
-  if (!('source' in file) || typeof file.source !== 'string') throw new Error('prepareExportUpload no longer hands over a local file');
+  if (!('source' in file) || typeof file.source !== 'string') throw new Error('prepareCsvUpload no longer hands over a local file');
   // A decoder, so a multi-byte character split across chunks is not mangled.
   const decoder = new StringDecoder('utf8');
   await pipeline(createReadStream(file.source), upload.compressed ? createGunzip() : new PassThrough(), async (source: AsyncIterable<Buffer>) => {

@@ -1,7 +1,5 @@
 import { Logger } from '@nestjs/common';
 import { type Telegram } from 'telegraf';
-import { countInquiries, csvStream } from '../../core/reporting/csv-stream';
-import { csvFileName } from '../../core/reporting/report-filter';
 import { type Clock } from '../../core/clock/clock';
 import { openingMessageIds } from '../../core/inquiries/inquiry-queries';
 import { type Database } from '../../core/persistence/database';
@@ -11,7 +9,7 @@ import { type ChatAliases } from './chat-aliases';
 import { addressOf, type DutyChats } from './duty-chats';
 import { formatNotification, type ConversationLink } from './notification-format';
 import { type Pacer, splitText } from './pacer';
-import { compressionNote, prepareExportUpload } from './export-upload';
+import { compressionNote, prepareCsvUpload } from './export-upload';
 import { inquiryLink } from './telegram.ids';
 import { botApiFailure, toConnectorError } from './telegram-error.mapper';
 
@@ -64,13 +62,12 @@ export class DutyNotifier {
     const wait = this.pacer.reserve(chatId, this.clock.now());
     if (wait > 0) throw new ConnectorError('RATE_LIMITED', `pacing sends to chat ${chatId}`, { retryAfterMs: wait });
     const range = { from: new Date(export_.from), to: new Date(export_.to) };
-    const rows = await countInquiries(this.db, range);
-    const upload = await prepareExportUpload(csvStream(this.db, range, {}, export_.timezone, { bom: export_.bom }), csvFileName('replywatch', export_.label), this.maxUploadBytes);
+    const upload = await prepareCsvUpload(this.db, { range, label: export_.label, zone: export_.timezone, bom: export_.bom, limitBytes: this.maxUploadBytes });
     // Retrying cannot make the file smaller: dead-letter with the reason and the ways out.
     if (!upload.ok) throw new ConnectorError('INVALID_PAYLOAD', `${export_.label} export to duty chat ${chatId}: ${upload.reason}`);
     try {
       const message = await this.telegram().sendDocument(chatId, upload.file, {
-        caption: `${export_.text} — ${rows} inquiries${compressionNote(upload)}`,
+        caption: `${export_.text} — ${upload.rows} inquiries${compressionNote(upload)}`,
         ...(topicId === undefined ? {} : { message_thread_id: topicId }),
       });
       return { externalId: `${chatId}:${message.message_id}` };

@@ -1,12 +1,10 @@
 import { type Clock } from '../../core/clock/clock';
 import { type Database } from '../../core/persistence/database';
-import { countInquiries, csvStream } from '../../core/reporting/csv-stream';
-import { csvFileName } from '../../core/reporting/report-filter';
 import { parsePeriod, PeriodError, type Period } from '../../core/reporting/period';
 import { hotConversations, type HotConversation } from '../../core/reporting/hot-conversations';
 import { renderReport } from '../../core/reporting/report-text';
 import { reportScope } from '../../core/reporting/report-scope';
-import { compressionNote, prepareExportUpload, type UploadFile } from './export-upload';
+import { compressionNote, prepareCsvUpload, type UploadFile } from './export-upload';
 import { buildReport } from '../../core/reporting/sla-report';
 
 /**
@@ -42,10 +40,9 @@ export class ReportCommands {
   async csv(args: string, zone: string): Promise<{ file: UploadFile; caption: string; dispose: () => Promise<void> } | string> {
     const period = this.period(args, 'last-month', zone);
     if (typeof period === 'string') return period;
-    const rows = await countInquiries(this.db, period);
-    const upload = await prepareExportUpload(csvStream(this.db, period, {}, zone, { bom: true }), csvFileName('replywatch', period.label), this.maxUploadBytes);
+    const upload = await prepareCsvUpload(this.db, { range: period, label: period.label, zone, bom: true, limitBytes: this.maxUploadBytes });
     if (!upload.ok) return `No file for ${period.label}: ${upload.reason}.`;
-    return { file: upload.file, caption: `SLA export, ${period.label}: ${rows} inquiries${compressionNote(upload)}`, dispose: upload.dispose };
+    return { file: upload.file, caption: `SLA export, ${period.label}: ${upload.rows} inquiries${compressionNote(upload)}`, dispose: upload.dispose };
   }
 
   private period(args: string, fallback: string, zone: string): Period | string {

@@ -30,9 +30,3 @@ export function csvStream(db: Database, range: { from: Date; to: Date }, filter:
   );
   return stream;
 }
-
-/** How many rows an export of this range will have, for a caption. */
-export async function countInquiries(db: Database, range: { from: Date; to: Date }): Promise<number> {
-  const [row] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM inquiries WHERE opened_at >= $1 AND opened_at < $2`, [range.from, range.to]);
-  return row?.n ?? 0;
-}
