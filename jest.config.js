@@ -3,6 +3,8 @@
 // run in the server-mode suite (`npm run test:server`), which .ci/run always runs.
 const serverMode = process.env.REPLYWATCH_TEST_BACKEND === 'postgres';
 const transform = { '^.+\\.ts$': ['@swc/jest'] };
+// Connectors import the SDK by its public name, as a plugin would; in tests that is the source.
+const moduleNameMapper = { '^replywatch/(sdk|testing)$': '<rootDir>/src/plugins/$1' };
 
 module.exports = {
   // First open of an embedded database takes a few seconds; no test waits on real minutes.
@@ -15,6 +17,7 @@ module.exports = {
       displayName: 'unit',
       testEnvironment: 'node',
       transform,
+      moduleNameMapper,
       testMatch: ['<rootDir>/src/**/*.spec.ts'],
       setupFiles: ['<rootDir>/test/support/quiet-logs.ts'],
     },
@@ -22,6 +25,7 @@ module.exports = {
       displayName: 'integration',
       testEnvironment: 'node',
       transform,
+      moduleNameMapper,
       testMatch: ['<rootDir>/test/**/*.test.ts'],
       testPathIgnorePatterns: serverMode ? ['/node_modules/'] : ['/node_modules/', '\\.pg\\.test\\.ts$'],
       setupFiles: ['<rootDir>/test/support/quiet-logs.ts'],

@@ -1,20 +1,14 @@
-import { type DynamicModule, Module, type Provider, type Type } from '@nestjs/common';
-import { DiscoveryModule } from '@nestjs/core';
+import path from 'node:path';
+import { type DynamicModule, Module, type Provider } from '@nestjs/common';
 import { EventEmitter2, EventEmitterModule } from '@nestjs/event-emitter';
-import { HttpIngestController } from './connectors/http/http-ingest.controller';
-import { HttpConnector } from './connectors/http/http.connector';
-import { LogConnector } from './connectors/log/log.connector';
-import { TelegramConnector } from './connectors/telegram/telegram.connector';
-import { telegramWiring } from './connectors/telegram/telegram.providers';
-import { TelegramWebhookController } from './connectors/telegram/telegram-webhook.controller';
 import { CLOCK, type Clock, SystemClock } from './core/clock/clock';
 import { type LoadedConfig } from './core/config/load-config';
 import { HUB_CONFIG, INTAKE_SETTINGS, OUTBOX_SETTINGS } from './core/config/settings.tokens';
+import { ConversationDirectory } from './core/conversations/conversation-directory';
+import { OUTBOX_ENQUEUED } from './core/events/domain-events';
 import { AdminController } from './core/http/admin.controller';
 import { AdminGuard } from './core/http/admin.guard';
-import { OUTBOX_ENQUEUED } from './core/events/domain-events';
 import { HealthController } from './core/http/health.controller';
-import { ReportScheduler } from './core/reporting/report-scheduler';
 import { InquiryCommandsController } from './core/http/inquiry-commands.controller';
 import { MetricsController } from './core/http/metrics.controller';
 import { ReportsController } from './core/http/reports.controller';
@@ -26,55 +20,70 @@ import { OUTBOUND_DISPATCHER } from './core/outbox/outbound-dispatcher';
 import { OutboxStore } from './core/outbox/outbox-store';
 import { OutboxWorker } from './core/outbox/outbox-worker';
 import { Database, DATABASE } from './core/persistence/database';
+import { ReportScheduler } from './core/reporting/report-scheduler';
 import { RulesStore } from './core/rules/rules-store';
+import { HealthState } from './core/runtime/health-state';
 import { HolidayFeeds } from './core/sla/holiday-feeds';
 import { SlaScheduler } from './core/sla/sla-scheduler';
-import { HealthState } from './core/runtime/health-state';
-import { HubRuntime } from './plugins/host/hub-runtime';
-import { ConnectorRegistry } from './plugins/registry/connector-registry';
-import { checkRulesTargets } from './plugins/registry/rules-check';
-
-/** First-party connectors; each is written against the same contract a plugin uses. */
-export const FIRST_PARTY_CONNECTORS: Array<Type<unknown>> = [HttpConnector, LogConnector, TelegramConnector];
+import { StaffRoster } from './core/staff/staff-roster';
+import { HubRuntime } from './hub-runtime';
+import { type ReplywatchPlugin } from './plugins/sdk/connector';
+import { ConnectorCatalog } from './plugins/host/connector-catalog';
+import { ConnectorHost } from './plugins/host/connector-host';
+import { loadPlugins } from './plugins/host/plugin-loader';
+import { ContextFactory } from './plugins/host/services/context-factory';
+import { RouteTable } from './plugins/host/services/route-table';
 
 export interface HubModuleOptions {
   config: LoadedConfig;
   clock?: Clock;
-  /** Connector classes from external plugins (or tests). */
-  connectors?: Array<Type<unknown>>;
+  /** Plugins handed over as objects (an embedding program, tests), besides hub.yaml's `plugins:`. */
+  plugins?: readonly ReplywatchPlugin[];
   /** Run migrations on start (the default); `replywatch migrate` does it explicitly. */
   migrate?: boolean;
 }
 
+/** Where hub.yaml's relative plugin paths start: the folder of hub.yaml, or the working directory. */
+export function pluginBaseDir(config: LoadedConfig): string {
+  return config.builtIn ? process.cwd() : path.dirname(path.resolve(config.hubSource.file));
+}
+
+/** Every connector is loaded and every setting checked before the database is opened. */
+export function buildCatalog(config: LoadedConfig, plugins: readonly ReplywatchPlugin[] = []): ConnectorCatalog {
+  return new ConnectorCatalog(loadPlugins({ modules: config.hub.plugins, baseDir: pluginBaseDir(config), inline: plugins }), config);
+}
+
+/**
+ * The whole hub: core services, the plugin host and the HTTP API. It names no connector:
+ * they are loaded by the plugin host, first-party and third-party alike.
+ */
 @Module({})
 export class HubModule {
   static forRoot(options: HubModuleOptions): DynamicModule {
-    const connectors = [...FIRST_PARTY_CONNECTORS, ...(options.connectors ?? [])];
     const rules = new RulesStore(options.config.rules);
-    const telegram = telegramWiring(options.config, rules);
     const providers: Provider[] = [
       { provide: HUB_CONFIG, useValue: options.config },
       { provide: INTAKE_SETTINGS, useValue: options.config.hub.intake },
       { provide: OUTBOX_SETTINGS, useValue: options.config.hub.outbox },
       { provide: CLOCK, useValue: options.clock ?? new SystemClock() },
       { provide: RulesStore, useValue: rules },
-      ...connectors,
-      ConnectorRegistry,
-      { provide: OUTBOUND_DISPATCHER, useExisting: ConnectorRegistry },
+      { provide: ConnectorCatalog, useFactory: () => buildCatalog(options.config, options.plugins) },
       {
-        // Every connector is built and every setting checked before the database is opened,
-        // so a configuration error exits without touching data.
+        // After the catalog: a configuration error exits without touching data.
         provide: DATABASE,
-        inject: [ConnectorRegistry, ...connectors],
-        useFactory: async (registry: ConnectorRegistry) => {
-          registry.load();
-          const outbound = registry.enabledOutbound().map((e) => e.connector.manifest.id);
-          checkRulesTargets(options.config.rules, options.config.rulesSource, (id) => registry.isEnabledOutbound(id), outbound);
+        inject: [ConnectorCatalog],
+        useFactory: async () => {
           const db = await Database.open(options.config.hub.database);
           if (options.migrate !== false) await db.migrate();
           return db;
         },
       },
+      ConnectorHost,
+      { provide: OUTBOUND_DISPATCHER, useExisting: ConnectorHost },
+      ContextFactory,
+      RouteTable,
+      StaffRoster,
+      ConversationDirectory,
       Metrics,
       HealthState,
       IntakeService,
@@ -90,36 +99,26 @@ export class HubModule {
       {
         provide: SlaScheduler,
         inject: [DATABASE, CLOCK, RulesStore],
-        useFactory: (db: Database, clock: Clock, rules: RulesStore) =>
-          new SlaScheduler(db, clock, () => rules.current, { batchSize: 100, pollInterval: options.config.hub.outbox.pollInterval }),
+        useFactory: (db: Database, clock: Clock, store: RulesStore) =>
+          new SlaScheduler(db, clock, () => store.current, { batchSize: 100, pollInterval: options.config.hub.outbox.pollInterval }),
       },
       {
         provide: HolidayFeeds,
         inject: [DATABASE, CLOCK, RulesStore, HealthState],
-        useFactory: (db: Database, clock: Clock, rules: RulesStore, health: HealthState) => new HolidayFeeds(db, clock, rules, health),
+        useFactory: (db: Database, clock: Clock, store: RulesStore, health: HealthState) => new HolidayFeeds(db, clock, store, health),
       },
       {
         provide: ReportScheduler,
         inject: [DATABASE, CLOCK, RulesStore, EventEmitter2],
-        useFactory: (db: Database, clock: Clock, rulesStore: RulesStore, events: EventEmitter2) =>
-          new ReportScheduler(db, clock, () => rulesStore.current.rules, () => events.emit(OUTBOX_ENQUEUED, 1)),
+        useFactory: (db: Database, clock: Clock, store: RulesStore, events: EventEmitter2) =>
+          new ReportScheduler(db, clock, () => store.current.rules, () => events.emit(OUTBOX_ENQUEUED, 1)),
       },
       HubRuntime,
-      ...telegram.connectorProviders,
-      ...telegram.providers,
     ];
     return {
       module: HubModule,
-      imports: [DiscoveryModule, EventEmitterModule.forRoot(), ...telegram.imports],
-      controllers: [
-        HealthController,
-        MetricsController,
-        AdminController,
-        InquiryCommandsController,
-        ReportsController,
-        HttpIngestController,
-        TelegramWebhookController,
-      ],
+      imports: [EventEmitterModule.forRoot()],
+      controllers: [HealthController, MetricsController, AdminController, InquiryCommandsController, ReportsController],
       providers,
     };
   }

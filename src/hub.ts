@@ -3,14 +3,15 @@ import { NestFactory } from '@nestjs/core';
 import { type NestExpressApplication } from '@nestjs/platform-express';
 import { ProblemFilter } from './core/http/problem.filter';
 import { HubModule, type HubModuleOptions } from './hub.module';
+import { RouteTable } from './plugins/host/services/route-table';
 
 export interface CreateHubOptions extends HubModuleOptions {
   logger?: LoggerService | false;
 }
 
 /**
- * Builds the hub application (not yet listening). The global JSON body parser is off: the
- * ingest endpoint reads raw bytes for signature checks and reports body errors itself.
+ * Builds the hub application (not yet listening). The global JSON body parser is off:
+ * connector routes read raw bytes for signature checks and report body errors themselves.
  */
 export async function createHub(options: CreateHubOptions): Promise<INestApplication> {
   const app = await NestFactory.create<NestExpressApplication>(HubModule.forRoot(options), {
@@ -19,6 +20,8 @@ export async function createHub(options: CreateHubOptions): Promise<INestApplica
     logger: options.logger ?? false,
   });
   app.useGlobalFilters(new ProblemFilter());
+  // Connector routes (webhooks) go in front of the hub's controllers; the table fills at start.
+  app.use(app.get(RouteTable).middleware);
   // Not SIGHUP: that one reloads the runbook.
   app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
   app.disable('x-powered-by');

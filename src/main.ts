@@ -1,18 +1,15 @@
 import 'reflect-metadata';
-import path from 'node:path';
 import { type INestApplication } from '@nestjs/common';
 import { loadConfig } from './core/config/load-config';
 import { PinoLogger } from './core/observability/pino-logger';
 import { createHub } from './hub';
-import { loadExternalPlugins } from './plugins/host/external-plugins';
 import { explainStartupError } from './startup-errors';
 
 /** Loads and validates configuration, builds the hub and starts listening. */
 export async function startHub(env: NodeJS.ProcessEnv = process.env): Promise<INestApplication> {
   const config = loadConfig(env);
   const logger = new PinoLogger(config.hub.log.level);
-  const connectors = loadExternalPlugins(config.hub.plugins, path.dirname(path.resolve(env.HUB_CONFIG ?? 'config/hub.yaml')));
-  const app = await createHub({ config, connectors, logger });
+  const app = await createHub({ config, logger });
   const { host, port } = config.hub.server;
   await app.listen(port, host);
   logger.log(`listening on http://${host}:${port} (rules: ${config.rulesSource.file})`, 'hub');

@@ -1,6 +1,6 @@
 import { ConfigError } from './core/config/config-error';
 import { DatabaseUnavailableError } from './core/persistence/database-errors';
-import { PluginError } from './plugins/registry/connector-registry';
+import { PluginError } from './plugins/host/plugin-loader';
 
 /** One readable paragraph for an operator; config values and secrets never appear in it. */
 export function explainStartupError(error: unknown): string {

@@ -1,3 +1,4 @@
+import { StaffRoster } from '../../src/core/staff/staff-roster';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { SystemClock } from '../../src/core/clock/clock';
 import { rulesSchema } from '../../src/core/config/rules.schema';
@@ -5,7 +6,7 @@ import { IntakeService } from '../../src/core/intake/intake.service';
 import { Metrics } from '../../src/core/observability/metrics';
 import { type Database } from '../../src/core/persistence/database';
 import { RulesStore } from '../../src/core/rules/rules-store';
-import { type InboundMessage } from '../../src/plugins/contract/message';
+import { type InboundMessage } from '../../src/plugins/sdk/message';
 import { perSecond, summarize, type LatencySummary } from './stats';
 import { CHANNEL, type Workload } from './workload';
 
@@ -63,7 +64,8 @@ class Harness {
     maxBatch: number,
   ) {
     const rules = rulesSchema.parse({ version: 1 });
-    this.intake = new IntakeService(db, new SystemClock(), { maxBatch }, new RulesStore(rules), new EventEmitter2(), this.metrics);
+    const clock = new SystemClock();
+    this.intake = new IntakeService(db, clock, { maxBatch }, new RulesStore(rules), new EventEmitter2(), this.metrics, new StaffRoster(db, clock));
     this.latencies = new Float64Array(messages.length);
   }
 

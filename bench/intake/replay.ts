@@ -1,4 +1,4 @@
-import { type InboundMessage } from '../../src/plugins/contract/message';
+import { type InboundMessage } from '../../src/plugins/sdk/message';
 
 export interface InquiryShape {
   conversation: string;

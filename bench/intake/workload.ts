@@ -1,5 +1,5 @@
 import { mulberry32 } from '../shared/random';
-import { type InboundMessage } from '../../src/plugins/contract/message';
+import { type InboundMessage } from '../../src/plugins/sdk/message';
 
 export const CHANNEL = 'bench';
 

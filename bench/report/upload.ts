@@ -4,14 +4,20 @@ import { pipeline } from 'node:stream/promises';
 import { StringDecoder } from 'node:string_decoder';
 import { createGunzip } from 'node:zlib';
 import { type ExportUpload, prepareCsvUpload } from '../../src/connectors/telegram/export-upload';
+import { SystemClock } from '../../src/core/clock/clock';
+import { rulesSchema } from '../../src/core/config/rules.schema';
 import { type Database } from '../../src/core/persistence/database';
 import { type Period } from '../../src/core/reporting/period';
+import { RulesStore } from '../../src/core/rules/rules-store';
+import { ConnectorReports } from '../../src/plugins/host/services/report-service';
 
 export type ReadyUpload = Extract<ExportUpload, { ok: true }>;
 
 /** What /report and the scheduled exports run before sending: the CSV spooled to a temp file, gzipped above the limit. */
 export function spoolAsTelegram(db: Database, period: Period, zone: string, limitBytes: number): Promise<ExportUpload> {
-  return prepareCsvUpload(db, { range: period, label: period.label, zone, bom: true, limitBytes });
+  // The report service the Telegram connector gets from the hub.
+  const reports = new ConnectorReports(db, new SystemClock(), new RulesStore(rulesSchema.parse({ version: 1 })));
+  return prepareCsvUpload(reports, { range: period, zone, bom: true, limitBytes });
 }
 
 /**

@@ -1,4 +1,4 @@
-import { type InboundMessage } from '../../src/plugins/contract/message';
+import { type InboundMessage } from '../../src/plugins/sdk/message';
 import { batchesBetween, batchReading, type BatchFigures } from './batches';
 import { BASELINE_CHANNEL, customerOf, groupChatId, groupTitle, STAFF_USER, type BenchHub } from './hub';
 import { ResourceWatch, type ResourceFigures } from './resources';
@@ -30,7 +30,7 @@ export interface BaselineFigures {
  * shaped as the Telegram mapper would shape them.
  */
 export async function runBaseline(hub: BenchHub, workload: PhaseWorkload, rate: number): Promise<{ figures: BaselineFigures; keys: string[] }> {
-  const sink = hub.intake.sinkFor(BASELINE_CHANNEL);
+  const sink = { accept: (message: InboundMessage) => hub.intake.accept(BASELINE_CHANNEL, message) };
   const { events } = workload;
   const messages = numbered(events);
   const calledAt = new Map<string, number>();

@@ -1,3 +1,4 @@
+import { type InboundMessage } from '../../src/plugins/sdk/message';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DUTY_CHAT, STAFF_USER, type BenchHub } from './hub';
 import { runSchedule } from './schedule';
@@ -13,7 +14,7 @@ const WARMUP_CONVERSATIONS = 50;
  * checked channels and groups stay untouched.
  */
 export async function warmUp(hub: BenchHub, rate: number, seconds: number): Promise<void> {
-  const sink = hub.intake.sinkFor(WARMUP_CHANNEL);
+  const sink = { accept: (message: InboundMessage) => hub.intake.accept(WARMUP_CHANNEL, message) };
   const events: LoadEvent[] = Array.from({ length: rate * seconds }, (_, i) => ({ group: i % WARMUP_CONVERSATIONS, role: 'customer', at: (i * 1000) / rate }));
   await runSchedule(events, (i) => {
     if (i % 2 === 1) {

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { Webhook } from 'standardwebhooks';
-import { httpConfigSchema } from '../connectors/http/http.config';
+import { type HttpConfig } from '../connectors/http/http.config';
 import { resolveIngestSecret } from '../connectors/http/ingest-secret';
 import { loadConfig } from '../core/config/load-config';
+import { buildCatalog } from '../hub.module';
 import { UsageError } from './usage-error';
 
 /**
@@ -25,8 +26,10 @@ export async function runSend(args: string[]): Promise<number> {
   if (values.role !== undefined && !['customer', 'staff', 'bot'].includes(values.role)) throw new UsageError('--role: expected customer, staff or bot');
 
   const config = loadConfig();
-  const http = httpConfigSchema.parse(withoutEnabled(config.hub.connectors.http ?? {}));
-  const secret = resolveIngestSecret(http, { create: false });
+  // The http channel's settings as the hub would read them (hub.yaml, HTTP_INGEST_SECRET).
+  const http = buildCatalog(config).enabled.get('http');
+  if (!http) throw new Error('the http channel is not enabled in this configuration');
+  const secret = resolveIngestSecret(http.config as HttpConfig, config.hub.database.dataDir, { create: false });
   if (!secret) throw new Error('no HTTP ingest secret yet: start the hub once, or set HTTP_INGEST_SECRET');
 
   const body = JSON.stringify({
@@ -49,9 +52,4 @@ export async function runSend(args: string[]): Promise<number> {
   });
   process.stdout.write(`${response.status} ${await response.text()}\n`);
   return response.ok ? 0 : 1;
-}
-
-function withoutEnabled(section: Record<string, unknown>): Record<string, unknown> {
-  const { enabled: _enabled, ...rest } = section;
-  return rest;
 }

@@ -2,16 +2,17 @@ import { VirtualClock } from '../../src/core/clock/virtual-clock';
 import { ingestBody, startTestHub } from '../support/hub-harness';
 import { testBackend } from '../support/test-database';
 import { seedPolicy } from '../support/sla-harness';
-import { FlakyConnector } from '../support/test-connectors';
+import { flakyPlugin } from '../support/test-connectors';
 
 /** The whole hub on a virtual clock: HTTP intake → scheduler → outbox → outbound connector. */
 describe(`SLA marks through the running hub (${testBackend})`, () => {
   it('delivers ⚡, ❗ and ⚠️ to the duty target at 45, 55 and 60 business minutes', async () => {
     const opened = Date.now() - 60_000; // signatures use real time; the SLA clock is virtual
     const clock = new VirtualClock(opened + 60_000);
+    const flaky = flakyPlugin();
     const hub = await startTestHub({
       clock,
-      connectors: [FlakyConnector],
+      plugins: [flaky.plugin],
       hub: {
         // Virtual time: a short poll would mean thousands of wake-ups per simulated hour.
         outbox: { pollInterval: '30s', baseDelay: '1s' },
@@ -25,7 +26,6 @@ describe(`SLA marks through the running hub (${testBackend})`, () => {
     });
     try {
       expect((await hub.post(ingestBody({ conversation: 'acme', sentAt: new Date(opened).toISOString() }))).status).toBe(200);
-      const flaky = hub.app.get(FlakyConnector);
       const texts = () => flaky.delivered.map((d) => String(d.payload.text));
       const expectedBy = (minute: number) => (minute >= 60 ? 3 : minute >= 55 ? 2 : minute >= 45 ? 1 : 0);
       for (let minute = 2; minute <= 61 && texts().length < 3; minute++) {

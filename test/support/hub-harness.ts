@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { type INestApplication, type Type } from '@nestjs/common';
+import { type INestApplication } from '@nestjs/common';
 import { Webhook } from 'standardwebhooks';
 import { stringify } from 'yaml';
 import { type Clock } from '../../src/core/clock/clock';
@@ -11,6 +11,7 @@ import { loadConfig } from '../../src/core/config/load-config';
 import { DATABASE, type Database } from '../../src/core/persistence/database';
 import { PinoLogger } from '../../src/core/observability/pino-logger';
 import { createHub } from '../../src/hub';
+import { type ReplywatchPlugin } from '../../src/plugins/sdk';
 import { createTestDatabase, type TestDatabase } from './test-database';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
@@ -32,7 +33,8 @@ export interface TestHub {
 export interface TestHubOptions {
   hub?: Record<string, unknown>;
   rules?: Record<string, unknown>;
-  connectors?: Array<Type<unknown>>;
+  /** Plugins handed to the hub as objects (test connectors), besides the first-party ones. */
+  plugins?: ReplywatchPlugin[];
   clock?: Clock;
   database?: TestDatabase;
 }
@@ -61,7 +63,7 @@ export async function startTestHub(options: TestHubOptions = {}): Promise<TestHu
   let app: INestApplication;
   try {
     const config = loadConfig({ HUB_CONFIG: hubFile, TEST_INGEST_SECRET: secret, ADMIN_TOKEN });
-    app = await createHub({ config, logger, ...(options.connectors ? { connectors: options.connectors } : {}), ...(options.clock ? { clock: options.clock } : {}) });
+    app = await createHub({ config, logger, ...(options.plugins ? { plugins: options.plugins } : {}), ...(options.clock ? { clock: options.clock } : {}) });
   } catch (error) {
     // Tests of refused configurations land here: leave no database or files behind.
     if (!options.database) await database.drop();

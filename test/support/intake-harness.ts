@@ -1,3 +1,4 @@
+import { StaffRoster } from '../../src/core/staff/staff-roster';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { VirtualClock } from '../../src/core/clock/virtual-clock';
 import { rulesSchema, type Rules } from '../../src/core/config/rules.schema';
@@ -5,7 +6,7 @@ import { IntakeService } from '../../src/core/intake/intake.service';
 import { Metrics } from '../../src/core/observability/metrics';
 import { type Database } from '../../src/core/persistence/database';
 import { RulesStore } from '../../src/core/rules/rules-store';
-import { type InboundMessage } from '../../src/plugins/contract/message';
+import { type InboundMessage } from '../../src/plugins/sdk/message';
 
 export function rules(input: Record<string, unknown> = {}): Rules {
   return rulesSchema.parse({ version: 1, ...input });
@@ -14,7 +15,7 @@ export function rules(input: Record<string, unknown> = {}): Rules {
 export function createIntake(db: Database, options: { rules?: Rules; clock?: VirtualClock; maxBatch?: number } = {}) {
   const events = new EventEmitter2();
   const clock = options.clock ?? new VirtualClock('2026-11-02T18:00:00Z');
-  const intake = new IntakeService(db, clock, { maxBatch: options.maxBatch ?? 200 }, new RulesStore(options.rules ?? rules()), events, new Metrics());
+  const intake = new IntakeService(db, clock, { maxBatch: options.maxBatch ?? 200 }, new RulesStore(options.rules ?? rules()), events, new Metrics(), new StaffRoster(db, clock));
   return { intake, events, clock };
 }
 

@@ -6,7 +6,7 @@ import { OutboxStore } from '../../src/core/outbox/outbox-store';
 import { OutboxWorker } from '../../src/core/outbox/outbox-worker';
 import { enqueueDeliveries, type NewDelivery } from '../../src/core/outbox/outbox-writer';
 import { type Database } from '../../src/core/persistence/database';
-import { type Delivery, type DeliveryResult } from '../../src/plugins/contract/delivery';
+import { type Delivery, type DeliveryResult } from '../../src/plugins/sdk/delivery';
 
 /** Records every call and answers from a script: each entry is a result or an error to throw. */
 export class ScriptedDispatcher implements OutboundDispatcher {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { secret } from '../../plugins/contract/secret';
+import { secret } from 'replywatch/sdk';
 
 const whsec = z
   .string()
@@ -9,8 +9,8 @@ export const httpConfigSchema = z
   .object({
     /** Shared secret for Standard Webhooks signatures (HTTP_INGEST_SECRET by default). */
     secret: secret(whsec).optional(),
-    /** Where the secret is kept when none is configured; generated on first start. */
-    secretFile: z.string().min(1).default('./data/http-ingest.secret'),
+    /** Where the secret is kept when none is configured; generated on first start (default: <dataDir>/http-ingest.secret). */
+    secretFile: z.string().min(1).optional(),
     /** Most messages in one request. */
     maxBatch: z.number().int().min(1).max(1000).default(500),
     /** Longest message text accepted, in characters. */

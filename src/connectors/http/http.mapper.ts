@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AUTHOR_ROLES, type InboundMessage } from '../../plugins/contract/message';
+import { AUTHOR_ROLES, type InboundMessage } from 'replywatch/sdk';
 
 const id = z.union([z.string().min(1).max(512), z.number().int()]).transform(String);
 

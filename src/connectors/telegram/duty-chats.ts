@@ -1,22 +1,14 @@
-import { type RulesStore } from '../../core/rules/rules-store';
-import { type DutyTarget } from '../../core/config/rules.schema';
-
-export interface TelegramAddress {
-  chatId: number;
-  topicId?: number;
-}
+import { type DutyTarget } from 'replywatch/sdk';
+import { addressOf } from './telegram-target';
 
 /**
- * The duty chats of this bot: rules.yaml targets whose connector is `telegram`, plus the new
- * ids of any that were upgraded to supergroups since (rules.yaml may still hold the old id).
+ * The duty chats of this bot: rules.yaml targets naming this connector, plus the new ids of
+ * any that were upgraded to supergroups since (rules.yaml may still hold the old id).
  */
 export class DutyChats {
   private readonly aliases = new Map<number, number>();
 
-  constructor(
-    private readonly rules: RulesStore,
-    private readonly connectorId: string,
-  ) {}
+  constructor(private readonly targetsOf: () => DutyTarget[]) {}
 
   /** Chat ids the bot may speak in, besides private chats. */
   ids(): Set<number> {
@@ -35,7 +27,7 @@ export class DutyChats {
   }
 
   targets(): DutyTarget[] {
-    return this.rules.current.rules.duty.targets.filter((t) => t.connector === this.connectorId);
+    return this.targetsOf();
   }
 
   /** Follows upgrades: the id to write to today. */
@@ -48,13 +40,4 @@ export class DutyChats {
   addAlias(oldId: number, newId: number): void {
     this.aliases.set(oldId, newId);
   }
-}
-
-/** `to: { chatId: -100…, topicId?: 12 }` of a duty target; undefined when malformed. */
-export function addressOf(to: Record<string, unknown>): TelegramAddress | undefined {
-  const chatId = typeof to.chatId === 'string' && /^-?\d+$/.test(to.chatId) ? Number(to.chatId) : to.chatId;
-  if (typeof chatId !== 'number' || !Number.isSafeInteger(chatId)) return undefined;
-  const topicId = to.topicId;
-  if (topicId === undefined) return { chatId };
-  return typeof topicId === 'number' && Number.isSafeInteger(topicId) && topicId > 0 ? { chatId, topicId } : undefined;
 }

@@ -4,10 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
+import { type ReportService } from 'replywatch/sdk';
 import { Input } from 'telegraf';
-import { type Database } from '../../core/persistence/database';
-import { exportCsv } from '../../core/reporting/csv-export';
-import { csvFileName } from '../../core/reporting/report-filter';
 
 /** Telegram's cap on a file a bot uploads through the public Bot API. */
 export const BOT_API_UPLOAD_LIMIT = 50_000_000;
@@ -15,9 +13,8 @@ export const BOT_API_UPLOAD_LIMIT = 50_000_000;
 export type UploadFile = ReturnType<typeof Input.fromLocalFile>;
 
 export interface CsvUploadRequest {
-  range: { from: Date; to: Date };
-  /** The period's label, for the file name (`replywatch-2026-Q4.csv`). */
-  label: string;
+  /** The period; its label names the file (`replywatch-2026-Q4.csv`). */
+  range: { from: Date; to: Date; label: string };
   zone: string;
   bom: boolean;
   limitBytes: number;
@@ -34,13 +31,13 @@ export type ExportUpload =
  * still too large is refused with a reason rather than sent to fail at Telegram. Memory stays
  * flat: the export pages to disk and the upload streams from it. The caller disposes the file.
  */
-export async function prepareCsvUpload(db: Database, request: CsvUploadRequest): Promise<ExportUpload> {
+export async function prepareCsvUpload(reports: ReportService, request: CsvUploadRequest): Promise<ExportUpload> {
   const dir = await mkdtemp(path.join(tmpdir(), 'replywatch-export-'));
   const dispose = () => rm(dir, { recursive: true, force: true });
   try {
-    const name = csvFileName('replywatch', request.label);
+    const name = reports.fileName(request.range.label);
     const csvPath = path.join(dir, name);
-    const rows = await spool(db, request, csvPath);
+    const rows = await spool(reports, request, csvPath);
     const csvBytes = (await stat(csvPath)).size;
     const { limitBytes } = request;
     if (csvBytes <= limitBytes) return { ok: true, file: Input.fromLocalFile(csvPath, name), name, rows, bytes: csvBytes, csvBytes, compressed: false, dispose };
@@ -64,12 +61,12 @@ export async function prepareCsvUpload(db: Database, request: CsvUploadRequest):
 }
 
 /** Writes the export to `file`, waiting on the disk between pages; returns the rows written. */
-async function spool(db: Database, request: CsvUploadRequest, file: string): Promise<number> {
+async function spool(reports: ReportService, request: CsvUploadRequest, file: string): Promise<number> {
   const out = createWriteStream(file);
   const closed = new Promise<void>((resolve, reject) => out.once('close', resolve).once('error', reject));
   try {
     const write = (chunk: string) => new Promise<void>((resolve, reject) => out.write(chunk, (error) => (error ? reject(error) : resolve())));
-    const rows = await exportCsv(db, request.range, {}, request.zone, write, { bom: request.bom });
+    const rows = await reports.csv(request.range, write, { bom: request.bom, timezone: request.zone });
     out.end();
     await closed;
     return rows;

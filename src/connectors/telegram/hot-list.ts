@@ -1,5 +1,4 @@
-import { type InquiryView } from '../../core/inquiries/inquiry-queries';
-import { type HotConversation } from '../../core/reporting/hot-conversations';
+import { type HotConversation, type WaitingInquiry } from 'replywatch/sdk';
 import { inquiryLink } from './telegram.ids';
 
 export const HELP_TEXT = [
@@ -23,7 +22,7 @@ export const HELP_TEXT = [
  * /hot: what is waiting, nearest deadline first, with a link to jump into the chat; then the
  * chats that breached most this month (the reports' hot list), where the pattern lives.
  */
-export function formatHotList(items: readonly InquiryView[], now: number, openingMessages: ReadonlyMap<string, string>, breached: readonly HotConversation[] = []): string {
+export function formatHotList(items: readonly WaitingInquiry[], now: number, breached: readonly HotConversation[] = []): string {
   const waiting =
     items.length === 0
       ? ['🧊 Nothing is waiting for an answer.']
@@ -31,7 +30,7 @@ export function formatHotList(items: readonly InquiryView[], now: number, openin
           `🔥 Waiting for an answer (${items.length}):`,
           ...items.map((item) => {
             const where = item.conversation.title ?? `${item.conversation.channel} ${item.conversation.id}`;
-            const url = item.conversation.channel === 'telegram' ? inquiryLink(item.conversation.id, openingMessages.get(item.id)) : undefined;
+            const url = item.conversation.channel === 'telegram' ? inquiryLink(item.conversation.id, item.conversation.openingMessageId ?? undefined) : undefined;
             return `${stateOf(item, now)} — ${where}${url ? `\n   ${url}` : ''}`;
           }),
         ];
@@ -40,10 +39,10 @@ export function formatHotList(items: readonly InquiryView[], now: number, openin
   return [...waiting, '', '📈 Most breaches this month:', ...pattern].join('\n');
 }
 
-function stateOf(item: InquiryView, now: number): string {
+function stateOf(item: WaitingInquiry, now: number): string {
   if (item.status === 'on_hold') return '⏸ on hold';
-  if (!item.sla?.dueAt) return `⏳ waiting ${minutes(now - Date.parse(item.openedAt))}`;
-  const left = Date.parse(item.sla.dueAt) - now;
+  if (!item.dueAt) return `⏳ waiting ${minutes(now - Date.parse(item.openedAt))}`;
+  const left = Date.parse(item.dueAt) - now;
   return left >= 0 ? `⏳ ${minutes(left)} left` : `⚠️ overdue ${minutes(-left)}`;
 }
 

@@ -3,7 +3,7 @@ import { formatNotification } from './notification-format';
 const link = { title: 'Acme Support', url: 'https://t.me/c/1987654321/4711' };
 
 describe('formatNotification', () => {
-  it('puts the mark text first, then the conversation with its link, policy and due time, runbook and @mentions', () => {
+  it('puts the mark text first, then the link (the text already names the conversation), policy and due time, runbook and @mentions', () => {
     const payload = {
       event: 'sla.mark',
       text: '🔥 SLA breached: Acme Support waits 2 h',
@@ -13,10 +13,9 @@ describe('formatNotification', () => {
       mentions: ['olga_p', '@ivan_duty'],
       conversation: { channel: 'telegram', id: '-1001987654321', title: 'Acme Support' },
     };
-    expect(formatNotification('notify', payload, link)).toBe(
+    expect(formatNotification(payload, link)).toBe(
       [
         '🔥 SLA breached: Acme Support waits 2 h',
-        'Acme Support',
         'https://t.me/c/1987654321/4711',
         'Policy: standard · due 2024-06-10 09:30 UTC',
         'Runbook: https://wiki.example.com/runbooks/sla',
@@ -25,16 +24,20 @@ describe('formatNotification', () => {
     );
   });
 
+  it('names the conversation when the text does not, with its link when there is one', () => {
+    expect(formatNotification({ text: 'Breach' }, link)).toBe('Breach\nAcme Support\nhttps://t.me/c/1987654321/4711');
+  });
+
   it('shows the title alone when there is no link, and nothing when there is no conversation', () => {
-    expect(formatNotification('notify', { text: 'Breach' }, { title: 'Acme (basic group)' })).toBe('Breach\nAcme (basic group)');
-    expect(formatNotification('notify', { text: 'Breach' }, undefined)).toBe('Breach');
+    expect(formatNotification({ text: 'Breach' }, { title: 'Acme (basic group)' })).toBe('Breach\nAcme (basic group)');
+    expect(formatNotification({ text: 'Breach' }, undefined)).toBe('Breach');
   });
 
   it('shows the policy without a due time when there is none, and a non-empty reason', () => {
-    expect(formatNotification('notify', { text: 'Escalated', policy: 'vip', reason: 'customer asked twice' }, undefined)).toBe(
+    expect(formatNotification({ text: 'Escalated', policy: 'vip', reason: 'customer asked twice' }, undefined)).toBe(
       'Escalated\nPolicy: vip\nReason: customer asked twice',
     );
-    expect(formatNotification('notify', { text: 'Escalated', reason: '' }, undefined)).toBe('Escalated');
+    expect(formatNotification({ text: 'Escalated', reason: '' }, undefined)).toBe('Escalated');
   });
 
   it('lists digest items with their conversation, before the mentions', () => {
@@ -49,7 +52,7 @@ describe('formatNotification', () => {
       ],
       mentions: ['olga_p'],
     };
-    expect(formatNotification('digest', payload, undefined).split('\n')).toEqual([
+    expect(formatNotification(payload, undefined).split('\n')).toEqual([
       'Too many SLA alerts at once; the rest of this minute:',
       '• 🔥 Acme waits 2 h — Acme Support',
       '• ⏰ Globex waits 1 h — -1002233445566:305',
@@ -60,17 +63,17 @@ describe('formatNotification', () => {
   });
 
   it('writes a headline for known events when there is no text', () => {
-    expect(formatNotification('notify', { event: 'inquiry.opened' }, link).split('\n')[0]).toBe('🆕 New inquiry');
-    expect(formatNotification('notify', { event: 'inquiry.answered' }, undefined)).toBe('✅ Answered');
+    expect(formatNotification({ event: 'inquiry.opened' }, link).split('\n')[0]).toBe('🆕 New inquiry');
+    expect(formatNotification({ event: 'inquiry.answered' }, undefined)).toBe('✅ Answered');
   });
 
-  it('falls back to the event name for an unknown event, and to the kind without one', () => {
-    expect(formatNotification('notify', { event: 'inquiry.reopened' }, undefined)).toBe('inquiry.reopened');
-    expect(formatNotification('digest', {}, undefined)).toBe('digest');
+  it('falls back to the event name for an unknown event, and to a plain word without one', () => {
+    expect(formatNotification({ event: 'inquiry.reopened' }, undefined)).toBe('inquiry.reopened');
+    expect(formatNotification({}, undefined)).toBe('notification');
   });
 
   it('skips mentions that are not strings', () => {
-    expect(formatNotification('notify', { text: 'Breach', mentions: ['olga_p', 42, null, '@ivan_duty'] }, undefined)).toBe('Breach\n@olga_p @ivan_duty');
-    expect(formatNotification('notify', { text: 'Breach', mentions: [] }, undefined)).toBe('Breach');
+    expect(formatNotification({ text: 'Breach', mentions: ['olga_p', 42, null, '@ivan_duty'] }, undefined)).toBe('Breach\n@olga_p @ivan_duty');
+    expect(formatNotification({ text: 'Breach', mentions: [] }, undefined)).toBe('Breach');
   });
 });

@@ -1,4 +1,7 @@
-/** Plain-text duty messages (no parse mode: nothing to escape, and safe to split anywhere). */
+/**
+ * Plain-text duty messages (no parse mode: nothing to escape, and safe to split anywhere).
+ * Read defensively: a delivery written by an older hub may lack fields of today's payloads.
+ */
 
 export interface ConversationLink {
   title: string;
@@ -17,10 +20,13 @@ interface NotifyPayload {
   conversation?: { channel?: unknown; id?: unknown; title?: unknown };
 }
 
-export function formatNotification(kind: string, payload: NotifyPayload, link: ConversationLink | undefined): string {
+export function formatNotification(payload: NotifyPayload, link: ConversationLink | undefined): string {
   const lines: string[] = [];
-  lines.push(typeof payload.text === 'string' ? payload.text : headline(kind, payload));
-  if (link) lines.push(link.url ? `${link.title}\n${link.url}` : link.title);
+  const first = typeof payload.text === 'string' ? payload.text : headline(payload);
+  lines.push(first);
+  // The hub's texts usually name the conversation already; then only the link is added.
+  if (link && !first.includes(link.title)) lines.push(link.title);
+  if (link?.url) lines.push(link.url);
   if (typeof payload.policy === 'string') lines.push(`Policy: ${payload.policy}${typeof payload.dueAt === 'string' ? ` · due ${payload.dueAt.slice(0, 16).replace('T', ' ')} UTC` : ''}`);
   if (typeof payload.reason === 'string' && payload.reason.length > 0) lines.push(`Reason: ${payload.reason}`);
   if (typeof payload.runbook === 'string') lines.push(`Runbook: ${payload.runbook}`);
@@ -30,14 +36,14 @@ export function formatNotification(kind: string, payload: NotifyPayload, link: C
   return lines.join('\n');
 }
 
-function headline(kind: string, payload: NotifyPayload): string {
+function headline(payload: NotifyPayload): string {
   switch (payload.event) {
     case 'inquiry.opened':
       return '🆕 New inquiry';
     case 'inquiry.answered':
       return '✅ Answered';
     default:
-      return typeof payload.event === 'string' ? payload.event : kind;
+      return typeof payload.event === 'string' ? payload.event : 'notification';
   }
 }
 

@@ -1,8 +1,4 @@
-import { Logger } from '@nestjs/common';
-import { type Clock } from '../../core/clock/clock';
-import { STAFF_ROLES, type StaffRole } from '../../core/config/rules.schema';
-import { type RulesStore } from '../../core/rules/rules-store';
-import { type StaffRoster } from './staff-roster';
+import { type Clock, type ConnectorLogger, STAFF_ROLES, type StaffRole, type StaffService } from 'replywatch/sdk';
 import { nameOf } from './telegram.mapper';
 import { type TelegramSession } from './telegram-session';
 import { threadOf, type WireCallbackQuery, type WireMessage, type WireUser } from './telegram.wire';
@@ -18,19 +14,18 @@ type Keyboard = { inline_keyboard: Array<Array<{ text: string; callback_data: st
  * pressing "add", or by their numeric user id. Every change lands in the audit log.
  */
 export class RolesManager {
-  private readonly logger = new Logger('telegram:roles');
   private readonly pending = new Map<number, { role: StaffRole; until: number }>();
 
   constructor(
-    private readonly roster: StaffRoster,
-    private readonly rules: RulesStore,
+    private readonly staff: StaffService,
     private readonly clock: Clock,
+    private readonly logger: ConnectorLogger,
   ) {}
 
+  /** Bot admins: listed in the connector's settings, or admins among the hub's staff. */
   async isBotAdmin(session: TelegramSession, userId: number): Promise<boolean> {
     if (session.config.admins.includes(userId)) return true;
-    if ((await this.roster.get(userId))?.role === 'admin') return true;
-    return this.rules.current.rules.staff.some((m) => m.role === 'admin' && m.identities.some((i) => i.channel === session.channel && i.id === String(userId)));
+    return (await this.staff.member(String(userId)))?.role === 'admin';
   }
 
   /** `/roles`, `/roles add <role>` (as a reply), `/roles remove <id>`. */
@@ -97,7 +92,7 @@ export class RolesManager {
       return;
     }
     if (action === 'rm' && /^\d+$/.test(value)) {
-      const removed = await this.roster.remove(Number(value), `telegram:${query.from.id}`);
+      const removed = await this.staff.remove(value, `telegram:${query.from.id}`);
       await session.telegram.answerCbQuery(query.id, removed ? 'Removed.' : 'Already gone.');
       if (chatMessage) await this.editList(session, chatMessage);
       return;
@@ -112,39 +107,40 @@ export class RolesManager {
       return;
     }
     const name = person.first_name || person.username ? nameOf(person) : null;
-    const outcome = await this.roster.add({ userId: person.id, role, name }, `telegram:${admin.id}`);
-    this.logger.log(`staff ${outcome}: user ${person.id} as ${role} by ${admin.id}`);
+    const outcome = await this.staff.add({ id: String(person.id), role, name }, `telegram:${admin.id}`);
+    this.logger.info(`staff ${outcome}: user ${person.id} as ${role} by ${admin.id}`);
     await this.reply(session, where, outcome === 'unchanged' ? `${name ?? person.id} is already ${role}.` : `✅ ${name ?? person.id} is now ${role}.`);
   }
 
   private async remove(session: TelegramSession, where: WireMessage, userId: number, admin: WireUser): Promise<void> {
-    const removed = await this.roster.remove(userId, `telegram:${admin.id}`);
+    const removed = await this.staff.remove(String(userId), `telegram:${admin.id}`);
     await this.reply(session, where, removed ? `Removed ${userId} from staff.` : `${userId} was not on the /roles list (staff from rules.yaml are changed there).`);
   }
 
   private async showList(session: TelegramSession, where: WireMessage): Promise<void> {
-    const { text, keyboard } = await this.render(session);
+    const { text, keyboard } = await this.render();
     await session.telegram.sendMessage(where.chat.id, text, { ...threadOf(where), reply_markup: keyboard });
   }
 
   private async editList(session: TelegramSession, message: WireMessage): Promise<void> {
-    const { text, keyboard } = await this.render(session);
+    const { text, keyboard } = await this.render();
     await session.telegram.editMessageText(message.chat.id, message.message_id, undefined, text, { reply_markup: keyboard });
   }
 
-  private async render(session: TelegramSession): Promise<{ text: string; keyboard: Keyboard }> {
-    const roster = await this.roster.list();
-    const fromRules = this.rules.current.rules.staff.filter((m) => m.identities.some((i) => i.channel === session.channel));
+  private async render(): Promise<{ text: string; keyboard: Keyboard }> {
+    const everyone = await this.staff.list();
+    const roster = everyone.filter((m) => m.source === 'roster');
+    const fromRules = everyone.filter((m) => m.source === 'rules');
     const lines = [
       `👥 Staff added here (${roster.length}):`,
-      ...roster.map((e) => `• ${e.name ?? e.userId} — ${e.role} (${e.userId})`),
+      ...roster.map((e) => `• ${e.name ?? e.id} — ${e.role} (${e.id})`),
       `From rules.yaml, read-only (${fromRules.length}):`,
-      ...fromRules.map((m) => `• ${m.name} — ${m.role}`),
+      ...fromRules.map((m) => `• ${m.name ?? m.id} — ${m.role}`),
     ];
     const keyboard: Keyboard = {
       inline_keyboard: [
         STAFF_ROLES.map((role) => ({ text: `➕ ${role}`, callback_data: `roles:add:${role}` })),
-        ...roster.slice(0, 30).map((e) => [{ text: `✖ ${(e.name ?? String(e.userId)).slice(0, 40)}`, callback_data: `roles:rm:${e.userId}` }]),
+        ...roster.slice(0, 30).map((e) => [{ text: `✖ ${(e.name ?? e.id).slice(0, 40)}`, callback_data: `roles:rm:${e.id}` }]),
         [{ text: '↻ refresh', callback_data: 'roles:list:all' }],
       ],
     };

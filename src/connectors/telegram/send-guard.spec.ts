@@ -1,4 +1,4 @@
-import { ConnectorError } from '../../plugins/contract/connector-error';
+import { ConnectorError } from 'replywatch/sdk';
 import { CustomerChatWriteError, guardTelegram, SendGuard } from './send-guard';
 
 const DUTY = -1009000000001;

@@ -1,4 +1,4 @@
-import { ConnectorError } from '../../plugins/contract/connector-error';
+import { ConnectorError } from 'replywatch/sdk';
 
 /** Methods that only read; everything else that names a chat can put something in front of its members. */
 const READ_ONLY = new Set(['getChat', 'getChatMember', 'getChatAdministrators', 'getChatMemberCount', 'getUpdates', 'getMe', 'getWebhookInfo']);

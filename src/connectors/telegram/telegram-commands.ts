@@ -1,4 +1,4 @@
-import { type Logger } from '@nestjs/common';
+import { type ConnectorLogger } from 'replywatch/sdk';
 import { type Telegram } from 'telegraf';
 import { type DutyChats } from './duty-chats';
 
@@ -21,7 +21,7 @@ const IN_DUTY_AND_PRIVATE = [
  * Registers the command menus. Group commands are shown to group admins only, so customers
  * are not invited to type /hold in their own chat. Best effort: a failure is logged.
  */
-export async function registerCommands(telegram: Telegram, dutyChats: DutyChats, logger: Logger): Promise<void> {
+export async function registerCommands(telegram: Telegram, dutyChats: DutyChats, logger: ConnectorLogger): Promise<void> {
   try {
     await telegram.setMyCommands(IN_CUSTOMER_CHATS, { scope: { type: 'all_chat_administrators' } });
     await telegram.setMyCommands(IN_DUTY_AND_PRIVATE, { scope: { type: 'all_private_chats' } });

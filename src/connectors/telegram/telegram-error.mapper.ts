@@ -1,5 +1,5 @@
 import { TelegramError } from 'telegraf';
-import { ConnectorError } from '../../plugins/contract/connector-error';
+import { ConnectorError } from 'replywatch/sdk';
 
 export interface BotApiFailure {
   code: number;
@@ -25,7 +25,7 @@ export function toConnectorError(error: unknown, what: string): ConnectorError {
   if (error instanceof ConnectorError) return error;
   const failure = botApiFailure(error);
   if (!failure) {
-    const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    const reason = withoutToken(error instanceof Error ? `${error.name}: ${error.message}` : String(error));
     return new ConnectorError('TEMPORARY', `${what}: the Bot API did not answer (${reason})`, { cause: error });
   }
   const said = `${failure.code} ${failure.description}`;
@@ -37,4 +37,9 @@ export function toConnectorError(error: unknown, what: string): ConnectorError {
   if (failure.code === 409 || failure.code >= 500) return new ConnectorError('TEMPORARY', `${what}: ${said}`);
   if (/chat not found/i.test(failure.description)) return new ConnectorError('NOT_FOUND', `${what}: ${said}; is the bot a member of this chat and the chat id right?`);
   return new ConnectorError('INVALID_PAYLOAD', `${what}: the Bot API refused the request (${said})`);
+}
+
+/** Network errors quote the request URL, and the Bot API puts the token in its path. */
+export function withoutToken(text: string): string {
+  return text.replace(/\/bot[^/\s]+\//g, '/bot<token>/');
 }

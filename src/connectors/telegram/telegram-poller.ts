@@ -1,89 +1,60 @@
-import { Logger } from '@nestjs/common';
+import { ConnectorError, type ConnectorLogger, type Health, type HealthReporter } from 'replywatch/sdk';
 import { type Telegram } from 'telegraf';
-import { type Clock } from '../../core/clock/clock';
-import { WakeableLoop } from '../../core/clock/wakeable-loop';
-import { type Database, type Leadership } from '../../core/persistence/database';
-import { type Health } from '../../plugins/contract/connector';
 import { type TelegramCursor } from './telegram-cursor';
-import { botApiFailure } from './telegram-error.mapper';
+import { botApiFailure, withoutToken } from './telegram-error.mapper';
 import { ALLOWED_UPDATES, type WireUpdate } from './telegram.wire';
 import { type UpdateProcessor } from './update-processor';
 
-const STANDBY_RETRY_MS = 15_000;
+/** How long to leave a 409 (webhook set, or a second poller) before asking again. */
 const CONFLICT_RETRY_MS = 30_000;
-const MAX_BACKOFF_MS = 30_000;
-
-/** One advisory lock per bot: only one replica may call getUpdates, or Telegram answers 409. */
-export function pollerLockKey(botId: number): string {
-  return (7_000_000_000_000_000_000n + BigInt(botId)).toString();
-}
 
 /**
  * Long polling, written here rather than telegraf's launch(): telegraf confirms a batch even
  * when a handler failed (the update is lost), sleeps on real time, and deletes a webhook it
- * finds. This loop confirms only what was committed, keeps its cursor in the database, backs
- * off on the injected clock, and explains 401/409 on /health instead of dying.
+ * finds. Each pass runs as the connector's singleton work (one replica polls, or Telegram
+ * answers 409): fetch, handle, and confirm only what was committed by saving the cursor.
+ * A failed pass throws a ConnectorError; the host waits (retry_after, or its backoff) and
+ * runs the next pass.
  */
 export class TelegramPoller {
-  private current: Health = { status: 'degraded', detail: 'starting' };
-  /** Told at once when the state changes, so /health does not wait for its next check. */
-  onHealthChange: (health: Health) => void = () => undefined;
   polls = 0;
-  private readonly logger = new Logger('telegram:poller');
-  private readonly loop: WakeableLoop;
-  private readonly abort = new AbortController();
-  private leadership: Leadership | null = null;
+  private current: Health = { status: 'degraded', detail: 'starting' };
   private offset: number | undefined;
-  private errors = 0;
+  private holding: AbortSignal | undefined;
 
   constructor(
     private readonly telegram: Telegram,
-    private readonly db: Database,
-    private readonly clock: Clock,
     private readonly cursor: TelegramCursor,
     private readonly processor: UpdateProcessor,
-    private readonly settings: { botId: number; timeout: number; limit: number },
-  ) {
-    this.loop = new WakeableLoop(clock, () => this.pass(), (error) => this.logger.error(`polling pass failed: ${String(error)}`), 5000);
-  }
+    private readonly settings: { timeout: number; limit: number },
+    private readonly health: HealthReporter,
+    private readonly logger: ConnectorLogger,
+  ) {}
 
-  get health(): Health {
+  get state(): Health {
     return this.current;
   }
 
-  private set health(health: Health) {
-    const changed = health.status !== this.current.status || health.detail !== this.current.detail;
-    this.current = health;
-    if (changed) this.onHealthChange(health);
-  }
-
-  start(): void {
-    this.loop.start();
-  }
-
-  async stop(): Promise<void> {
-    this.abort.abort();
-    await this.loop.stop();
-    await this.leadership?.release();
-    this.leadership = null;
-  }
-
-  private async pass(): Promise<number> {
-    if (!(await this.lead())) return STANDBY_RETRY_MS;
-    if (this.offset === undefined) this.offset = ((await this.cursor.load()) ?? -1) + 1;
+  async pass(signal: AbortSignal): Promise<void> {
+    if (signal !== this.holding) {
+      // A new turn holding the lease: another replica may have moved the cursor meanwhile.
+      this.holding = signal;
+      this.offset = undefined;
+    }
+    this.offset ??= ((await this.cursor.load()) ?? -1) + 1;
     let updates: WireUpdate[];
     try {
       this.polls++;
       updates = (await this.telegram.callApi(
         'getUpdates',
         { offset: this.offset, timeout: this.settings.timeout, limit: this.settings.limit, allowed_updates: [...ALLOWED_UPDATES] },
-        { signal: this.abort.signal as never },
+        { signal: signal as never },
       )) as unknown as WireUpdate[];
     } catch (error) {
-      return this.onPollError(error);
+      if (signal.aborted) return;
+      throw this.explain(error);
     }
-    this.errors = 0;
-    this.health = { status: 'up', detail: 'polling' };
+    this.report({ status: 'up', detail: 'polling' });
     const done = await this.processor.process(updates);
     if (done !== undefined) {
       await this.cursor.save(done);
@@ -91,51 +62,37 @@ export class TelegramPoller {
     }
     const last = updates[updates.length - 1]?.update_id;
     if (last !== undefined && done !== last) {
-      this.health = { status: 'degraded', detail: 'an update could not be stored; retrying it' };
-      return this.backoff();
+      this.report({ status: 'degraded', detail: 'an update could not be stored; retrying it' });
+      throw new ConnectorError('TEMPORARY', `update ${(done ?? this.offset - 1) + 1} could not be stored; fetching it again`);
     }
-    return 0;
   }
 
-  private async lead(): Promise<boolean> {
-    if (this.leadership && (await this.leadership.stillHeld())) return true;
-    if (this.leadership) this.logger.warn('lost the polling lock (database connection gone); trying to take it again');
-    this.leadership = await this.db.tryLeadership(pollerLockKey(this.settings.botId));
-    if (this.leadership) {
-      // Another replica may have moved the cursor while this one stood by.
-      this.offset = undefined;
-      this.logger.log('this replica polls Telegram');
-      return true;
-    }
-    this.health = { status: 'up', detail: 'standby: another replica polls Telegram' };
-    return false;
-  }
-
-  private onPollError(error: unknown): number {
-    if (this.abort.signal.aborted) return 0;
+  private explain(error: unknown): ConnectorError {
     const failure = botApiFailure(error);
     if (failure?.code === 409) {
       const detail = /webhook/i.test(failure.description)
         ? 'Telegram says a webhook is set, so getUpdates is refused; remove it (deleteWebhook) or set mode: webhook'
         : 'another process is polling with this bot token (Telegram allows one); stop it or use mode: webhook';
-      this.health = { status: 'degraded', detail: `409 Conflict: ${detail}` };
-      this.logger.error(this.health.detail ?? '');
-      return CONFLICT_RETRY_MS;
+      this.report({ status: 'degraded', detail: `409 Conflict: ${detail}` });
+      this.logger.error(`409 Conflict: ${detail}`);
+      return new ConnectorError('TEMPORARY', `409 Conflict: ${detail}`, { retryAfterMs: CONFLICT_RETRY_MS });
     }
     if (failure?.code === 401 || failure?.code === 404) {
-      this.health = { status: 'down', detail: `the Bot API rejected the token (${failure.code} ${failure.description}); fix connectors.telegram.token` };
-      this.logger.error(this.health.detail ?? '');
-      return MAX_BACKOFF_MS * 4;
+      const detail = `the Bot API rejected the token (${failure.code} ${failure.description}); fix connectors.telegram.token`;
+      this.report({ status: 'down', detail });
+      this.logger.error(detail);
+      return new ConnectorError('AUTH_FAILED', detail);
     }
-    if (failure?.code === 429) return failure.retryAfterMs ?? 5000;
-    const reason = failure ? `${failure.code} ${failure.description}` : error instanceof Error ? error.message : String(error);
-    this.health = { status: 'degraded', detail: `getUpdates failed: ${reason}` };
-    this.logger.warn(`getUpdates failed (${reason}); retrying`);
-    return this.backoff();
+    if (failure?.code === 429) return new ConnectorError('RATE_LIMITED', `getUpdates: flood control (${failure.description})`, { retryAfterMs: failure.retryAfterMs ?? 5000 });
+    const reason = failure ? `${failure.code} ${failure.description}` : withoutToken(error instanceof Error ? error.message : String(error));
+    this.report({ status: 'degraded', detail: `getUpdates failed: ${reason}` });
+    return new ConnectorError('TEMPORARY', `getUpdates failed: ${reason}`);
   }
 
-  private backoff(): number {
-    this.errors++;
-    return Math.min(MAX_BACKOFF_MS, 500 * 2 ** Math.min(this.errors, 10));
+  /** Pushed as it changes, so /health does not wait for the next periodic check. */
+  private report(health: Health): void {
+    if (health.status === this.current.status && health.detail === this.current.detail) return;
+    this.current = health;
+    this.health.report(health);
   }
 }

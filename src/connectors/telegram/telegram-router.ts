@@ -1,10 +1,4 @@
-import { Logger } from '@nestjs/common';
-import { type ConversationDirectory } from '../../core/conversations/conversation-directory';
-import { type InquiryQueries, openingMessageIds } from '../../core/inquiries/inquiry-queries';
-import { type Database } from '../../core/persistence/database';
-import { type Clock } from '../../core/clock/clock';
-import { type RulesStore } from '../../core/rules/rules-store';
-import { type InboundAuthor, type InboundMessage } from '../../plugins/contract/message';
+import { type Clock, type ConnectorLogger, type InboundAuthor, type InboundMessage, type InquiryService, type StaffService } from 'replywatch/sdk';
 import { type ChatAliases } from './chat-aliases';
 import { type DutyChats } from './duty-chats';
 import { formatHotList, HELP_TEXT } from './hot-list';
@@ -12,7 +6,6 @@ import { type RolesManager } from './roles-manager';
 import { SameSecondOrder } from './same-second-order';
 import { type ReportCommands } from './report-commands';
 import { type StaffCommands } from './staff-commands';
-import { type StaffRoster } from './staff-roster';
 import { splitText } from './pacer';
 import { mapGroupMessage, parseCommand, type ParsedCommand } from './telegram.mapper';
 import { type TelegramSession } from './telegram-session';
@@ -22,14 +15,12 @@ export interface RouterParts {
   reports: ReportCommands;
   dutyChats: DutyChats;
   aliases: ChatAliases;
-  roster: StaffRoster;
+  staff: StaffService;
   roles: RolesManager;
   staffCommands: StaffCommands;
-  directory: ConversationDirectory;
-  queries: InquiryQueries;
-  rules: RulesStore;
-  db: Database;
+  inquiries: InquiryService;
   clock: Clock;
+  logger: ConnectorLogger;
 }
 
 /**
@@ -38,7 +29,6 @@ export interface RouterParts {
  * customer's: its messages are recorded and the bot never answers there.
  */
 export class TelegramRouter {
-  private readonly logger = new Logger('telegram');
   private session: TelegramSession | undefined;
   readonly ignored = new Map<string, number>();
   private readonly order = new SameSecondOrder();
@@ -81,7 +71,7 @@ export class TelegramRouter {
         return this.ignore(event.reason);
       case 'topic-title':
       case 'chat-title':
-        return this.parts.directory.setTitle(session.channel, event.conversationId, event.title);
+        return session.sink.conversationTitle(event.conversationId, event.title);
       case 'topic-closed':
         return this.closeTopic(session, event.conversationId);
       case 'chat-migrated':
@@ -92,9 +82,8 @@ export class TelegramRouter {
   }
 
   private async onGroupMessage(session: TelegramSession, updateId: number, mapped: InboundMessage, command: ParsedCommand | undefined, chatId: number): Promise<void> {
-    const author = await this.withRosterRole(mapped.author);
-    const message = { ...mapped, author, sentAt: this.order.stamp(chatId, Math.floor(mapped.sentAt.getTime() / 1000)) };
-    if (command && this.isStaff(session, author)) {
+    const message = { ...mapped, sentAt: this.order.stamp(chatId, Math.floor(mapped.sentAt.getTime() / 1000)) };
+    if (command && (await this.isStaff(message.author))) {
       if (this.parts.staffCommands.isInquiryCommand(command.name)) {
         return this.parts.staffCommands.run(session, updateId, { ...command, name: command.name }, message);
       }
@@ -104,28 +93,20 @@ export class TelegramRouter {
     await session.sink.accept(message);
   }
 
-  /** Staff added with /roles are staff by the connector's own knowledge: say so to intake. */
-  private async withRosterRole(author: InboundAuthor): Promise<InboundAuthor> {
-    if (author.role !== undefined || !/^\d+$/.test(author.id)) return author;
-    return (await this.parts.roster.get(Number(author.id))) ? { ...author, role: 'staff' } : author;
-  }
-
-  private isStaff(session: TelegramSession, author: InboundAuthor): boolean {
-    if (author.role !== undefined) return author.role === 'staff';
-    return this.parts.rules.current.classifier.classify(session.channel, author).role === 'staff';
+  /** The hub decides who is staff (rules, the /roles roster, hints); the connector only asks. */
+  private async isStaff(author: InboundAuthor): Promise<boolean> {
+    return (await this.parts.staff.roleOf(author)) === 'staff';
   }
 
   private async closeTopic(session: TelegramSession, conversationId: string): Promise<void> {
-    const open = await this.parts.directory.openInquiry(session.channel, conversationId);
-    if (!open) return;
-    this.logger.log(`topic ${conversationId} closed; resolving its waiting inquiry ${open.inquiryId}`);
-    await this.parts.staffCommands.resolveClosedTopic(open.inquiryId);
+    const { resolvedInquiryId } = await session.sink.conversationClosed(conversationId, 'the forum topic was closed');
+    if (resolvedInquiryId) this.parts.logger.info(`topic ${conversationId} closed; resolved its waiting inquiry ${resolvedInquiryId}`);
   }
 
   private async migrate(session: TelegramSession, from: number, to: number): Promise<void> {
     await this.parts.aliases.record(from, to);
-    const { moved } = await this.parts.directory.rekey(session.channel, String(from), String(to), ':');
-    if (moved > 0) this.logger.log(`group ${from} became supergroup ${to}; ${moved} conversation(s) moved with their history`);
+    const { moved } = await session.sink.conversationRekeyed(String(from), String(to), { childSeparator: ':' });
+    if (moved > 0) this.parts.logger.info(`group ${from} became supergroup ${to}; ${moved} conversation(s) moved with their history`);
   }
 
   private async onDutyChat(session: TelegramSession, message: WireMessage): Promise<void> {
@@ -137,7 +118,7 @@ export class TelegramRouter {
   private async onPrivate(session: TelegramSession, message: WireMessage): Promise<void> {
     const from = message.from;
     if (!from) return;
-    const staff = (await this.parts.roles.isBotAdmin(session, from.id)) || (await this.parts.roster.get(from.id)) !== undefined || this.isRulesStaff(session, from.id);
+    const staff = (await this.parts.roles.isBotAdmin(session, from.id)) || (await this.parts.staff.member(String(from.id))) !== undefined;
     // The bot is not a support channel: strangers writing to it get no answer at all.
     if (!staff) return this.ignore('private message from someone who is not staff');
     const command = parseCommand(message, session.botUsername);
@@ -153,7 +134,7 @@ export class TelegramRouter {
       case 'roles':
         return this.parts.roles.onCommand(session, message, command.args);
       case 'slastat':
-        return this.reply(session, message, await this.parts.reports.slastat(command.args, this.reportZone()));
+        return this.reply(session, message, await this.parts.reports.slastat(command.args));
       case 'report':
         return this.sendReport(session, message, command.args);
       case 'help':
@@ -165,13 +146,12 @@ export class TelegramRouter {
   }
 
   private async hotList(): Promise<string> {
-    const items = await this.parts.queries.waiting({ limit: 20 });
-    const opening = await openingMessageIds(this.parts.db, items.map((i) => i.id));
-    return formatHotList(items, this.parts.clock.now(), opening, await this.parts.reports.breachedThisMonth(this.reportZone()));
+    const items = await this.parts.inquiries.waiting({ limit: 20 });
+    return formatHotList(items, this.parts.clock.now(), await this.parts.reports.breachedThisMonth());
   }
 
   private async sendReport(session: TelegramSession, to: WireMessage, args: string): Promise<void> {
-    const outcome = await this.parts.reports.csv(args, this.reportZone());
+    const outcome = await this.parts.reports.csv(args);
     if (typeof outcome === 'string') return this.reply(session, to, outcome);
     try {
       await session.telegram.sendDocument(to.chat.id, outcome.file, { caption: outcome.caption, ...threadOf(to) });
@@ -182,14 +162,6 @@ export class TelegramRouter {
 
   private async reply(session: TelegramSession, to: WireMessage, text: string): Promise<void> {
     for (const part of splitText(text)) await session.telegram.sendMessage(to.chat.id, part, threadOf(to));
-  }
-
-  private reportZone(): string {
-    return this.parts.rules.current.rules.reports.timezone;
-  }
-
-  private isRulesStaff(session: TelegramSession, userId: number): boolean {
-    return this.parts.rules.current.classifier.classify(session.channel, { id: String(userId) }).role === 'staff';
   }
 
   private ignore(reason: string): void {

@@ -1,5 +1,5 @@
 import { type Telegram } from 'telegraf';
-import { type MessageSink } from '../../plugins/contract/message';
+import { type MessageSink } from 'replywatch/sdk';
 import { type TelegramConfig } from './telegram.config';
 
 /** What the update handlers need once the bot is running; set by the connector on start. */

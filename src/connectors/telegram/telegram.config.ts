@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { durationSchema } from '../../core/config/duration';
-import { secret } from '../../plugins/contract/secret';
+import { durationSchema, secret } from 'replywatch/sdk';
 import { BOT_API_UPLOAD_LIMIT } from './export-upload';
 
 const userId = z.union([z.number().int().positive(), z.string().regex(/^\d+$/, 'expected a Telegram user id (digits)')]).transform(Number);

@@ -1,4 +1,4 @@
-import { type InboundMessage } from '../../plugins/contract/message';
+import { type InboundMessage } from 'replywatch/sdk';
 import { type GroupEvent, mapGroupMessage, type MapperSettings, nameOf, parseCommand } from './telegram.mapper';
 import { CHANNEL_BOT, GROUP_ANONYMOUS_BOT, TELEGRAM_SERVICE, type WireChat, type WireMessage, type WireUser } from './telegram.wire';
 

@@ -1,4 +1,4 @@
-import { type InboundAuthor, type InboundMessage } from '../../plugins/contract/message';
+import { type InboundAuthor, type InboundMessage } from 'replywatch/sdk';
 import { conversationIdOf, messageIdOf } from './telegram.ids';
 import { GROUP_ANONYMOUS_BOT, TELEGRAM_SERVICE, type WireMessage, type WireUser } from './telegram.wire';
 

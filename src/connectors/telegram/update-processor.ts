@@ -1,4 +1,4 @@
-import { Logger } from '@nestjs/common';
+import { type ConnectorLogger } from 'replywatch/sdk';
 import { chatOfUpdate, type WireUpdate } from './telegram.wire';
 
 /**
@@ -8,10 +8,12 @@ import { chatOfUpdate, type WireUpdate } from './telegram.wire';
  * that far, so a failed update and everything after it come back and nothing is skipped.
  */
 export class UpdateProcessor {
-  private readonly logger = new Logger('telegram');
   failures = 0;
 
-  constructor(private readonly handle: (update: WireUpdate) => Promise<void>) {}
+  constructor(
+    private readonly handle: (update: WireUpdate) => Promise<void>,
+    private readonly logger: ConnectorLogger,
+  ) {}
 
   async process(updates: readonly WireUpdate[]): Promise<number | undefined> {
     if (updates.length === 0) return undefined;

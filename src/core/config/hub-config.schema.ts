@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { secret } from '../../plugins/contract/secret';
+import { secret } from '../../plugins/sdk/secret';
 import { durationAtLeast, durationSchema } from './duration';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;

@@ -1,5 +1,4 @@
 import { existsSync } from 'node:fs';
-import path from 'node:path';
 import { z } from 'zod';
 import { ConfigError } from './config-error';
 import { hubConfigSchema, type HubConfig } from './hub-config.schema';
@@ -7,6 +6,7 @@ import { rulesSchema, type Rules } from './rules.schema';
 import { YamlSource } from './yaml-source';
 
 export const DEFAULT_HUB_FILE = 'config/hub.yaml';
+const BUILT_IN_LABEL = 'built-in hub defaults';
 
 export interface LoadedConfig {
   hub: HubConfig;
@@ -14,6 +14,10 @@ export interface LoadedConfig {
   hubSource: YamlSource;
   rules: Rules;
   rulesSource: YamlSource;
+  /** No hub.yaml: connectors enable themselves as their manifests say (enabledByDefault, environment). */
+  builtIn: boolean;
+  /** Connectors read their own variables from here (each manifest declares them). */
+  environment: NodeJS.ProcessEnv;
 }
 
 /**
@@ -28,18 +32,14 @@ const ENV_OVERRIDES: ReadonlyArray<{ variable: string; path: string[]; parse?: (
   { variable: 'RULES_FILE', path: ['rulesFile'] },
   { variable: 'ADMIN_TOKEN', path: ['admin', 'token'] },
   { variable: 'LOG_LEVEL', path: ['log', 'level'] },
-  { variable: 'HTTP_INGEST_SECRET', path: ['connectors', 'http', 'secret'] },
 ];
 
 /**
- * Built-in deployment when there is no hub.yaml: embedded database, HTTP intake, log output,
- * and Telegram when TELEGRAM_BOT_TOKEN is set.
+ * Built-in deployment when there is no hub.yaml: embedded database and the connectors whose
+ * manifests enable them by default (the signed HTTP channel, the log), or whose variable is set
+ * (TELEGRAM_BOT_TOKEN) — the plugin host decides, from the manifests.
  */
-function builtInHub(env: NodeJS.ProcessEnv): Record<string, unknown> {
-  const dataDir = env.DATA_DIR || './data';
-  const telegram = env.TELEGRAM_BOT_TOKEN ? { telegram: { enabled: true, token: env.TELEGRAM_BOT_TOKEN } } : {};
-  return { connectors: { http: { enabled: true, secretFile: path.join(dataDir, 'http-ingest.secret') }, log: { enabled: true }, ...telegram } };
-}
+const BUILT_IN_HUB = { connectors: {} };
 const BUILT_IN_RULES = { version: 1 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): LoadedConfig {
@@ -51,7 +51,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LoadedConfig {
   const rulesSource = readRulesSource(hub.rulesFile, env, env.RULES_FILE !== undefined || hubSource.at(['rulesFile']) !== undefined);
   const rules = rulesSource.validate(rulesSchema);
   rulesSource.assertVariablesSet();
-  return { hub, hubSource: overridden, rules, rulesSource };
+  return { hub, hubSource: overridden, rules, rulesSource, builtIn: hubSource.file === BUILT_IN_LABEL, environment: env };
 }
 
 export function loadRules(file: string, env: NodeJS.ProcessEnv = process.env): { rules: Rules; source: YamlSource } {
@@ -64,7 +64,7 @@ export function loadRules(file: string, env: NodeJS.ProcessEnv = process.env): {
 function readHubSource(env: NodeJS.ProcessEnv): YamlSource {
   const explicit = env.HUB_CONFIG;
   const file = explicit ?? DEFAULT_HUB_FILE;
-  if (!explicit && !existsSync(file)) return YamlSource.fromValue('built-in hub defaults', builtInHub(env));
+  if (!explicit && !existsSync(file)) return YamlSource.fromValue(BUILT_IN_LABEL, BUILT_IN_HUB);
   return YamlSource.read(file, env);
 }
 

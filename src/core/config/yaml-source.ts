@@ -83,15 +83,20 @@ export class YamlSource {
     if (relevant.length > 0) throw new ConfigError(relevant.map((m) => this.problem(m.path, '')));
   }
 
-  /** Validates `value` (derived from the section at `prefix`) with errors located under `prefix`. */
-  validateValue<S extends z.ZodType>(schema: S, value: unknown, prefix: ReadonlyArray<PropertyKey>): z.output<S> {
+  /**
+   * Validates `value` (derived from the section at `prefix`) with errors located under `prefix`.
+   * Takes any schema with zod's `safeParse` (a plugin may bring its own copy of zod).
+   */
+  validateValue<S extends z.ZodType>(schema: S, value: unknown, prefix: ReadonlyArray<PropertyKey>): z.output<S>;
+  validateValue<T>(schema: ParsesLikeZod<T>, value: unknown, prefix: ReadonlyArray<PropertyKey>): T;
+  validateValue<T>(schema: ParsesLikeZod<T>, value: unknown, prefix: ReadonlyArray<PropertyKey>): T {
     const result = schema.safeParse(value);
     if (result.success) return result.data;
     throw new ConfigError(
       result.error.issues.flatMap((issue) =>
         // Name each unknown key at its own line, so a typo is easy to find.
         issue.code === 'unrecognized_keys'
-          ? issue.keys.map((key) => this.problem([...prefix, ...issue.path, key], 'unknown key (misspelled, or not a setting here)'))
+          ? (issue.keys ?? []).map((key) => this.problem([...prefix, ...issue.path, key], 'unknown key (misspelled, or not a setting here)'))
           : [this.problem([...prefix, ...issue.path], issue.message)],
       ),
     );
@@ -128,6 +133,11 @@ export class YamlSource {
     const pos = this.lines.linePos(offset);
     return { line: pos.line, column: pos.col };
   }
+}
+
+/** The part of a zod schema validation needs. */
+export interface ParsesLikeZod<T> {
+  safeParse(value: unknown): { success: true; data: T } | { success: false; error: { issues: ReadonlyArray<{ code: string; path: ReadonlyArray<PropertyKey>; message: string; keys?: readonly string[] }> } };
 }
 
 function samePath(a: ReadonlyArray<PropertyKey>, b: ReadonlyArray<PropertyKey>): boolean {

@@ -32,16 +32,17 @@ export class ConversationDirectory {
   }
 
   /**
-   * Moves conversations whose id is `fromPrefix` or starts with `fromPrefix` + separator to
-   * the same id under `toPrefix` (a group upgraded to a supergroup, and each of its topics).
+   * Moves conversations whose id is `fromPrefix` or (with a separator) starts with `fromPrefix`
+   * + separator to the same id under `toPrefix` (a group upgraded to a supergroup, and each of
+   * its topics).
    * History, inquiries and events stay attached. A conversation already present under the
    * new id is left alone and reported: merging two histories is not done automatically.
    */
-  async rekey(channel: string, fromPrefix: string, toPrefix: string, separator: string): Promise<{ moved: number; clashes: string[] }> {
+  async rekey(channel: string, fromPrefix: string, toPrefix: string, separator?: string): Promise<{ moved: number; clashes: string[] }> {
     return this.db.transaction(async (sql) => {
       const rows = await sql.query<{ id: number; external_id: string }>(
-        `SELECT id, external_id FROM conversations WHERE channel = $1 AND (external_id = $2 OR starts_with(external_id, $3)) ORDER BY id FOR UPDATE`,
-        [channel, fromPrefix, fromPrefix + separator],
+        `SELECT id, external_id FROM conversations WHERE channel = $1 AND (external_id = $2 OR ($3::text IS NOT NULL AND starts_with(external_id, $3))) ORDER BY id FOR UPDATE`,
+        [channel, fromPrefix, separator === undefined || separator === '' ? null : fromPrefix + separator],
       );
       let moved = 0;
       const clashes: string[] = [];

@@ -1,5 +1,5 @@
 import { Controller, Get, Param, Query, UseGuards } from '@nestjs/common';
-import { problem } from '../../plugins/contract/problem';
+import { problem } from './problem';
 import { InquiryQueries, type InquiryView } from '../inquiries/inquiry-queries';
 import { OutboxStore, type DeliveryRow } from '../outbox/outbox-store';
 import { DELIVERY_STATUSES, type DeliveryStatus } from '../persistence/entities/delivery.entity';

@@ -3,7 +3,7 @@ import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@ne
 import { type Request } from 'express';
 import { HUB_CONFIG } from '../config/settings.tokens';
 import { type LoadedConfig } from '../config/load-config';
-import { problem } from '../../plugins/contract/problem';
+import { problem } from './problem';
 
 /** Bearer ADMIN_TOKEN, compared in constant time; without a token the admin API stays closed. */
 @Injectable()

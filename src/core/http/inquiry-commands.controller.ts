@@ -1,7 +1,7 @@
 import { Controller, HttpCode, Param, Post, Req, UseGuards } from '@nestjs/common';
 import { type Request } from 'express';
 import { z } from 'zod';
-import { problem } from '../../plugins/contract/problem';
+import { problem } from './problem';
 import { InquiryCommands, type InquiryCommand } from '../inquiries/inquiry-commands';
 import { AdminGuard } from './admin.guard';
 import { parseJsonBody, readRawBody } from './read-body';

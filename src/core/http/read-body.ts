@@ -1,11 +1,11 @@
-import { type Request } from 'express';
-import { problem } from '../../plugins/contract/problem';
+import { type IncomingMessage } from 'node:http';
+import { problem } from './problem';
 
 /**
  * The exact request bytes, up to `limit`. The hub runs without a global body parser, so that
  * signatures can be checked over raw bytes and body errors come back as problem+json.
  */
-export async function readRawBody(req: Request, limit: number): Promise<Buffer> {
+export async function readRawBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   const tooLarge = () => problem(413, 'Content Too Large', `the request body exceeds ${limit} bytes`, { header: 'content-length' });
   if (Number(req.headers['content-length'] ?? 0) > limit) throw tooLarge();
   const chunks: Buffer[] = [];

@@ -1,7 +1,7 @@
 import { pipeline } from 'node:stream/promises';
 import { Controller, Get, Inject, Logger, Query, Res, UseGuards } from '@nestjs/common';
 import { type Response } from 'express';
-import { problem } from '../../plugins/contract/problem';
+import { problem } from './problem';
 import { CLOCK, type Clock } from '../clock/clock';
 import { DATABASE, type Database } from '../persistence/database';
 import { parsePeriod, PeriodError } from '../reporting/period';

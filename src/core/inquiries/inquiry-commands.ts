@@ -2,7 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { CLOCK, type Clock } from '../clock/clock';
 import { OUTBOX_ENQUEUED } from '../events/domain-events';
-import { enqueueDeliveries, type NewDelivery } from '../outbox/outbox-writer';
+import { escalation, toDutyTargets } from '../outbox/payload-builder';
+import { enqueueDeliveries } from '../outbox/outbox-writer';
 import { DATABASE, type Database, type Sql } from '../persistence/database';
 import { type InquiryStatus } from '../persistence/entities/inquiry.entity';
 import { RulesStore } from '../rules/rules-store';
@@ -119,27 +120,16 @@ export class InquiryCommands {
     const names = step ? step.actions.flatMap((a) => ('notify' in a ? a.notify : [])) : rules.duty.targets.map((t) => t.name);
     const [seq] = await sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM inquiry_events WHERE inquiry_id = $1 AND type = 'escalated'`, [inquiry.id]);
     const title = inquiry.title ?? `${inquiry.channel} ${inquiry.external_id}`;
-    const deliveries: NewDelivery[] = names.flatMap((name) => {
-      const target = rules.duty.targets.find((t) => t.name === name);
-      if (!target) return [];
-      return [
-        {
-          idempotencyKey: `inquiry:${inquiry.id}:escalation:manual-${seq?.n ?? 0}:${target.name}`,
-          connector: target.connector,
-          kind: 'notify',
-          target: { name: target.name, ...target.to },
-          inquiryId: inquiry.id,
-          payload: {
-            event: 'inquiry.escalated',
-            text: `🚨 Escalated by ${input.by} — ${title}${input.reason ? `: ${input.reason}` : ''}`,
-            inquiryId: inquiry.id,
-            conversation: { channel: inquiry.channel, id: inquiry.external_id, title: inquiry.title },
-            by: input.by,
-            ...(input.reason ? { reason: input.reason } : {}),
-          },
-        },
-      ];
+    const payload = escalation({
+      trigger: 'manual',
+      text: `🚨 Escalated by ${input.by} — ${title}${input.reason ? `: ${input.reason}` : ''}`,
+      inquiryId: inquiry.id,
+      conversation: { channel: inquiry.channel, id: inquiry.external_id, title: inquiry.title },
+      policy: inquiry.policy,
+      by: input.by,
+      ...(input.reason ? { reason: input.reason } : {}),
     });
+    const deliveries = toDutyTargets(rules, names, { key: (target) => `inquiry:${inquiry.id}:escalation:manual-${seq?.n ?? 0}:${target}`, payload, inquiryId: inquiry.id });
     const written = await enqueueDeliveries(sql, deliveries, now);
     await event(sql, inquiry.id, 'escalated', input, now, { deliveries: written });
     return { ok: true, status: inquiry.status, deliveries: written };

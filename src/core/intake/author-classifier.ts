@@ -1,8 +1,13 @@
-import { type AuthorRole, type InboundAuthor } from '../../plugins/contract/message';
+import { type AuthorRole, type InboundAuthor } from '../../plugins/sdk/message';
 import { type StaffMember, type StaffRole } from '../config/rules.schema';
 
 /** Why an author got their role; stored with each message so a wrong count can be explained. */
-export type RoleSource = 'sender' | 'registry' | 'hint' | 'default';
+export type RoleSource = 'sender' | 'registry' | 'roster' | 'hint' | 'default';
+
+/** Staff added at run time on a channel (see StaffRoster); the classifier only reads it. */
+export interface RosterLookup {
+  lookup(channel: string, authorId: string): { role: StaffRole; name: string | null } | undefined;
+}
 
 export interface Classification {
   role: AuthorRole;
@@ -12,7 +17,7 @@ export interface Classification {
 
 /**
  * Decides who wrote a message. Order: a role the sender states for certain, then the staff
- * registry, then connector hints (anonymous group admin → staff, automated → bot), and
+ * registry (rules.yaml), then the run-time roster, then connector hints (anonymous group admin → staff, automated → bot), and
  * otherwise the author is a customer — an unknown person is always someone to answer.
  */
 export class AuthorClassifier {
@@ -30,13 +35,20 @@ export class AuthorClassifier {
     }
   }
 
-  classify(channel: string, author: InboundAuthor): Classification {
+  classify(channel: string, author: InboundAuthor, roster?: RosterLookup): Classification {
     if (author.role) return { role: author.role, source: 'sender' };
     const member = this.findStaff(channel, author);
     if (member) return { role: 'staff', source: 'registry', staff: { name: member.name, role: member.role } };
+    const added = roster?.lookup(channel, author.id);
+    if (added) return { role: 'staff', source: 'roster', staff: { name: added.name ?? author.name ?? author.id, role: added.role } };
     if (author.hints?.anonymousAdmin) return { role: 'staff', source: 'hint' };
     if (author.hints?.automated) return { role: 'bot', source: 'hint' };
     return { role: 'customer', source: 'default' };
+  }
+
+  /** The rules.yaml member with this author id on this channel (id identities only). */
+  memberById(channel: string, authorId: string): StaffMember | undefined {
+    return this.byId.get(key(channel, authorId));
   }
 
   private findStaff(channel: string, author: InboundAuthor): StaffMember | undefined {

@@ -1,4 +1,4 @@
-import { type InboundMessage } from '../../plugins/contract/message';
+import { type InboundMessage } from '../../plugins/sdk/message';
 import { type Rules } from '../config/rules.schema';
 import { type Sql } from '../persistence/database';
 import { enqueueDeliveries } from '../outbox/outbox-writer';
@@ -88,7 +88,8 @@ async function recordNewer(
     const replay = replayNewer(conversation.id, latest.get(conversation.id), group.map((p) => toReplay(p, ids)));
     touched.push(...replay.touched.map((state) => ({ conversationId: conversation.id, state })));
     changes.push(...replay.changes);
-    const written = lifecycleNotifications(rules, replay.changes, conversation);
+    const externalIds = new Map(group.map((p) => [ids.get(p.index), p.message.id]));
+    const written = lifecycleNotifications(rules, replay.changes, conversation, (id) => externalIds.get(id));
     deliveries.push(...written);
     for (const outcome of replay.outcomes) {
       const p = group.find((g) => g.index === outcome.index) as Prepared;

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type AcceptEffect, type AuthorRole } from '../../plugins/contract/message';
+import { type AcceptEffect, type AuthorRole } from '../../plugins/sdk/message';
 import { type InquiryStatus } from '../persistence/entities/inquiry.entity';
 import { type InquiryChange } from './inquiry-tracker';
 

@@ -1,4 +1,4 @@
-import { type AcceptEffect } from '../../plugins/contract/message';
+import { type AcceptEffect } from '../../plugins/sdk/message';
 import { type Sql } from '../persistence/database';
 
 /** A message already stored, as the tracker needs it. */

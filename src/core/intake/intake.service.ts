@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
-import { type AcceptResult, type InboundMessage, type MessageSink } from '../../plugins/contract/message';
+import { type AcceptResult, type InboundMessage } from '../../plugins/sdk/message';
 import { CLOCK, type Clock } from '../clock/clock';
 import { INTAKE_SETTINGS, type IntakeSettings } from '../config/settings.tokens';
 import { INQUIRY_EVENT, OUTBOX_ENQUEUED, type InquiryEventPayload } from '../events/domain-events';
@@ -8,6 +8,7 @@ import { Metrics } from '../observability/metrics';
 import { DATABASE, type Database, type Sql } from '../persistence/database';
 import { isRetryableConflict, isUnavailable } from '../persistence/database-errors';
 import { RulesStore } from '../rules/rules-store';
+import { StaffRoster } from '../staff/staff-roster';
 import { IngestReceipts } from './ingest-receipts';
 import { IntakeClosedError } from './intake-errors';
 import { applySla, type SlaOutcome } from '../sla/apply-sla';
@@ -46,17 +47,18 @@ export class IntakeService {
     private readonly rules: RulesStore,
     private readonly events: EventEmitter2,
     private readonly metrics: Metrics,
+    private readonly roster: StaffRoster,
   ) {
     this.receipts = new IngestReceipts(db, clock);
   }
 
-  /** A sink bound to one channel, handed to that channel's inbound connector. */
-  sinkFor(channel: string): MessageSink {
-    return {
-      accept: (message) => this.accept(channel, message),
-      hasReceipt: (receiptId) => this.receipts.has(channel, receiptId),
-      recordReceipt: (receiptId) => this.receipts.record(channel, receiptId),
-    };
+  /** Envelope-level deduplication (a webhook id, an update id) per channel. */
+  hasReceipt(channel: string, receiptId: string): Promise<boolean> {
+    return this.receipts.has(channel, receiptId);
+  }
+
+  recordReceipt(channel: string, receiptId: string): Promise<void> {
+    return this.receipts.record(channel, receiptId);
   }
 
   accept(channel: string, message: InboundMessage): Promise<AcceptResult> {
@@ -104,6 +106,8 @@ export class IntakeService {
     // the sort is stable, so each conversation keeps its arrival order.
     const ordered = [...batch].sort((a, b) => compareKeys(a, b));
     try {
+      // Staff added at run time on another replica are seen within the roster's refresh.
+      await this.roster.refreshIfStale();
       const { recorded, sla } = await this.withConflictRetry(() => this.db.transaction((sql) => this.recordAll(sql, ordered)));
       this.settle(ordered, recorded, sla);
     } catch (error) {
@@ -118,7 +122,7 @@ export class IntakeService {
   private async recordAll(sql: Sql, items: Pending[]): Promise<{ recorded: RecordedMessage[]; sla: Map<string, SlaOutcome> }> {
     const { rules, classifier, sla } = this.rules.current;
     const now = new Date(this.clock.now());
-    const batch = items.map((item) => ({ channel: item.channel, message: item.message, classification: classifier.classify(item.channel, item.message.author) }));
+    const batch = items.map((item) => ({ channel: item.channel, message: item.message, classification: classifier.classify(item.channel, item.message.author, this.roster) }));
     const recorded = await recordBatch(sql, batch, rules, now);
     // Deadlines and next marks of every inquiry this batch changed, in the same transaction.
     const outcomes = await applySla(sql, recorded.flatMap((r) => r.changes.map((c) => c.inquiryId)), sla);

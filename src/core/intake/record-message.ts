@@ -1,4 +1,4 @@
-import { type AcceptResult, type InboundMessage } from '../../plugins/contract/message';
+import { type AcceptResult, type InboundMessage } from '../../plugins/sdk/message';
 import { type Rules } from '../config/rules.schema';
 import { type Sql } from '../persistence/database';
 import { enqueueDeliveries } from '../outbox/outbox-writer';
@@ -65,7 +65,7 @@ export async function recordMessage(
       break;
   }
   await appendEvents(sql, outcome.changes, now);
-  const deliveriesWritten = await enqueueDeliveries(sql, lifecycleNotifications(rules, outcome.changes, conversation), now);
+  const deliveriesWritten = await enqueueDeliveries(sql, lifecycleNotifications(rules, outcome.changes, conversation, (id) => (id === stored.id ? message.id : undefined)), now);
   return {
     result: { duplicate: false, role: classification.role, effect: outcome.effect, inquiryId: outcome.inquiryId },
     changes: outcome.changes,

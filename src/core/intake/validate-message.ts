@@ -1,4 +1,4 @@
-import { AUTHOR_ROLES, type InboundMessage } from '../../plugins/contract/message';
+import { AUTHOR_ROLES, type InboundMessage } from '../../plugins/sdk/message';
 import { InvalidMessageError } from './intake-errors';
 
 const MAX_ID = 512;

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
-import { asConnectorError, ConnectorError } from '../../plugins/contract/connector-error';
-import { type DeliveryResult } from '../../plugins/contract/delivery';
+import { asConnectorError, ConnectorError } from '../../plugins/sdk/connector-error';
+import { type Delivery, type DeliveryResult, type DeliveryTarget } from '../../plugins/sdk/delivery';
+import { type DeliveryPayload } from '../../plugins/sdk/payloads';
 import { type Clock } from '../clock/clock';
 import { WakeableLoop } from '../clock/wakeable-loop';
 import { type OutboxSettings } from '../config/hub-config.schema';
@@ -12,6 +13,8 @@ import { type DeliveryRow, type OutboxStore } from './outbox-store';
 import { decideRetry } from './retry-policy';
 
 const ERROR_TEXT_LIMIT = 1000;
+/** How long a stop waits for deliveries in hand before aborting them. */
+const SHUTDOWN_GRACE_MS = 10_000;
 
 /**
  * Takes due deliveries from the outbox and hands them to outbound connectors. Every claimed
@@ -22,6 +25,7 @@ export class OutboxWorker {
   private readonly logger = new Logger(OutboxWorker.name);
   readonly workerId = `outbox-${randomUUID().slice(0, 8)}`;
   private readonly loop: WakeableLoop;
+  private readonly inFlight = new Set<AbortController>();
 
   constructor(
     private readonly store: OutboxStore,
@@ -38,9 +42,19 @@ export class OutboxWorker {
     this.loop.start();
   }
 
-  /** Stops claiming and waits for the deliveries in hand to finish. */
-  stop(): Promise<void> {
-    return this.loop.stop();
+  /**
+   * Stops claiming and waits for the deliveries in hand to finish; after `graceMs` those still
+   * running are aborted (counted as temporary failures, retried by whichever replica runs next).
+   */
+  async stop(graceMs = SHUTDOWN_GRACE_MS): Promise<void> {
+    const stopped = this.loop.stop();
+    const grace = new AbortController();
+    void this.clock.sleep(graceMs, grace.signal).then(() => {
+      if (grace.signal.aborted) return;
+      for (const attempt of this.inFlight) attempt.abort(new ConnectorError('TEMPORARY', 'the hub is shutting down'));
+    });
+    await stopped;
+    grace.abort();
   }
 
   /** New deliveries were committed in this process: look now rather than at the next poll. */
@@ -72,22 +86,26 @@ export class OutboxWorker {
 
   private async attempt(row: DeliveryRow): Promise<void> {
     const startedAt = new Date(this.clock.now());
+    const attempt = new AbortController();
+    this.inFlight.add(attempt);
     let result: DeliveryResult;
     try {
-      result = await this.withTimeout(
-        this.dispatcher.deliver(row.connector, {
-          id: row.id,
-          idempotencyKey: row.idempotency_key,
-          kind: row.kind,
-          target: row.target,
-          payload: row.payload,
-          attempt: row.attempts,
-        }),
-      );
+      const delivery: Delivery = {
+        id: row.id,
+        idempotencyKey: row.idempotency_key,
+        // Targets were checked against the connector's target schema when the rules loaded,
+        // and payloads are written by the core's payload builder.
+        target: row.target as DeliveryTarget,
+        payload: row.payload as unknown as DeliveryPayload,
+        attempt: row.attempts,
+      };
+      result = await this.withTimeout(this.dispatcher.deliver(row.connector, delivery, { signal: attempt.signal }), attempt);
     } catch (thrown) {
+      this.inFlight.delete(attempt);
       await this.recordFailure(row, thrown, startedAt).catch((error: unknown) => this.logger.error(`delivery ${row.id}: ${describe(error)}`));
       return;
     }
+    this.inFlight.delete(attempt);
     // Recording success is separate: a database hiccup here must not count as a failed
     // delivery (which would send it again at once); the lease expiry retries it instead.
     try {
@@ -100,14 +118,22 @@ export class OutboxWorker {
     }
   }
 
-  /** A hung connector call must not stall the outbox or shutdown. */
-  private withTimeout(delivery: Promise<DeliveryResult>): Promise<DeliveryResult> {
+  /**
+   * A hung connector call must not stall the outbox or shutdown: past the attempt timeout, or
+   * when a stop gives up waiting, the attempt's signal aborts (the connector cancels its
+   * request) and the attempt counts as a temporary failure.
+   */
+  private withTimeout(delivery: Promise<DeliveryResult>, attempt: AbortController): Promise<DeliveryResult> {
     const limit = this.settings.attemptTimeout;
-    const abort = new AbortController();
-    const timeout = this.clock.sleep(limit, abort.signal).then(() => {
-      throw new ConnectorError('TEMPORARY', `no answer within ${limit} ms`);
+    const timer = new AbortController();
+    void this.clock.sleep(limit, timer.signal).then(() => {
+      if (timer.signal.aborted) return;
+      attempt.abort(new ConnectorError('TEMPORARY', `no answer within ${limit} ms`));
     });
-    return Promise.race([delivery, timeout]).finally(() => abort.abort());
+    const gaveUp = new Promise<never>((_, reject) => {
+      attempt.signal.addEventListener('abort', () => reject(asConnectorError(attempt.signal.reason ?? new ConnectorError('TEMPORARY', 'the hub stopped waiting'))), { once: true });
+    });
+    return Promise.race([delivery, gaveUp]).finally(() => timer.abort());
   }
 
   private async recordFailure(row: DeliveryRow, thrown: unknown, startedAt: Date): Promise<void> {

@@ -1,4 +1,4 @@
-import { ConnectorError } from '../../plugins/contract/connector-error';
+import { ConnectorError } from '../../plugins/sdk/connector-error';
 import { outboxSchema } from '../config/hub-config.schema';
 import { decideRetry } from './retry-policy';
 

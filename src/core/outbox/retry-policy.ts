@@ -1,4 +1,4 @@
-import { type ConnectorError } from '../../plugins/contract/connector-error';
+import { type ConnectorError } from '../../plugins/sdk/connector-error';
 import { type OutboxSettings } from '../config/hub-config.schema';
 
 export type RetryDecision = { retry: true; delayMs: number; countsAsFailure: boolean } | { retry: false; reason: string };

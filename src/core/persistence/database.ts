@@ -83,18 +83,29 @@ export class Database {
    * take turns through an advisory lock, so each migration runs once.
    */
   async migrate(): Promise<string[]> {
-    return this.exclusive(async () => {
-      const run = async () => (await this.dataSource.runMigrations({ transaction: 'each' })).map((m) => m.name);
-      if (this.backend === 'pglite') return run();
-      const lockHolder = this.dataSource.createQueryRunner();
-      try {
-        await lockHolder.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
-        return await run();
-      } finally {
-        await lockHolder.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
-        await lockHolder.release();
-      }
-    });
+    return this.exclusive(() => this.lockedForMigration(async () => (await this.dataSource.runMigrations({ transaction: 'each' })).map((m) => m.name)));
+  }
+
+  /**
+   * Runs `work` (which uses this Database's own methods) while holding the migration lock, so
+   * that schema changes of replicas starting together take turns. Embedded mode has one
+   * process, and its single session must stay free for `work`, so no lock is taken there.
+   */
+  async withMigrationLock<T>(work: () => Promise<T>): Promise<T> {
+    if (this.backend === 'pglite') return work();
+    return this.lockedForMigration(work);
+  }
+
+  private async lockedForMigration<T>(work: () => Promise<T>): Promise<T> {
+    if (this.backend === 'pglite') return work();
+    const lockHolder = this.dataSource.createQueryRunner();
+    try {
+      await lockHolder.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+      return await work();
+    } finally {
+      await lockHolder.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
+      await lockHolder.release();
+    }
   }
 
   /**

@@ -6,6 +6,7 @@ import { CronTime } from 'cron';
 import { type Clock } from '../clock/clock';
 import { WakeableLoop } from '../clock/wakeable-loop';
 import { type Rules } from '../config/rules.schema';
+import { reportExport, toDutyTargets } from '../outbox/payload-builder';
 import { enqueueDeliveries, type NewDelivery } from '../outbox/outbox-writer';
 import { type Database } from '../persistence/database';
 import { exportCsv } from './csv-export';
@@ -106,29 +107,11 @@ export class ReportScheduler {
   }
 
   private deliveries(job: Job, zone: string, fireAt: number, period: Period, digest: string | undefined): NewDelivery[] {
-    const targets = this.rules().duty.targets;
-    return job.sendTo.flatMap((name) => {
-      const target = targets.find((t) => t.name === name);
-      if (!target) return [];
-      const base = { idempotencyKey: `report:${job.name}:${new Date(fireAt).toISOString()}:${name}`, connector: target.connector, target: { name, ...target.to } };
-      if (digest !== undefined) return [{ ...base, kind: 'notify', payload: { event: 'report.digest', text: digest } }];
-      return [
-        {
-          ...base,
-          kind: 'report-export',
-          payload: {
-            event: 'report.export',
-            job: job.name,
-            label: period.label,
-            from: period.from.toISOString(),
-            to: period.to.toISOString(),
-            timezone: zone,
-            bom: job.bom ?? true,
-            text: `📊 SLA export "${job.name}", ${period.label}`,
-          },
-        },
-      ];
-    });
+    const payload =
+      digest !== undefined
+        ? ({ event: 'report.digest', text: digest } as const)
+        : reportExport({ job: job.name, label: period.label, from: period.from.toISOString(), to: period.to.toISOString(), timezone: zone, bom: job.bom ?? true, text: `📊 SLA export "${job.name}", ${period.label}` });
+    return toDutyTargets(this.rules(), job.sendTo, { key: (name) => `report:${job.name}:${new Date(fireAt).toISOString()}:${name}`, payload });
   }
 
   /** Written beside the final name and renamed, so a reader never sees half a file. */

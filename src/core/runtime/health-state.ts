@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { type Health } from '../../plugins/contract/connector';
+import { type Health } from '../../plugins/sdk/services';
 
 /** What readiness reports besides the database: connector health and known warnings. */
 @Injectable()

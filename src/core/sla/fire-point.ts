@@ -1,4 +1,6 @@
 import { type Rules } from '../config/rules.schema';
+import { type MarkLevel } from '../../plugins/sdk/payloads';
+import { escalation, slaPoint, toDutyTargets } from '../outbox/payload-builder';
 import { type NewDelivery } from '../outbox/outbox-writer';
 import { type Sql } from '../persistence/database';
 import { formatMinutes, LATE_AFTER_MS, renderMessage, type SlaPoint } from './mark-planner';
@@ -11,6 +13,8 @@ export interface DueInquiry {
   channel: string;
   external_id: string;
   title: string | null;
+  /** The channel's id of the message that opened the inquiry, for links to it. */
+  opening_message_id: string | null;
 }
 
 export interface FiredMark {
@@ -57,41 +61,25 @@ export async function firePoint(
   const suppressed = point.kind === 'escalation' && (await inCooldown(sql, inquiry.id, policy.cooldowns.escalation, now));
   // Mentions ride along on every notification of this point; the connector renders them.
   const mentions = what.actions.flatMap((action) => ('mention' in action ? [action.mention] : []));
-  const deliveries: NewDelivery[] = suppressed
-    ? []
-    : what.actions.flatMap((action) =>
-        'notify' in action
-          ? action.notify.flatMap((name) => {
-              const target = rules.duty.targets.find((t) => t.name === name);
-              return target
-                ? [
-                    {
-                      idempotencyKey: `inquiry:${inquiry.id}:${point.kind}:${point.index}:${target.name}`,
-                      connector: target.connector,
-                      kind: 'notify',
-                      target: { name: target.name, ...target.to },
-                      inquiryId: inquiry.id,
-                      payload: {
-                        event: point.kind === 'mark' ? 'sla.mark' : 'inquiry.escalated',
-                        level,
-                        emoji,
-                        text: `${emoji ? `${emoji} ` : ''}${text}`,
-                        ...('runbook' in what && what.runbook ? { runbook: what.runbook } : {}),
-                        ...(mentions.length > 0 ? { mentions } : {}),
-                        inquiryId: inquiry.id,
-                        conversation: { channel: inquiry.channel, id: inquiry.external_id, title: inquiry.title },
-                        policy: policy.name,
-                        dueAt: new Date(dueAt).toISOString(),
-                        markDueAt: new Date(fire.dueAt).toISOString(),
-                        late,
-                        ...(late ? { lateByMs: fire.lateByMs } : {}),
-                      },
-                    },
-                  ]
-                : [];
-            })
-          : [],
-      );
+  const conversation = { channel: inquiry.channel, id: inquiry.external_id, title: inquiry.title, openingMessageId: inquiry.opening_message_id };
+  const common = {
+    inquiryId: inquiry.id,
+    conversation,
+    policy: policy.name,
+    dueAt: new Date(dueAt).toISOString(),
+    markDueAt: new Date(fire.dueAt).toISOString(),
+    emoji,
+    text: `${emoji ? `${emoji} ` : ''}${text}`,
+    late,
+    ...(late ? { lateByMs: fire.lateByMs } : {}),
+    ...(mentions.length > 0 ? { mentions } : {}),
+  };
+  const payload =
+    point.kind === 'mark'
+      ? slaPoint({ ...common, level: level as MarkLevel, ...('runbook' in what && what.runbook ? { runbook: what.runbook } : {}) })
+      : escalation({ ...common, trigger: 'policy', step: point.index, level: 'escalation' });
+  const targets = suppressed ? [] : what.actions.flatMap((action) => ('notify' in action ? action.notify : []));
+  const deliveries: NewDelivery[] = toDutyTargets(rules, targets, { key: (target) => `inquiry:${inquiry.id}:${point.kind}:${point.index}:${target}`, payload, inquiryId: inquiry.id });
   const written = await storm.add(deliveries);
   const reason = suppressed ? 'inside the escalation cooldown; not sent' : late ? `fired ${Math.round(fire.lateByMs / 1000)} s late` : null;
   await sql.query(

@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Logger } from '@nestjs/common';
 import { type Clock } from '../clock/clock';
+import { operatorNotice, toDutyTargets } from '../outbox/payload-builder';
 import { enqueueDeliveries } from '../outbox/outbox-writer';
 import { type Database } from '../persistence/database';
 import { type RulesStore } from '../rules/rules-store';
@@ -157,13 +158,12 @@ export class HolidayFeeds {
     this.failingSince.set(name, now);
     // Tell the duty targets once per failure, not at every retry.
     const { rules } = this.store.current;
-    const notices = rules.duty.targets.map((target) => ({
-      idempotencyKey: `holidays:${name}:failing:${now.toISOString()}:${target.name}`,
-      connector: target.connector,
-      kind: 'notify',
-      target: { name: target.name, ...target.to },
-      payload: { event: 'holidays.failed', text: `📅 Holidays for calendar "${name}" could not be refreshed: ${reason}; ${kept}` },
-    }));
+    const payload = operatorNotice({ topic: 'holidays.failed', text: `📅 Holidays for calendar "${name}" could not be refreshed: ${reason}; ${kept}` });
+    const notices = toDutyTargets(
+      rules,
+      rules.duty.targets.map((t) => t.name),
+      { key: (target) => `holidays:${name}:failing:${now.toISOString()}:${target}`, payload },
+    );
     await this.db
       .run((sql) => enqueueDeliveries(sql, notices, now))
       .catch((error: unknown) => this.logger.error(`could not notify the duty targets: ${error instanceof Error ? error.message : String(error)}`));

@@ -128,7 +128,7 @@ describe(`Telegram commands and the role manager (${testBackend})`, () => {
     await eventually(async () => (await inquiriesOf(tg.hub))[0]?.status === 'answered', clock);
 
     tg.peer.callbackQuery({ from: BOT_ADMIN, chatId: BOT_ADMIN.id, messageId: list.message.message_id, data: 'roles:rm:314' });
-    await eventually(async () => (await tg.hub.db.query(`SELECT 1 FROM telegram_staff`)).length === 0, clock);
+    await eventually(async () => (await tg.hub.db.query(`SELECT 1 FROM staff_roster WHERE channel = 'telegram'`)).length === 0, clock);
     const audit = await tg.hub.db.query<{ actor: string; action: string; subject: string }>(`SELECT actor, action, subject FROM audit_log ORDER BY id`);
     expect(audit).toEqual([
       { actor: 'telegram:7', action: 'staff.added', subject: 'telegram:314' },
@@ -141,6 +141,6 @@ describe(`Telegram commands and the role manager (${testBackend})`, () => {
     tg.peer.callbackQuery({ from: STAFF_USER, chatId: STAFF_USER.id, messageId: 1, data: 'roles:add:admin' });
     await eventually(() => tg.peer.callbackAnswers.length === 2, clock);
     expect(tg.peer.callbackAnswers.map((a) => a.text)).toEqual(['This button is no longer valid.', 'Only bot admins can manage roles.']);
-    expect(await tg.hub.db.query(`SELECT 1 FROM telegram_staff`)).toEqual([]);
+    expect(await tg.hub.db.query(`SELECT 1 FROM staff_roster WHERE channel = 'telegram'`)).toEqual([]);
   });
 });

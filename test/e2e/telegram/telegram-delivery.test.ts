@@ -28,7 +28,7 @@ describe(`Telegram duty notifications under faults (${testBackend})`, () => {
     const written = rows.map((r) => r.title);
 
     for (let i = 0; i < 40 && tg.peer.sentTo(DUTY_CHAT).length < 6; i++) await advanceBy(clock, 2000, 1000);
-    expect(tg.peer.sentTo(DUTY_CHAT).map((s) => String(s.params.text).split('\n')[1])).toEqual(written);
+    expect(tg.peer.sentTo(DUTY_CHAT).map((s) => String(s.params.text).split('\n')[0])).toEqual(written.map((title) => `🆕 New inquiry — ${title}`));
     expect(tg.peer.rateLimited.total + tg.peer.callsTo('sendMessage').filter((c) => c.status === 429).length).toBeGreaterThanOrEqual(4);
     expect((await deliveries()).every((d) => d.status === 'delivered')).toBe(true);
   });
@@ -67,7 +67,7 @@ describe(`Telegram duty notifications under faults (${testBackend})`, () => {
     for (let i = 0; i < 20 && tg.peer.sentTo(upgraded).length === 0; i++) await advanceBy(clock, 1000, 1000);
     expect(tg.peer.sentTo(upgraded)).toHaveLength(1);
     await eventually(async () => (await deliveries())[0]?.status === 'delivered', clock);
-    expect(await tg.hub.db.query(`SELECT old_chat_id::text, new_chat_id::text FROM telegram_chat_aliases`)).toEqual([{ old_chat_id: String(DUTY_CHAT), new_chat_id: String(upgraded) }]);
+    expect(await tg.hub.db.query(`SELECT key, value FROM connector_state WHERE connector = 'telegram' AND key LIKE 'chat-alias:%'`)).toEqual([{ key: `chat-alias:${DUTY_CHAT}`, value: { newChatId: upgraded } }]);
   });
 
   it('splits a notification over 4096 characters and does not resend parts after a failure', async () => {

@@ -1,4 +1,4 @@
-import { ConnectorError } from '../../../src/plugins/contract/connector-error';
+import { ConnectorError } from '../../../src/plugins/sdk/connector-error';
 import { createOutbox, enqueue, outboxSettings, runUntilQuiet } from '../../support/outbox-harness';
 import { testBackend, useTestDatabase } from '../../support/test-database';
 

@@ -2,16 +2,22 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Client } from 'pg';
 import { ConfigError } from '../../../src/core/config/config-error';
-import { loadExternalPlugins } from '../../../src/plugins/host/external-plugins';
-import { PluginError } from '../../../src/plugins/registry/connector-registry';
+import { PluginError } from '../../../src/plugins/host/plugin-loader';
 import { ingestBody, startTestHub } from '../../support/hub-harness';
 import { createTestDatabase, testBackend } from '../../support/test-database';
-import { DuplicateLogConnector, FlakyConnector, FutureContractConnector } from '../../support/test-connectors';
+import { flakyPlugin, pluginForContract } from '../../support/test-connectors';
+
+const ECHO_PLUGIN = path.join(__dirname, '../../fixtures/plugins/echo-plugin.js');
+
+async function waitFor(check: () => boolean): Promise<void> {
+  for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => setTimeout(r, 20));
+}
 
 describe(`connector host (${testBackend})`, () => {
   it('delivers runbook notifications through a third-party connector, retrying and scrubbing its secret from errors', async () => {
+    const flaky = flakyPlugin();
     const hub = await startTestHub({
-      connectors: [FlakyConnector],
+      plugins: [flaky.plugin],
       hub: {
         outbox: { pollInterval: '50ms', baseDelay: '50ms', maxDelay: '100ms' },
         connectors: { http: { enabled: true, secret: '${TEST_INGEST_SECRET}' }, flaky: { enabled: true, apiKey: 'super-secret-key-123', failFirst: 2 } },
@@ -20,10 +26,9 @@ describe(`connector host (${testBackend})`, () => {
     });
     try {
       await hub.post(ingestBody({ conversation: 'c-42' }));
-      const flaky = hub.app.get(FlakyConnector);
-      for (let i = 0; i < 100 && flaky.delivered.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+      await waitFor(() => flaky.delivered.length > 0);
       expect(flaky.delivered).toHaveLength(1);
-      expect(flaky.delivered[0]).toMatchObject({ kind: 'notify', target: { name: 'duty', room: 'ops' }, attempt: 3, payload: { event: 'inquiry.opened' } });
+      expect(flaky.delivered[0]).toMatchObject({ target: { name: 'duty', room: 'ops' }, attempt: 3, payload: { event: 'inquiry.opened', conversation: { id: 'c-42' } } });
 
       const [row] = await hub.db.query<{ status: string; history: Array<{ error?: string }>; external_id: string }>(`SELECT * FROM deliveries`);
       expect(row).toMatchObject({ status: 'delivered', external_id: 'flaky-3' });
@@ -38,32 +43,42 @@ describe(`connector host (${testBackend})`, () => {
     }
   });
 
-  it('loads a plugin module and runs its connector like a first-party one', async () => {
-    const [EchoConnector] = loadExternalPlugins([{ module: './echo-plugin.js' }], path.join(__dirname, '../../fixtures/plugins'));
+  it('loads a plugin module listed in hub.yaml and runs its connector like a first-party one', async () => {
+    // The hub loads the module with the same require as this test, so both see one module.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const echo = require(ECHO_PLUGIN) as { delivered: unknown[] };
+    echo.delivered.length = 0;
     const hub = await startTestHub({
-      connectors: [EchoConnector!],
-      hub: { outbox: { pollInterval: '50ms' }, connectors: { http: { enabled: true, secret: '${TEST_INGEST_SECRET}' }, 'echo-plugin': { enabled: true, prefix: 'e' } } },
+      hub: {
+        outbox: { pollInterval: '50ms' },
+        plugins: [{ module: ECHO_PLUGIN }],
+        connectors: { http: { enabled: true, secret: '${TEST_INGEST_SECRET}' }, 'echo-plugin': { enabled: true, prefix: 'e' } },
+      },
       rules: { duty: { targets: [{ name: 'echo', connector: 'echo-plugin' }] }, notify: { inquiryOpened: ['echo'] } },
     });
     try {
       await hub.post(ingestBody());
-      const echo = hub.app.get<{ delivered: unknown[] }>(EchoConnector!);
-      for (let i = 0; i < 100 && echo.delivered.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+      await waitFor(() => echo.delivered.length > 0);
       expect(echo.delivered).toHaveLength(1);
+      const [row] = await hub.db.query<{ external_id: string }>(`SELECT external_id FROM deliveries`);
+      expect(row?.external_id).toBe('e-1');
     } finally {
       await hub.close();
     }
   });
 
-  it('refuses to boot on a duplicate connector id or a foreign contract version', async () => {
-    await expect(startTestHub({ connectors: [DuplicateLogConnector] })).rejects.toThrow(PluginError);
-    await expect(startTestHub({ connectors: [DuplicateLogConnector] })).rejects.toThrow(/connector id "log" is declared twice/);
-    await expect(startTestHub({ connectors: [FutureContractConnector] })).rejects.toThrow(/written for contract version 2, this hub speaks version 1/);
+  it('refuses to boot on a duplicate connector id, another major contract or a newer minor one', async () => {
+    await expect(startTestHub({ plugins: [flakyPlugin('log').plugin] })).rejects.toThrow(PluginError);
+    await expect(startTestHub({ plugins: [flakyPlugin('log').plugin] })).rejects.toThrow(/connector id "log" is declared twice \(first-party log and plugin test log\)/);
+    await expect(startTestHub({ plugins: [pluginForContract('3.0')] })).rejects.toThrow(/is written for connector contract 3\.0, this hub speaks 2\.0 \(another major version; upgrade the hub\)/);
+    await expect(startTestHub({ plugins: [pluginForContract('1.0')] })).rejects.toThrow(/written for connector contract 1\.0, this hub speaks 2\.0 \(another major version; use a release of the plugin written for this contract\)/);
+    await expect(startTestHub({ plugins: [pluginForContract('2.7')] })).rejects.toThrow(/written for connector contract 2\.7, newer than this hub's 2\.0; upgrade the hub/);
+    await expect(startTestHub({ plugins: [pluginForContract(1 as unknown as string)] })).rejects.toThrow(/declares contractVersion 1; expected a "major\.minor" string such as "2\.0"/);
   });
 
-  it('explains a plugin module that cannot be loaded or exports nothing usable', () => {
-    expect(() => loadExternalPlugins([{ module: './missing.js' }], __dirname)).toThrow(/plugin \.\/missing\.js: cannot be loaded/);
-    expect(() => loadExternalPlugins([{ module: 'path' }], __dirname)).toThrow(/does not export replywatchPlugin/);
+  it('explains a plugin module that cannot be loaded or exports nothing usable', async () => {
+    await expect(startTestHub({ hub: { plugins: [{ module: './missing.js' }] } })).rejects.toThrow(/plugin \.\/missing\.js: cannot be loaded/);
+    await expect(startTestHub({ hub: { plugins: [{ module: 'path' }] } })).rejects.toThrow(/plugin path: does not export replywatchPlugin/);
   });
 
   it('rejects bad connector settings with a located error before the database is touched', async () => {
@@ -71,7 +86,7 @@ describe(`connector host (${testBackend})`, () => {
     try {
       const attempt = startTestHub({
         database,
-        connectors: [FlakyConnector],
+        plugins: [flakyPlugin().plugin],
         hub: { connectors: { flaky: { enabled: true, apiKey: 'short' }, http: { enabled: true, secret: '${TEST_INGEST_SECRET}' } } },
       });
       const error = (await attempt.catch((e: unknown) => e)) as ConfigError;
@@ -101,7 +116,7 @@ describe(`connector host (${testBackend})`, () => {
     expect(error.message).not.toContain('not-a-token-but-secret-ish');
   });
 
-  it('rejects an enabled connector that is not installed, and a duty target on a disabled one', async () => {
+  it('rejects an enabled connector that is not installed, a duty target on a disabled one, and a malformed target address', async () => {
     await expect(startTestHub({ hub: { connectors: { telegramm: { enabled: true } } } })).rejects.toThrow(/connectors\.telegramm: no connector "telegramm" is installed \(installed: http, log, telegram\)/);
     await expect(
       startTestHub({
@@ -109,5 +124,11 @@ describe(`connector host (${testBackend})`, () => {
         rules: { duty: { targets: [{ name: 'duty', connector: 'log' }] } },
       }),
     ).rejects.toThrow(/rules\.yaml:\d+:\d+ duty\.targets\[0\]\.connector: "log" is not an enabled outbound connector \(enabled: none\)/);
+    await expect(
+      startTestHub({
+        hub: { connectors: { telegram: { enabled: true, token: '123456789:TEST-token-abcdefghijklmnopqrstu' } } },
+        rules: { duty: { targets: [{ name: 'duty', connector: 'telegram', to: { chatId: 'duty-chat', topicId: -3 } }] } },
+      }),
+    ).rejects.toThrow(/rules\.yaml:\d+:\d+ duty\.targets\[0\]\.to\.chatId: expected a Telegram chat id[\s\S]*duty\.targets\[0\]\.to\.topicId: expected a forum topic id/);
   });
 });

@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import { type AuthorRole } from '../../../plugins/contract/message';
+import { type AuthorRole } from '../../../plugins/sdk/message';
 import { bigintToNumber } from './transformers';
 
 @Entity('messages')

@@ -7,6 +7,7 @@ import { DeliveryOrdering1764200000000 } from './1764200000000-delivery-ordering
 import { Telegram1764300000000 } from './1764300000000-telegram';
 import { ReportRuns1764400000000 } from './1764400000000-report-runs';
 import { ReportIndexes1764500000000 } from './1764500000000-report-indexes';
+import { ConnectorServices1764600000000 } from './1764600000000-connector-services';
 
 /** Every migration, oldest first. Add new ones at the end; never edit one that has shipped. */
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   Telegram1764300000000,
   ReportRuns1764400000000,
   ReportIndexes1764500000000,
+  ConnectorServices1764600000000,
 ];

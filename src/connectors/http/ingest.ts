@@ -1,0 +1,56 @@
+import { type AcceptResult, type MessageSink, problem, type RouteRequest } from 'replywatch/sdk';
+import { Webhook, WebhookVerificationError } from 'standardwebhooks';
+import { type HttpConfig } from './http.config';
+import { parseIngestBody, toFieldErrors, toInboundMessage } from './http.mapper';
+
+const SIGNATURE_HEADERS = ['webhook-id', 'webhook-timestamp', 'webhook-signature'] as const;
+
+export interface IngestResponse {
+  replayed: boolean;
+  results: Array<AcceptResult & { conversationId: string; messageId: string }>;
+}
+
+/** Verifies, validates and accepts one request; throws a problem (HttpProblem) on any fault. */
+export async function ingestRequest(request: RouteRequest, sink: MessageSink, config: HttpConfig, secret: string): Promise<IngestResponse> {
+  const signed = verifySignature(new Webhook(secret), request);
+  if (await sink.hasReceipt(signed.id)) return { replayed: true, results: [] };
+  const parsed = parseIngestBody(request.json(), config.maxTextLength, config.maxBatch);
+  if (!parsed.success) {
+    const errors = toFieldErrors(parsed.error);
+    throw problem(422, 'Unprocessable Content', `${errors[0]?.pointer}: ${errors[0]?.detail}`, { errors });
+  }
+  const results = await Promise.all(
+    parsed.data.map(async (item) => ({
+      conversationId: item.conversation.id,
+      messageId: item.message.id,
+      ...(await sink.accept(toInboundMessage(item))),
+    })),
+  );
+  await sink.recordReceipt(signed.id);
+  return { replayed: false, results };
+}
+
+function verifySignature(verifier: Webhook, request: RouteRequest): { id: string } {
+  const values: Record<string, string> = {};
+  for (const name of SIGNATURE_HEADERS) {
+    const value = request.headers[name];
+    if (typeof value !== 'string' || value.length === 0) throw problem(401, 'Unauthorized', `missing header ${name}`, { header: name });
+    values[name] = value;
+  }
+  try {
+    // Parsing happens after, with our own located errors.
+    verifier.verify(request.rawBody, values, { jsonParse: false });
+  } catch (error) {
+    if (!(error instanceof WebhookVerificationError)) throw error;
+    const header = /timestamp/i.test(error.message) ? 'webhook-timestamp' : 'webhook-signature';
+    throw problem(401, 'Unauthorized', `${header}: ${signatureReason(error.message)}`, { header });
+  }
+  return { id: values['webhook-id'] as string };
+}
+
+function signatureReason(libraryMessage: string): string {
+  if (/too old/i.test(libraryMessage)) return 'older than the 5 minute window (resend with a fresh timestamp)';
+  if (/too new/i.test(libraryMessage)) return 'more than 5 minutes in the future (check the sender clock)';
+  if (/timestamp/i.test(libraryMessage)) return 'not a unix timestamp in seconds';
+  return 'does not match the body (wrong secret, or the body changed after signing)';
+}

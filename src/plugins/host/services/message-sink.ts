@@ -1,0 +1,45 @@
+import { type AcceptResult, type InboundMessage, type MessageSink, type RekeyOptions, type RekeyResult } from '../../sdk/message';
+import { type ConversationDirectory } from '../../../core/conversations/conversation-directory';
+import { type InquiryCommands } from '../../../core/inquiries/inquiry-commands';
+import { type IntakeService } from '../../../core/intake/intake.service';
+
+/**
+ * The sink an inbound connector writes to, bound to its channel: messages go through intake
+ * (group commit, resolves after the commit), conversation facts through the directory.
+ */
+export class ChannelSink implements MessageSink {
+  constructor(
+    private readonly connector: string,
+    private readonly channel: string,
+    private readonly intake: IntakeService,
+    private readonly directory: ConversationDirectory,
+    private readonly commands: InquiryCommands,
+  ) {}
+
+  accept(message: InboundMessage): Promise<AcceptResult> {
+    return this.intake.accept(this.channel, message);
+  }
+
+  hasReceipt(receiptId: string): Promise<boolean> {
+    return this.intake.hasReceipt(this.channel, receiptId);
+  }
+
+  recordReceipt(receiptId: string): Promise<void> {
+    return this.intake.recordReceipt(this.channel, receiptId);
+  }
+
+  conversationTitle(conversationId: string, title: string): Promise<void> {
+    return this.directory.setTitle(this.channel, conversationId, title);
+  }
+
+  conversationRekeyed(fromId: string, toId: string, options: RekeyOptions = {}): Promise<RekeyResult> {
+    return this.directory.rekey(this.channel, fromId, toId, options.childSeparator);
+  }
+
+  async conversationClosed(conversationId: string, reason: string): Promise<{ resolvedInquiryId: string | null }> {
+    const open = await this.directory.openInquiry(this.channel, conversationId);
+    if (!open) return { resolvedInquiryId: null };
+    const outcome = await this.commands.run('resolve', open.inquiryId, { by: `${this.connector} (conversation closed)`, reason });
+    return { resolvedInquiryId: outcome.ok ? open.inquiryId : null };
+  }
+}

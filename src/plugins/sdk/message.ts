@@ -1,0 +1,92 @@
+/** Who wrote a message, as far as SLA accounting is concerned. */
+export const AUTHOR_ROLES = ['customer', 'staff', 'bot'] as const;
+export type AuthorRole = (typeof AUTHOR_ROLES)[number];
+
+/**
+ * Facts a connector knows about an author that the staff registry cannot know. The hub, not
+ * the connector, decides what they mean.
+ */
+export interface AuthorHints {
+  /** Posted as the group itself by one of its admins (Telegram `sender_chat.id == chat.id`). */
+  anonymousAdmin?: boolean;
+  /** Sent by a bot, an auto-responder or a service account. */
+  automated?: boolean;
+}
+
+export interface InboundAuthor {
+  /** Stable id within the channel (Telegram user id, email address, sender's own id). */
+  id: string;
+  name?: string;
+  /** Set only when the source states the role for certain; otherwise the hub decides. */
+  role?: AuthorRole;
+  /** Email address where the channel has one; lets the registry match whole domains. */
+  email?: string;
+  hints?: AuthorHints;
+}
+
+export interface InboundConversation {
+  /** Stable id within the channel: a chat id, `chatId:topicId`, a mail thread id. */
+  id: string;
+  title?: string;
+}
+
+/** A message normalized by an inbound connector. The channel is added by the hub. */
+export interface InboundMessage {
+  conversation: InboundConversation;
+  /** External message id; unique within its conversation. Accepting it twice changes nothing. */
+  id: string;
+  text: string;
+  sentAt: Date;
+  author: InboundAuthor;
+}
+
+export type AcceptEffect = 'opened' | 'updated' | 'answered' | 'none';
+
+export interface AcceptResult {
+  /** True when this (channel, conversation, message id) had been accepted before. */
+  duplicate: boolean;
+  role: AuthorRole;
+  effect: AcceptEffect;
+  inquiryId: string | null;
+}
+
+export interface RekeyOptions {
+  /**
+   * Also move conversations whose id starts with `fromId` + this separator (the topics of a
+   * group: `-100123:7` moves with `-100123` when the separator is `:`).
+   */
+  childSeparator?: string;
+}
+
+export interface RekeyResult {
+  moved: number;
+  /** Ids already present under the new key, left apart (two histories are never merged silently). */
+  clashes: string[];
+}
+
+/**
+ * Where an inbound connector hands what it reads. Every promise resolves only after the change
+ * is committed to the database: a connector must not acknowledge its source (advance an
+ * offset, set a flag, answer 200) before that.
+ */
+export interface MessageSink {
+  accept(message: InboundMessage): Promise<AcceptResult>;
+  /**
+   * Envelope-level deduplication (a webhook id, an update id) for this channel: true if
+   * `receiptId` was recorded before. Record it only after its messages were accepted.
+   */
+  hasReceipt(receiptId: string): Promise<boolean>;
+  recordReceipt(receiptId: string): Promise<void>;
+  /** The conversation got a (new) title; creates the conversation if it is new. */
+  conversationTitle(conversationId: string, title: string): Promise<void>;
+  /**
+   * The source gave a conversation a new id (a Telegram group upgraded to a supergroup).
+   * History, inquiries and clocks move with it.
+   */
+  conversationRekeyed(fromId: string, toId: string, options?: RekeyOptions): Promise<RekeyResult>;
+  /**
+   * Nothing is left to answer in this conversation (a forum topic was closed): its waiting
+   * inquiry, if any, is resolved with `reason`.
+   */
+  conversationClosed(conversationId: string, reason: string): Promise<{ resolvedInquiryId: string | null }>;
+}

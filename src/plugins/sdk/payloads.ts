@@ -1,0 +1,175 @@
+/**
+ * What a delivery carries, one documented shape per event. The hub builds every payload in
+ * one place (core/outbox/payload-builder.ts); connectors read them. Part of the connector
+ * contract: a new event or a new optional field is a minor version, anything else a major.
+ *
+ * Every payload has `event` (the discriminant) and `text`: a ready-to-show line in the
+ * runbook's own words, so a connector that only posts text (a log, a chat webhook) needs no
+ * formatting of its own.
+ */
+
+/** Where an inquiry lives. */
+export interface ConversationRef {
+  channel: string;
+  /** The conversation's id within its channel (a chat id, `chatId:topicId`, a mail thread). */
+  id: string;
+  title: string | null;
+  /** External id of the message that opened the inquiry, for a link straight to it. */
+  openingMessageId?: string | null;
+}
+
+interface InquiryPayloadBase {
+  text: string;
+  inquiryId: string;
+  conversation: ConversationRef;
+  /** The SLA policy, when one applies. */
+  policy?: string | null;
+  /** The first-response deadline (ISO 8601), when a policy applies. */
+  dueAt?: string | null;
+}
+
+export interface InquiryOpenedPayload extends InquiryPayloadBase {
+  event: 'inquiry.opened';
+  /** When the customer wrote (ISO 8601). */
+  at: string;
+  actor: string;
+}
+
+export interface InquiryAnsweredPayload extends InquiryPayloadBase {
+  event: 'inquiry.answered';
+  at: string;
+  actor: string;
+  /** Wall-clock time from the customer's message to the answer. */
+  firstResponseMs: number | null;
+}
+
+export interface InquiryResolvedPayload extends InquiryPayloadBase {
+  event: 'inquiry.resolved';
+  at: string;
+  by: string;
+  reason?: string;
+}
+
+export type MarkLevel = 'info' | 'warning' | 'critical' | 'breach';
+
+interface SlaPointPayload extends InquiryPayloadBase {
+  level: MarkLevel | 'escalation';
+  emoji: string;
+  /** When this point was due on the inquiry's clock (ISO 8601). */
+  markDueAt: string;
+  /** Fired after downtime, later than its time. */
+  late: boolean;
+  lateByMs?: number;
+  runbook?: string;
+  /** People to mention (@handles or ids as written in the runbook); the connector renders them. */
+  mentions?: string[];
+}
+
+/** A warning mark before the deadline (⚡ 45 min, ❗ 55 min by default). */
+export interface SlaMarkPayload extends SlaPointPayload {
+  event: 'sla.mark';
+  level: Exclude<MarkLevel, 'breach'>;
+}
+
+/** The deadline itself has passed (⚠️ at 60 min by default). */
+export interface SlaBreachPayload extends SlaPointPayload {
+  event: 'sla.breach';
+  level: 'breach';
+}
+
+/** An escalation: a policy step after the deadline, or a person's /escalate. */
+export interface EscalationPayload extends InquiryPayloadBase {
+  event: 'inquiry.escalated';
+  trigger: 'policy' | 'manual';
+  /** The policy's escalation step (0-based), for `trigger: policy`. */
+  step?: number;
+  /** Who escalated, for `trigger: manual`. */
+  by?: string;
+  reason?: string;
+  level?: 'escalation';
+  emoji?: string;
+  markDueAt?: string;
+  late?: boolean;
+  lateByMs?: number;
+  mentions?: string[];
+}
+
+export interface DigestItem {
+  text: string;
+  inquiryId: string | null;
+  conversation?: ConversationRef;
+}
+
+/** Alerts gathered into one message when too many fire at once (the storm guard). */
+export interface SlaDigestPayload {
+  event: 'sla.digest';
+  text: string;
+  items: DigestItem[];
+}
+
+/** A scheduled SLA digest: the figures for a period, as text. */
+export interface ReportDigestPayload {
+  event: 'report.digest';
+  text: string;
+}
+
+/** A scheduled CSV export; the connector builds the file at delivery time (see ReportService.csv). */
+export interface ReportExportPayload {
+  event: 'report.export';
+  text: string;
+  job: string;
+  /** The period's label, e.g. `2026-Q4`. */
+  label: string;
+  from: string;
+  to: string;
+  timezone: string;
+  /** Start the file with a UTF-8 byte order mark (for spreadsheet programs). */
+  bom: boolean;
+}
+
+/**
+ * Something operators should know that is not about one inquiry's clock: a command
+ * confirmed, a holiday feed failing, a connector's credentials rejected.
+ */
+export interface OperatorNoticePayload {
+  event: 'operator.notice';
+  /** What the notice is about, e.g. `command.confirmed`, `holidays.failed`. */
+  topic: string;
+  text: string;
+  inquiryId?: string;
+  conversation?: ConversationRef;
+}
+
+export type DeliveryPayload =
+  | InquiryOpenedPayload
+  | InquiryAnsweredPayload
+  | InquiryResolvedPayload
+  | SlaMarkPayload
+  | SlaBreachPayload
+  | EscalationPayload
+  | SlaDigestPayload
+  | ReportDigestPayload
+  | ReportExportPayload
+  | OperatorNoticePayload;
+
+export type DeliveryEvent = DeliveryPayload['event'];
+
+export const DELIVERY_EVENTS: readonly DeliveryEvent[] = [
+  'inquiry.opened',
+  'inquiry.answered',
+  'inquiry.resolved',
+  'sla.mark',
+  'sla.breach',
+  'inquiry.escalated',
+  'sla.digest',
+  'report.digest',
+  'report.export',
+  'operator.notice',
+];
+
+/** The payloads that concern one inquiry (and carry its conversation). */
+export type InquiryPayload = Extract<DeliveryPayload, { inquiryId: string; conversation: ConversationRef }>;
+
+export function isInquiryPayload(payload: DeliveryPayload): payload is InquiryPayload {
+  return 'inquiryId' in payload && typeof payload.inquiryId === 'string' && 'conversation' in payload && payload.conversation !== undefined && payload.event !== 'operator.notice';
+}
