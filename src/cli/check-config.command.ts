@@ -2,7 +2,7 @@ import { loadConfig } from '../core/config/load-config';
 import { buildCatalog } from '../hub.module';
 
 /** Everything start-up validates, without opening the database or any connection. */
-export function runCheckConfig(env: NodeJS.ProcessEnv = process.env): Promise<number> {
+export async function runCheckConfig(env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const config = loadConfig(env);
   const catalog = buildCatalog(config);
   const ids = (list: ReadonlyArray<{ definition: { manifest: { id: string } } }>) => list.map((e) => e.definition.manifest.id).join(', ') || 'none';
@@ -15,5 +15,5 @@ export function runCheckConfig(env: NodeJS.ProcessEnv = process.env): Promise<nu
       `  outbound:   ${ids(catalog.outbound())}\n` +
       `  installed:  ${catalog.installedIds().join(', ')}\n`,
   );
-  return Promise.resolve(0);
+  return 0;
 }

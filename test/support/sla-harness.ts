@@ -43,7 +43,7 @@ export function staff(conversation: string, at: number | string, id: string) {
 
 export async function markDeliveries(db: Database): Promise<Array<{ key: string; text: string; late: boolean }>> {
   const rows = await db.query<{ idempotency_key: string; payload: { text: string; late: boolean } }>(
-    `SELECT idempotency_key, payload FROM deliveries WHERE payload->>'event' = 'sla.mark' ORDER BY created_at, idempotency_key`,
+    `SELECT idempotency_key, payload FROM deliveries WHERE payload->>'event' IN ('sla.mark', 'sla.breach') ORDER BY created_at, idempotency_key`,
   );
   return rows.map((r) => ({ key: r.idempotency_key, text: r.payload.text, late: r.payload.late }));
 }

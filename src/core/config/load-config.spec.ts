@@ -72,13 +72,12 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ ...env, PORT: 'abc' })).toThrow(/PORT: expected a port number/);
   });
 
-  it('uses built-in defaults without a hub.yaml and refuses an explicit file that is missing', () => {
-    const config = loadConfig({ RULES_FILE: 'config/rules.example.yaml' });
-    expect(config.hub.connectors).toMatchObject({ http: { enabled: true }, log: { enabled: true } });
-    expect(config.hub.connectors.telegram).toBeUndefined();
-    // A bot token alone is enough to turn Telegram on when there is no hub.yaml.
-    const withBot = loadConfig({ RULES_FILE: 'config/rules.example.yaml', TELEGRAM_BOT_TOKEN: '123456789:AAbbccddeeffgghhiijjkk' });
-    expect(withBot.hub.connectors.telegram).toMatchObject({ enabled: true, token: '123456789:AAbbccddeeffgghhiijjkk' });
+  it('uses built-in defaults without a hub.yaml (the plugin host picks the connectors) and refuses an explicit file that is missing', () => {
+    const config = loadConfig({ RULES_FILE: 'config/rules.example.yaml', TELEGRAM_BOT_TOKEN: '123456789:AAbbccddeeffgghhiijjkk' });
+    expect(config).toMatchObject({ builtIn: true, hub: { connectors: {} } });
+    // The core knows no connector's variables; they reach the connectors through `environment`.
+    expect(config.environment.TELEGRAM_BOT_TOKEN).toBe('123456789:AAbbccddeeffgghhiijjkk');
+    expect(loadConfig({ HUB_CONFIG: 'config/hub.example.yaml', RULES_FILE: 'config/rules.example.yaml' }).builtIn).toBe(false);
     expect(() => loadConfig({ HUB_CONFIG: '/nonexistent/hub.yaml' })).toThrow(/\/nonexistent\/hub.yaml: cannot read the file \(ENOENT\)/);
   });
 

@@ -25,7 +25,9 @@ export function manifestProblems(definition: unknown, origin: string): string[] 
     if (!ENV_NAME.test(variable) || typeof setting?.key !== 'string' || setting.key.length === 0) problems.push(`${name}: manifest.environment.${variable} must be an UPPER_CASE variable with a key`);
   }
   if (m.migrations !== undefined) {
-    if (!Array.isArray(m.migrations) || m.migrations.some((x) => typeof x?.name !== 'string' || typeof x.up !== 'string')) problems.push(`${name}: manifest.migrations must be [{ name, up }]`);
+    const migrations: unknown = m.migrations;
+    const wellFormed = Array.isArray(migrations) && migrations.every((x: unknown) => typeof (x as { name?: unknown })?.name === 'string' && typeof (x as { up?: unknown }).up === 'string');
+    if (!wellFormed) problems.push(`${name}: manifest.migrations must be [{ name, up }]`);
     else if (m.migrations.length > 0 && !(m.services ?? []).includes('database')) problems.push(`${name}: manifest.migrations needs "database" in manifest.services`);
   }
   return problems;

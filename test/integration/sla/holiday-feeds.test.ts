@@ -73,7 +73,7 @@ describe(`holidays from ICS (${testBackend})`, () => {
     await nextRefresh(clock); // a second failure does not notify again
     await waitFor(() => server.requests >= before + 2);
     expect(dueFromTuesday(store)).toBe('2026-11-05T00:45:00.000Z');
-    const notices = await context.db.query<{ payload: { text: string } }>(`SELECT payload FROM deliveries WHERE payload->>'event' = 'holidays.failed'`);
+    const notices = await context.db.query<{ payload: { text: string } }>(`SELECT payload FROM deliveries WHERE payload->>'event' = 'operator.notice' AND payload->>'topic' = 'holidays.failed'`);
     expect(notices).toHaveLength(1);
     expect(notices[0]!.payload.text).toMatch(/Holidays for calendar "support" could not be refreshed: not an iCalendar document/);
 
