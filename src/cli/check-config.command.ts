@@ -3,6 +3,8 @@ import { buildCatalog } from '../hub.module';
 
 /** Everything start-up validates, without opening the database or any connection. */
 export async function runCheckConfig(env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  // Async so that a bad configuration is a rejected promise, like every other command's.
+  await Promise.resolve();
   const config = loadConfig(env);
   const catalog = buildCatalog(config);
   const ids = (list: ReadonlyArray<{ definition: { manifest: { id: string } } }>) => list.map((e) => e.definition.manifest.id).join(', ') || 'none';

@@ -21,7 +21,8 @@ export async function checkOutboundConnector<C>(definition: ConnectorDefinition<
 
     'verify-rejected-credentials': () =>
       h.with(async ({ peer, instance }) => {
-        peer.answer({ status: 401 });
+        // The API's own 401 answer, so the connector can read its reason as it would in production.
+        peer.answer(options.responses?.unauthorized ?? DEFAULT_RESPONSES.unauthorized);
         const settled = await settleWithin(attempt(() => instance.verify()), SETTLE_MS);
         if (settled.state === 'pending') fail(`verify() did not settle within ${SETTLE_MS} ms`);
         if (settled.state === 'rejected') fail(`verify() threw (${describeError(settled.error)}) while the peer rejected the credentials: resolve to { status: 'down' } instead`);

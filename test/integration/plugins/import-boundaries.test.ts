@@ -9,7 +9,7 @@ const { boundaries } = require(path.join(ROOT, 'eslint.boundaries.cjs')) as { bo
 
 function lint(file: string, code: string): string[] {
   const linter = new Linter({ configType: 'flat', cwd: ROOT });
-  const config: Linter.Config[] = [{ files: ['**/*.ts'], languageOptions: { parser: tseslint.parser as Linter.Parser } }, ...boundaries];
+  const config: Linter.Config[] = [{ files: ['**/*.ts'], languageOptions: { parser: tseslint.parser } }, ...boundaries];
   return linter.verify(code, config, { filename: path.join(ROOT, file) }).map((m) => m.message);
 }
 

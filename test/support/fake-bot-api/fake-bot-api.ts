@@ -102,6 +102,11 @@ export class FakeBotApi {
     return this.state.queue.pending;
   }
 
+  /** Drops every unconfirmed update, as deleteWebhook with drop_pending_updates does. */
+  dropPendingUpdates(): void {
+    this.state.queue.drop();
+  }
+
   get getUpdatesCalls(): number {
     return this.state.polls.calls;
   }

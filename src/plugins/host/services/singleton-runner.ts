@@ -67,7 +67,9 @@ export class SingletonRunner implements SingletonHandle {
     this.holding = true;
     const lost = new AbortController();
     const stopWatching = () => lost.abort();
-    this.stopping.signal.addEventListener('abort', stopWatching, { once: true });
+    // A stop that came while the lease was being claimed counts too.
+    if (this.stopping.signal.aborted) lost.abort();
+    else this.stopping.signal.addEventListener('abort', stopWatching, { once: true });
     const renewing = this.renewWhileHeld(lost);
     try {
       await this.runWork(lost.signal);
