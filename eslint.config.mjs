@@ -3,7 +3,7 @@ import tseslint from 'typescript-eslint';
 import boundaryRules from './eslint.boundaries.cjs';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'dist-bench/**', 'node_modules/**', 'data/**', 'coverage/**', '**/*.js', '*.mjs', '*.cjs'] },
+  { ignores: ['dist/**', 'dist-bench/**', 'node_modules/**', 'data/**', 'coverage/**', 'examples/plugins/**', '**/*.js', '*.mjs', '*.cjs'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

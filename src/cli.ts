@@ -3,6 +3,7 @@ import 'reflect-metadata';
 import { runCheckConfig } from './cli/check-config.command';
 import { runMigrate } from './cli/migrate.command';
 import { runOutbox } from './cli/outbox.command';
+import { runPluginNew } from './cli/plugin-new.command';
 import { runSend } from './cli/send.command';
 import { runReport } from './cli/report.command';
 import { runSimulate } from './cli/simulate.command';
@@ -34,6 +35,10 @@ Commands:
   simulate SCENARIO.yaml [--rules FILE]
                             play timed messages, holds and restarts through the real core on a
                             virtual clock and print what the hub would do
+  plugin new NAME --outbound|--inbound [--dir DIR] [--sdk SPEC]
+                            write a connector plugin package (TypeScript, contract tests) into
+                            DIR (default ./replywatch-plugin-NAME); SPEC: the replywatch
+                            devDependency (default: this installation)
   help                      this text
 
 Environment: HUB_CONFIG, RULES_FILE, DATABASE_URL, DATA_DIR, PORT, HOST, ADMIN_TOKEN,
@@ -57,6 +62,9 @@ async function main(argv: string[]): Promise<number> {
       return runReport(rest);
     case 'simulate':
       return runSimulate(rest);
+    case 'plugin':
+      if (rest[0] !== 'new') throw new UsageError('expected "plugin new NAME --outbound|--inbound [--dir DIR] [--sdk SPEC]"');
+      return runPluginNew(rest.slice(1));
     case 'sla':
       if (rest[0] !== 'due') throw new UsageError('expected "sla due --calendar NAME --from ISO --minutes N"');
       return runSlaDue(rest.slice(1));

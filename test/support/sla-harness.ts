@@ -19,12 +19,14 @@ export function seedPolicy(calendar: string) {
   };
 }
 
-/** The seed's runbook: the seed policy in Moscow business hours. */
-export const seedRules: Rules = rules({
+/** The seed's runbook as written: the seed policy in Moscow business hours. */
+export const seedRulesInput = {
   calendars: { support: { timezone: 'Europe/Moscow', week: { 'mon-fri': ['03:00-23:00'], 'sat-sun': ['10:00-19:00'] }, holidays: { dates: ['2026-11-04'] } } },
   duty: { targets: [{ name: 'duty', connector: 'log', to: { chat: 'duty' } }] },
   policies: [seedPolicy('support')],
-});
+};
+
+export const seedRules: Rules = rules(seedRulesInput);
 
 export function createSla(db: Database, clock: VirtualClock, runbook: Rules = seedRules) {
   const { intake } = createIntake(db, { rules: runbook, clock });

@@ -1,4 +1,4 @@
-import { type AcceptResult, type MessageSink, problem, type RouteRequest } from 'replywatch/sdk';
+import { type AcceptResult, ConnectorError, type MessageSink, problem, type RouteRequest } from 'replywatch/sdk';
 import { Webhook, WebhookVerificationError } from 'standardwebhooks';
 import { type HttpConfig } from './http.config';
 import { parseIngestBody, toFieldErrors, toInboundMessage } from './http.mapper';
@@ -23,11 +23,23 @@ export async function ingestRequest(request: RouteRequest, sink: MessageSink, co
     parsed.data.map(async (item) => ({
       conversationId: item.conversation.id,
       messageId: item.message.id,
-      ...(await sink.accept(toInboundMessage(item))),
+      ...(await accept(sink, item)),
     })),
   );
   await sink.recordReceipt(signed.id);
   return { replayed: false, results };
+}
+
+/** The hub's refusal as the HTTP answer a sender acts on: 422 do not resend, 503 resend later. */
+async function accept(sink: MessageSink, item: Parameters<typeof toInboundMessage>[0]): Promise<AcceptResult> {
+  try {
+    return await sink.accept(toInboundMessage(item));
+  } catch (error) {
+    if (!ConnectorError.is(error)) throw error;
+    if (error.code === 'INVALID_PAYLOAD') throw problem(422, 'Unprocessable Content', error.message);
+    if (error.retryable) throw problem(503, 'Service Unavailable', `${error.message}, retry later`, {}, { 'Retry-After': String(Math.ceil((error.retryAfterMs ?? 5000) / 1000)) });
+    throw error;
+  }
 }
 
 function verifySignature(verifier: Webhook, request: RouteRequest): { id: string } {

@@ -95,6 +95,8 @@ export const rulesSchema = z
       .object({
         inquiryOpened: z.array(targetName).default([]),
         inquiryAnswered: z.array(targetName).default([]),
+        /** Resolved by a command, the admin API or the channel (a closed forum topic). */
+        inquiryResolved: z.array(targetName).default([]),
       })
       .strict()
       .prefault({}),
@@ -116,7 +118,7 @@ export const rulesSchema = z
         });
       });
     }
-    for (const event of ['inquiryOpened', 'inquiryAnswered'] as const) {
+    for (const event of ['inquiryOpened', 'inquiryAnswered', 'inquiryResolved'] as const) {
       rules.notify[event].forEach((name, i) => {
         if (!names.has(name)) {
           ctx.addIssue({ code: 'custom', path: ['notify', event, i], message: `unknown duty target "${name}"` });

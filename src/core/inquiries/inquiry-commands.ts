@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { CLOCK, type Clock } from '../clock/clock';
 import { OUTBOX_ENQUEUED } from '../events/domain-events';
-import { escalation, toDutyTargets } from '../outbox/payload-builder';
+import { escalation, inquiryResolved, toDutyTargets } from '../outbox/payload-builder';
 import { enqueueDeliveries } from '../outbox/outbox-writer';
 import { DATABASE, type Database, type Sql } from '../persistence/database';
 import { type InquiryStatus } from '../persistence/entities/inquiry.entity';
@@ -99,7 +99,17 @@ export class InquiryCommands {
       [inquiry.id, now],
     );
     await event(sql, inquiry.id, 'resolved', input, now);
-    return { ok: true, status: 'resolved', deliveries: 0 };
+    const { rules } = this.rules.current;
+    const payload = inquiryResolved({
+      inquiryId: inquiry.id,
+      conversation: { channel: inquiry.channel, id: inquiry.external_id, title: inquiry.title },
+      policy: inquiry.policy,
+      at: now.toISOString(),
+      by: input.by,
+      ...(input.reason ? { reason: input.reason } : {}),
+    });
+    const deliveries = toDutyTargets(rules, rules.notify.inquiryResolved, { key: (target) => `inquiry:${inquiry.id}:resolved:${target}`, payload, inquiryId: inquiry.id });
+    return { ok: true, status: 'resolved', deliveries: await enqueueDeliveries(sql, deliveries, now) };
   }
 
   private async escalate(sql: Sql, inquiry: Locked, input: CommandInput, now: Date): Promise<CommandOutcome> {

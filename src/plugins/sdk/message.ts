@@ -70,6 +70,11 @@ export interface RekeyResult {
  * offset, set a flag, answer 200) before that.
  */
 export interface MessageSink {
+  /**
+   * Rejects with a ConnectorError: INVALID_PAYLOAD for a message the hub will never take
+   * (acknowledge it and move on), TEMPORARY when nothing can be stored right now (do not
+   * acknowledge; hand it over again later). Anything else is a bug to report.
+   */
   accept(message: InboundMessage): Promise<AcceptResult>;
   /**
    * Envelope-level deduplication (a webhook id, an update id) for this channel: true if

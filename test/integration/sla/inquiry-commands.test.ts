@@ -2,7 +2,8 @@ import { EventEmitter2 } from '@nestjs/event-emitter';
 import { VirtualClock } from '../../../src/core/clock/virtual-clock';
 import { InquiryCommands } from '../../../src/core/inquiries/inquiry-commands';
 import { RulesStore } from '../../../src/core/rules/rules-store';
-import { createSla, customer, markDeliveries, seedRules, staff } from '../../support/sla-harness';
+import { rules } from '../../support/intake-harness';
+import { createSla, customer, markDeliveries, seedRules, seedRulesInput, staff } from '../../support/sla-harness';
 import { testBackend, useTestDatabase } from '../../support/test-database';
 
 const NOON = Date.parse('2026-11-02T09:00:00Z'); // Monday 12:00 Moscow
@@ -63,6 +64,23 @@ describe(`hold, resume, resolve, escalate (${testBackend})`, () => {
     expect(log).toEqual([
       { type: 'opened', actor: 'customer:client', reason: null },
       { type: 'resolved', actor: 'staff:7', reason: 'solved by phone' },
+    ]);
+  });
+
+  it('tells the targets under notify.inquiryResolved, once, with who resolved it and why', async () => {
+    const clock = new VirtualClock(min(0));
+    const runbook = rules({ ...seedRulesInput, notify: { inquiryResolved: ['duty'] } });
+    const { intake } = createSla(context.db, clock, runbook);
+    const commands = new InquiryCommands(context.db, clock, new RulesStore(runbook), new EventEmitter2());
+    const { inquiryId } = await intake.accept('http', customer('c1', min(0), 'm1'));
+    expect(await commands.run('resolve', inquiryId!, { by: 'staff:7', reason: 'solved by phone' })).toMatchObject({ ok: true, deliveries: 1 });
+    expect(await commands.run('resolve', inquiryId!, { by: 'staff:7' })).toMatchObject({ ok: false, code: 'conflict' });
+    const rows = await context.db.query<{ idempotency_key: string; payload: Record<string, unknown> }>(`SELECT idempotency_key, payload FROM deliveries`);
+    expect(rows).toEqual([
+      {
+        idempotency_key: `inquiry:${inquiryId}:resolved:duty`,
+        payload: expect.objectContaining({ event: 'inquiry.resolved', inquiryId, by: 'staff:7', reason: 'solved by phone', text: expect.stringMatching(/^☑️ Resolved by staff:7 — .*: solved by phone$/) as string }) as unknown,
+      },
     ]);
   });
 

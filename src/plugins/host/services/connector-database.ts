@@ -53,8 +53,11 @@ export async function migrateConnector(db: Database, clock: Clock, connectorId: 
     for (const migration of migrations) {
       if (done.has(migration.name)) continue;
       await db.transaction(async (sql: Sql) => {
+        const [hub] = await sql.query<{ search_path: string }>(`SHOW search_path`);
         await sql.query(`SELECT set_config('search_path', $1, true)`, [`"${schema}"`]);
         await sql.query(migration.up);
+        // The record is the hub's own table: back to the hub's search path for it.
+        await sql.query(`SELECT set_config('search_path', $1, true)`, [hub?.search_path ?? 'public']);
         await sql.query(`INSERT INTO connector_migrations (connector, name, applied_at) VALUES ($1, $2, $3)`, [connectorId, migration.name, new Date(clock.now())]);
       });
       applied.push(migration.name);

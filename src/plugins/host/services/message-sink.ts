@@ -1,4 +1,7 @@
+import { ConnectorError } from '../../sdk/connector-error';
 import { type AcceptResult, type InboundMessage, type MessageSink, type RekeyOptions, type RekeyResult } from '../../sdk/message';
+import { IntakeClosedError, InvalidMessageError } from '../../../core/intake/intake-errors';
+import { DatabaseUnavailableError } from '../../../core/persistence/database-errors';
 import { type ConversationDirectory } from '../../../core/conversations/conversation-directory';
 import { type InquiryCommands } from '../../../core/inquiries/inquiry-commands';
 import { type IntakeService } from '../../../core/intake/intake.service';
@@ -16,8 +19,21 @@ export class ChannelSink implements MessageSink {
     private readonly commands: InquiryCommands,
   ) {}
 
-  accept(message: InboundMessage): Promise<AcceptResult> {
-    return this.intake.accept(this.channel, message);
+  /**
+   * Failures come back as ConnectorErrors a connector can act on: INVALID_PAYLOAD for a message
+   * the hub will never take (acknowledge it, log it, move on), TEMPORARY when the hub cannot
+   * store anything right now (do not acknowledge; it comes again).
+   */
+  async accept(message: InboundMessage): Promise<AcceptResult> {
+    try {
+      return await this.intake.accept(this.channel, message);
+    } catch (error) {
+      if (error instanceof InvalidMessageError) throw new ConnectorError('INVALID_PAYLOAD', `the hub refused the message: ${error.message}`, { cause: error });
+      if (error instanceof IntakeClosedError || error instanceof DatabaseUnavailableError) {
+        throw new ConnectorError('TEMPORARY', `${error.message}; nothing was stored`, { cause: error, retryAfterMs: 5000 });
+      }
+      throw error;
+    }
   }
 
   hasReceipt(receiptId: string): Promise<boolean> {
