@@ -17,7 +17,7 @@ interface Replica {
   log: string[];
 }
 
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+async function until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -82,7 +82,7 @@ describe('singleton work and jobs across replica processes (postgres)', () => {
     const second = startReplica();
     const pids = new Set([first.child.pid, second.child.pid]);
     // Both replicas are up (each logs "hub ready") and ticking has begun.
-    await until('both replicas ready', async () => (replicas.every((r) => r.log.join('').includes('hub ready')) ? true : undefined));
+    await until('both replicas ready', () => (replicas.every((r) => r.log.join('').includes('hub ready')) ? true : undefined));
     await until('first ticks', async () => ((await ticksSince(new Date(0))).length > 5 ? true : undefined));
 
     const window = new Date();
@@ -110,7 +110,7 @@ describe('singleton work and jobs across replica processes (postgres)', () => {
 
     survivor.child.kill('SIGTERM');
     // Nest re-raises the signal once its shutdown hooks have run.
-    await until('survivor stopped', async () => (survivor.child.exitCode !== null || survivor.child.signalCode !== null ? true : undefined), 15_000);
+    await until('survivor stopped', () => (survivor.child.exitCode !== null || survivor.child.signalCode !== null ? true : undefined), 15_000);
     expect(survivor.log.join('')).toContain('"msg":"stopped"');
     // A graceful stop hands the lease back at once.
     expect((await client.query(`SELECT name FROM connector_leases`)).rows).toEqual([]);

@@ -55,7 +55,7 @@ export class IssuePoller {
       await sink.conversationTitle(conversationId(this.ref, issue.number), issue.title);
       return;
     }
-    await sink.accept(issueMessage(this.ref, issue));
+    await this.hand(sink, issueMessage(this.ref, issue));
     run.result.accepted++;
   }
 
@@ -64,8 +64,21 @@ export class IssuePoller {
     if (issueNumber === undefined || isPullRequestComment(comment) || run.pullRequests.has(issueNumber)) return;
     // An edited comment is listed again; its text was handed over when it was new.
     if (createdEarlier(start, comment.created_at, String(comment.id))) return;
-    await sink.accept(commentMessage(this.ref, issueNumber, comment));
+    await this.hand(sink, commentMessage(this.ref, issueNumber, comment));
     run.result.accepted++;
+  }
+
+  /**
+   * A message the hub refuses for good (INVALID_PAYLOAD) is logged and passed over, so one bad
+   * comment cannot stall the cursor; anything else fails the pass and the page comes again.
+   */
+  private async hand(sink: MessageSink, message: Parameters<MessageSink['accept']>[0]): Promise<void> {
+    try {
+      await sink.accept(message);
+    } catch (error) {
+      if (!ConnectorError.is(error) || error.code !== 'INVALID_PAYLOAD') throw error;
+      this.ctx.logger.warn(`skipped ${message.conversation.id} message ${message.id}: ${error.message}`);
+    }
   }
 
   private async readList<T extends { id: number; updated_at: string }>(
