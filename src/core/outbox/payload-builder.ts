@@ -8,6 +8,7 @@ import {
   type OperatorNoticePayload,
   type ReportExportPayload,
   type SlaBreachPayload,
+  type SlaDigestPayload,
   type SlaMarkPayload,
 } from '../../plugins/sdk/payloads';
 import { type Rules } from '../config/rules.schema';
@@ -77,6 +78,10 @@ export function slaPoint(input: Omit<SlaMarkPayload, 'event'> | Omit<SlaBreachPa
 
 export function escalation(input: Omit<EscalationPayload, 'event'>): EscalationPayload {
   return { event: 'inquiry.escalated', ...input };
+}
+
+export function slaDigest(): SlaDigestPayload {
+  return { event: 'sla.digest', text: 'Too many SLA alerts at once; the rest of this minute:', items: [] };
 }
 
 export function reportExport(input: Omit<ReportExportPayload, 'event'>): ReportExportPayload {

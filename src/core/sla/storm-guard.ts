@@ -1,3 +1,4 @@
+import { slaDigest } from '../outbox/payload-builder';
 import { enqueueDeliveries, type NewDelivery } from '../outbox/outbox-writer';
 import { type Sql } from '../persistence/database';
 
@@ -70,7 +71,7 @@ export class StormGuard {
           kind: 'digest',
           target: first.target,
           notBefore: new Date(this.minuteStart + MINUTE),
-          payload: { event: 'sla.digest', text: 'Too many SLA alerts at once; the rest of this minute:', items: [] },
+          payload: slaDigest() as unknown as Record<string, unknown>,
         },
       ],
       this.now,
