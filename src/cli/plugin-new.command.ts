@@ -41,8 +41,9 @@ function parse(args: string[]) {
       options: { outbound: { type: 'boolean' }, inbound: { type: 'boolean' }, dir: { type: 'string' }, sdk: { type: 'string' } },
     });
   } catch (error) {
-    // parseArgs names the unknown option or the missing value; it is still a usage error.
-    throw new UsageError(`${error instanceof Error ? error.message : String(error)}; expected "${USAGE}"`);
+    // parseArgs names the unknown option or the missing value in its first sentence.
+    const reason = (error instanceof Error ? error.message : String(error)).split('. ')[0];
+    throw new UsageError(`${reason}; expected "${USAGE}"`);
   }
 }
 
@@ -60,7 +61,7 @@ function readOptions(args: string[]): PluginNewOptions {
   return {
     names,
     direction: values.outbound ? 'outbound' : 'inbound',
-    dir: path.resolve(values.dir ?? names.packageName),
+    dir: path.resolve(process.cwd(), values.dir ?? names.packageName),
     sdkSpec: values.sdk === undefined ? `file:${hubPackageRoot()}` : absoluteFileSpec(values.sdk),
   };
 }
@@ -93,7 +94,7 @@ function hubPackageRoot(): string {
 function absoluteFileSpec(spec: string): string {
   if (!spec.startsWith('file:')) return spec;
   const target = spec.slice('file:'.length);
-  return path.isAbsolute(target) ? spec : `file:${path.resolve(target)}`;
+  return path.isAbsolute(target) ? spec : `file:${path.resolve(process.cwd(), target)}`;
 }
 
 function nextSteps({ names, direction, dir }: PluginNewOptions, files: readonly GeneratedFile[]): string {

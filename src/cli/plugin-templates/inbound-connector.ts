@@ -2,7 +2,7 @@ import { type TemplateInput } from './names';
 
 export function inboundConnector({ names }: TemplateInput): string {
   const { camel, pascal, id, title } = names;
-  return `import { ConnectorError, defineConnector, type Health, type MessageSink } from 'replywatch/sdk';
+  return `import { ConnectorError, defineConnector, type Health, type InboundMessage, type MessageSink } from 'replywatch/sdk';
 import { ${camel}ConfigSchema, type ${pascal}Config } from './${id}.config';
 import { readFeedPage } from './${id}.feed';
 
@@ -27,6 +27,19 @@ export const ${camel}Connector = defineConnector<${pascal}Config>({
   create(ctx) {
     const storedCursor = async (): Promise<string | undefined> => (await ctx.state.get<string>(CURSOR_KEY))?.value;
 
+    /**
+     * A message the hub will never take (INVALID_PAYLOAD) is logged and passed over, or it would
+     * hold up the whole feed; any other refusal ends the poll before the cursor moves past it.
+     */
+    const handOver = async (sink: MessageSink, message: InboundMessage): Promise<void> => {
+      try {
+        await sink.accept(message);
+      } catch (error) {
+        if (!(ConnectorError.is(error) && error.code === 'INVALID_PAYLOAD')) throw error;
+        ctx.logger.warn(\`passed over message \${message.id} in \${message.conversation.id}: \${error.message}\`);
+      }
+    };
+
     /** One poll: every page after the stored cursor, in the feed's order. */
     const poll = async (sink: MessageSink, signal: AbortSignal): Promise<void> => {
       let cursor = await storedCursor();
@@ -35,10 +48,10 @@ export const ${camel}Connector = defineConnector<${pascal}Config>({
         for (const message of page.messages) {
           // Stopping: hand over nothing more; the rest of the page is read again next time.
           if (signal.aborted) return;
-          await sink.accept(message);
+          await handOver(sink, message);
         }
         if (page.cursor === cursor) return;
-        // Only now is every item before the new cursor committed by the hub, so the feed may forget them.
+        // Only now has the hub committed (or refused for good) every item before the new cursor.
         await ctx.state.set(CURSOR_KEY, page.cursor);
         if (page.messages.length === 0) return;
         cursor = page.cursor;

@@ -4,7 +4,8 @@ export function inboundTest({ names }: TemplateInput): string {
   const { camel, id } = names;
   return `import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { assertKitPassed, checkInboundConnector, formatKitReport } from 'replywatch/testing';
+import { ConnectorError } from 'replywatch/sdk';
+import { assertKitPassed, checkInboundConnector, createTestContext, FakeSink, formatKitReport } from 'replywatch/testing';
 import { ${camel}Connector } from '../src/${id}.connector';
 import { FakeFeed } from './fake-feed';
 
@@ -24,6 +25,35 @@ test('${id} passes the inbound contract kit', async (t) => {
   const notPassed = report.checks.filter((check) => check.outcome !== 'passed').map((check) => check.name);
   assert.deepEqual(notPassed, [], 'every check of the kit applies to a feed reader and must pass');
 });
+
+test('${id} passes over a message the hub refuses for good instead of stalling the feed', async () => {
+  await feed.reset();
+  const test = createTestContext(${camel}Connector, { config: { url: \`\${feed.url}/feed\`, token: TOKEN, pollInterval: '1s' } });
+  const sink = new FakeSink();
+  sink.failNext(1, new ConnectorError('INVALID_PAYLOAD', 'the hub will never take this message'));
+  const instance = await ${camel}Connector.create(test.context);
+  assert.ok(instance.start);
+  const reading = await instance.start(sink);
+  try {
+    const [refused, next] = await feed.publish(2);
+    await sink.waitForAccepted([next ?? ''], 5000);
+    await eventually(async () => (await feed.acknowledged()) === 2);
+    assert.deepEqual(sink.acceptedIds, [next]);
+    assert.equal(sink.calls, 2, 'the refused message is not handed over again');
+    assert.ok(test.logs.some((line) => line.level === 'warn' && line.message.includes(refused ?? '?')));
+  } finally {
+    await reading.stop();
+    await test.dispose();
+  }
+});
+
+async function eventually(condition: () => Promise<boolean>, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(\`still not true after \${timeoutMs} ms\`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
 `;
 }
 

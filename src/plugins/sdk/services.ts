@@ -143,7 +143,8 @@ export interface ScheduledJob {
 export interface SchedulerService {
   /**
    * Runs `work` every `intervalMs`, once across all replicas for each due time (a replica
-   * claims the run in the database). A run that throws is logged and tried at the next time.
+   * claims the run in the database). A run that throws is logged and tried at the next time,
+   * or later when a ConnectorError asked for a longer wait (`retryAfterMs`).
    */
   every(name: string, intervalMs: number, work: (signal: AbortSignal) => Promise<void>, options?: ScheduleOptions): ScheduledJob;
 }

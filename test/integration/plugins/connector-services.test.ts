@@ -167,4 +167,25 @@ describe(`connector services (${testBackend})`, () => {
       await Promise.all(jobs.map((j) => j.stop()));
     }
   });
+
+  it('puts a scheduled job off for as long as a rate-limited peer asked', async () => {
+    const clock = new VirtualClock('2026-12-01T10:00:00Z');
+    const runs: number[] = [];
+    const job = new JobRunner(context.db, clock, collectingLogger(), 'feed/limited', 60_000, () => {
+      runs.push(clock.now());
+      return runs.length === 1 ? Promise.reject(new ConnectorError('RATE_LIMITED', '429 from the feed', { retryAfterMs: 300_000 })) : Promise.resolve();
+    });
+    try {
+      await settle(() => runs.length === 1, clock);
+      await settle(async () => (await context.db.query(`SELECT 1 FROM connector_jobs WHERE last_error IS NOT NULL`)).length === 1, clock);
+      await clock.advance(299_000);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(runs).toHaveLength(1);
+      await clock.advance(1000);
+      await settle(() => runs.length === 2, clock);
+      expect(runs[1]! - runs[0]!).toBe(300_000);
+    } finally {
+      await job.stop();
+    }
+  });
 });

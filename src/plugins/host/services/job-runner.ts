@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { type ConnectorLogger, type ScheduledJob, type ScheduleOptions } from '../../sdk/services';
 import { type Clock } from '../../../core/clock/clock';
 import { type Database } from '../../../core/persistence/database';
+import { asConnectorError } from '../../sdk/connector-error';
 import { describeError } from './backoff';
 
 /** A run that takes longer than this (or whose replica died) may be claimed again. */
@@ -49,7 +50,7 @@ export class JobRunner implements ScheduledJob {
       } catch (error) {
         this.logger.warn(`job ${this.name}: ${describeError(error)}`);
       }
-      await this.clock.sleep(Math.max(100, Math.min(waitMs, this.intervalMs)), this.stopping.signal);
+      await this.clock.sleep(Math.max(100, waitMs), this.stopping.signal);
     }
   }
 
@@ -69,11 +70,14 @@ export class JobRunner implements ScheduledJob {
     );
     if (!claimed) return this.untilDue();
     let failure: string | null = null;
+    let waitMs = this.intervalMs;
     try {
       await this.work(this.stopping.signal);
     } catch (error) {
       failure = describeError(error).slice(0, ERROR_TEXT_LIMIT);
-      this.logger.warn(`job ${this.name} failed (${failure}); it runs again at its next time`);
+      // A peer that asked for a longer pause (Retry-After) gets it.
+      waitMs = Math.max(this.intervalMs, asConnectorError(error).retryAfterMs ?? 0);
+      this.logger.warn(`job ${this.name} failed (${failure}); it runs again in ${Math.round(waitMs / 1000)} s`);
     }
     const finished = this.clock.now();
     await this.db.query(`UPDATE connector_jobs SET ticket = NULL, lease_until = NULL, last_run_at = $3, last_error = $4, next_run_at = $5 WHERE name = $1 AND ticket = $2`, [
@@ -81,9 +85,9 @@ export class JobRunner implements ScheduledJob {
       ticket,
       new Date(finished),
       failure,
-      new Date(finished + this.intervalMs),
+      new Date(finished + waitMs),
     ]);
-    return this.intervalMs;
+    return waitMs;
   }
 
   private async untilDue(): Promise<number> {
