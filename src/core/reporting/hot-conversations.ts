@@ -1,15 +1,10 @@
+import { type HotConversation } from '../../plugins/sdk/services';
 import { type Sql } from '../persistence/database';
 import { toMinutes } from './minutes';
 import { type ReportScope } from './report-scope';
 
-export interface HotConversation {
-  channel: string;
-  conversation: string;
-  title: string | null;
-  inquiries: number;
-  breaches: number;
-  slowestBusinessMinutes: number | null;
-}
+/** The shape connectors receive from the reports service, so it is the SDK's. */
+export { type HotConversation };
 
 /**
  * The conversations with the most breaches in a report's scope, then the slowest first
