@@ -60,6 +60,9 @@ export function buildCatalog(config: LoadedConfig, plugins: readonly ReplywatchP
 @Module({})
 export class HubModule {
   static forRoot(options: HubModuleOptions): DynamicModule {
+    // Every connector is loaded and every setting checked before Nest builds anything, so a
+    // configuration error exits without opening the database.
+    const catalog = buildCatalog(options.config, options.plugins);
     const rules = new RulesStore(options.config.rules);
     const providers: Provider[] = [
       { provide: HUB_CONFIG, useValue: options.config },
@@ -67,11 +70,9 @@ export class HubModule {
       { provide: OUTBOX_SETTINGS, useValue: options.config.hub.outbox },
       { provide: CLOCK, useValue: options.clock ?? new SystemClock() },
       { provide: RulesStore, useValue: rules },
-      { provide: ConnectorCatalog, useFactory: () => buildCatalog(options.config, options.plugins) },
+      { provide: ConnectorCatalog, useValue: catalog },
       {
-        // After the catalog: a configuration error exits without touching data.
         provide: DATABASE,
-        inject: [ConnectorCatalog],
         useFactory: async () => {
           const db = await Database.open(options.config.hub.database);
           if (options.migrate !== false) await db.migrate();
