@@ -103,6 +103,12 @@ export class SingletonRunner implements SingletonHandle {
   }
 
   private async renewWhileHeld(lost: AbortController): Promise<void> {
+    // No other process can open the embedded database, and a restart takes a stale lease over
+    // (see acquire): renewing would only write a row every few seconds for nothing.
+    if (this.db.backend === 'pglite') {
+      await new Promise<void>((resolve) => (lost.signal.aborted ? resolve() : lost.signal.addEventListener('abort', () => resolve(), { once: true })));
+      return;
+    }
     while (!lost.signal.aborted) {
       await this.clock.sleep(this.leaseMs / 3, lost.signal);
       if (lost.signal.aborted) return;
