@@ -1,3 +1,4 @@
+import { stringify } from 'csv-stringify/sync';
 import { DateTime } from 'luxon';
 import { type Database } from '../persistence/database';
 import { type ReportFilter } from './sla-report';
@@ -35,7 +36,7 @@ export async function exportCsv(
   write: (chunk: string) => Promise<void> | void,
   options: { bom?: boolean } = {},
 ): Promise<number> {
-  await write(`${options.bom ? '\uFEFF' : ''}${CSV_COLUMNS.join(',')}\r\n`);
+  await write(`${options.bom ? '\uFEFF' : ''}${toCsv([[...CSV_COLUMNS]])}`);
   let rows = 0;
   // The cursor keeps the database's own text of the timestamp: a JS Date would drop
   // microseconds and repeat rows at page boundaries.
@@ -52,7 +53,7 @@ export async function exportCsv(
       [range.from, range.to, after.at, after.id, filter.channel ?? null, filter.policy ?? null, filter.conversation ?? null, PAGE, filter.conversations ?? null],
     );
     if (page.length === 0) return rows;
-    await write(page.map((row) => line(row, zone)).join(''));
+    await write(toCsv(page.map((row) => record(row, zone))));
     rows += page.length;
     const last = page[page.length - 1] as Row;
     after = { at: last.opened_key, id: last.id };
@@ -60,23 +61,29 @@ export async function exportCsv(
   }
 }
 
-function line(row: Row, zone: string): string {
+type Cell = string | number | bigint;
+
+/**
+ * A page of records as CSV: RFC 4180 quoting, CRLF, and every cell that a spreadsheet would
+ * run as a formula (starting with = + - @ tab or CR) neutralised with a leading quote — titles,
+ * chat ids and names come from customers (OWASP: CSV injection). Numbers are written as
+ * numbers, so a negative chat id stays a number.
+ */
+function toCsv(records: Cell[][]): string {
+  return stringify(records, { escape_formulas: true, record_delimiter: 'windows' });
+}
+
+function record(row: Row, zone: string): Cell[] {
   const at = (d: Date | null) => (d === null ? '' : (DateTime.fromJSDate(new Date(d), { zone }).toISO({ suppressMilliseconds: true }) ?? ''));
-  const values = [
-    row.external_id,
+  return [
+    /^-?\d{1,30}$/.test(row.external_id) ? BigInt(row.external_id) : row.external_id,
     at(row.opened_at),
     at(row.answered_at),
     row.breached === null ? '' : String(row.breached),
     row.title ?? '',
     row.channel,
     row.policy ?? '',
-    row.frt_business_ms === null ? '' : String(Math.round((Number(row.frt_business_ms) / 60_000) * 10) / 10),
+    row.frt_business_ms === null ? '' : Math.round((Number(row.frt_business_ms) / 60_000) * 10) / 10,
     row.responder ?? '',
   ];
-  return `${values.map(field).join(',')}\r\n`;
-}
-
-/** RFC 4180: quote a field holding a comma, quote or line break, doubling its quotes. */
-function field(value: string): string {
-  return /[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
 }

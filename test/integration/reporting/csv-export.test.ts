@@ -48,6 +48,27 @@ describe(`CSV export (${testBackend})`, () => {
     ]);
   });
 
+  it('neutralises cells a spreadsheet would run as a formula, keeping negative chat ids numbers', async () => {
+    const { intake } = createSla(context.db, new VirtualClock('2026-11-06T00:00:00Z'));
+    const titles = ['=HYPERLINK("http://x","y")', "+cmd|' /C calc'!A0", '@SUM(1+1)', '-2+3', '\tTAB', '\rCR'];
+    for (const [i, title] of titles.entries()) {
+      await intake.accept('http', { ...customer(`c${i}`, Date.parse('2026-11-02T09:00:00Z') + i * 60_000, `m${i}`), conversation: { id: `c${i}`, title } });
+    }
+    await intake.accept('http', { ...customer('=1+1', '2026-11-02T10:00:00Z', 'f1'), conversation: { id: '=1+1', title: 'formula id' } });
+    await intake.accept('telegram', { ...customer('-1001234567890', '2026-11-02T11:00:00Z', 'g1'), conversation: { id: '-1001234567890', title: 'Group' } });
+    await intake.accept('telegram', { ...staff('-1001234567890', '2026-11-02T11:05:00Z', 'g2'), author: { id: '9', name: '=cmd()', role: 'staff' as const } });
+
+    const csv = await exportAll();
+    const records = parse<Record<string, string>>(csv, { columns: true });
+    expect(records.slice(0, titles.length).map((r) => r.conversation_title)).toEqual(titles.map((t) => `'${t}`));
+    expect(records.find((r) => r.conversation_title === 'formula id')?.chat_id).toBe("'=1+1");
+    const group = records.find((r) => r.conversation_title === 'Group');
+    expect(group).toMatchObject({ chat_id: '-1001234567890', responder: "'=cmd()", frt_business_minutes: '5' });
+    // No cell of the raw file starts a formula.
+    const cells = csv.split('\r\n').flatMap((line) => line.split(','));
+    expect(cells.filter((cell) => /^["]?[=+@]/.test(cell))).toEqual([]);
+  });
+
   it('starts with a BOM for spreadsheet users when asked, and pages through many rows', async () => {
     const { intake } = createSla(context.db, new VirtualClock('2026-11-20T00:00:00Z'));
     for (let i = 0; i < 2100; i += 100) {
