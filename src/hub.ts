@@ -1,3 +1,4 @@
+import { type Server } from 'node:http';
 import { type INestApplication, type LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { type NestExpressApplication } from '@nestjs/platform-express';
@@ -25,5 +26,18 @@ export async function createHub(options: CreateHubOptions): Promise<INestApplica
   // Not SIGHUP: that one reloads the runbook.
   app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
   app.disable('x-powered-by');
+  applyServerTimeouts(app.getHttpServer(), options.config.hub.server);
   return app;
+}
+
+/**
+ * A sender that trickles its request (slowloris) or keeps an idle connection open is cut off:
+ * Node's defaults (5 min per request, checked every 30 s) would hold a connection for minutes.
+ */
+function applyServerTimeouts(server: Server, settings: { requestTimeout: number; headersTimeout: number; keepAliveTimeout: number }): void {
+  server.requestTimeout = settings.requestTimeout;
+  server.headersTimeout = Math.min(settings.headersTimeout, settings.requestTimeout);
+  server.keepAliveTimeout = settings.keepAliveTimeout;
+  // Read when the server starts listening: how often the timeouts above are enforced.
+  (server as Server & { connectionsCheckingInterval: number }).connectionsCheckingInterval = Math.min(1000, settings.headersTimeout);
 }

@@ -1,3 +1,4 @@
+import { intakeSchema } from '../../src/core/config/hub-config.schema';
 import { StaffRoster } from '../../src/core/staff/staff-roster';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { SystemClock } from '../../src/core/clock/clock';
@@ -65,7 +66,7 @@ class Harness {
   ) {
     const rules = rulesSchema.parse({ version: 1 });
     const clock = new SystemClock();
-    this.intake = new IntakeService(db, clock, { maxBatch }, new RulesStore(rules), new EventEmitter2(), this.metrics, new StaffRoster(db, clock));
+    this.intake = new IntakeService(db, clock, intakeSchema.parse({ maxBatch }), new RulesStore(rules), new EventEmitter2(), this.metrics, new StaffRoster(db, clock));
     this.latencies = new Float64Array(messages.length);
   }
 

@@ -38,14 +38,16 @@ export async function runSend(args: string[]): Promise<number> {
     author: { id: values.author, ...(values.role ? { role: values.role } : {}) },
   });
   const webhookId = `msg_${randomUUID()}`;
-  const signature = new Webhook(secret.secret).sign(webhookId, new Date(), body);
+  // One instant for the signature and its header, or a send at a second's edge is refused.
+  const signedAt = new Date();
+  const signature = new Webhook(secret.secret).sign(webhookId, signedAt, body);
   const base = values.url ?? `http://${config.hub.server.host === '0.0.0.0' ? '127.0.0.1' : config.hub.server.host}:${config.hub.server.port}`;
   const response = await fetch(`${base}/api/v1/messages`, {
     method: 'POST',
     headers: {
       'content-type': 'application/json',
       'webhook-id': webhookId,
-      'webhook-timestamp': String(Math.floor(Date.now() / 1000)),
+      'webhook-timestamp': String(Math.floor(signedAt.getTime() / 1000)),
       'webhook-signature': signature,
     },
     body,

@@ -100,6 +100,9 @@ describe(`HTTP ingest end to end (${testBackend})`, () => {
     ['text over the limit', JSON.stringify(ingestBody({ text: 'x'.repeat(32_769) })), 422, /\/message\/text: longer than the limit of 32768/],
     ['a date without offset', JSON.stringify(ingestBody({ sentAt: '2026-11-02T12:00:00' })), 422, /\/message\/sentAt/],
     ['an empty batch', JSON.stringify({ messages: [] }), 422, /\/messages/],
+    // A sender's zero date (Go, .NET): refused before any SLA arithmetic over two thousand years.
+    ['a date in year 1', JSON.stringify(ingestBody({ sentAt: '0001-01-01T00:00:00Z' })), 422, /message\.sentAt: older than the 365 days the hub accepts \(intake\.maxMessageAge\)/],
+    ['a date in year 0', JSON.stringify(ingestBody({ sentAt: '0000-01-01T00:00:00Z' })), 422, /message\.sentAt: older than the 365 days/],
   ])('answers %s with a located problem and stores nothing', async (_name, raw, status, detail) => {
     const response = await hub.post(undefined, { raw });
     expect(response.status).toBe(status);
@@ -108,9 +111,71 @@ describe(`HTTP ingest end to end (${testBackend})`, () => {
     expect(await storedMessages()).toBe(0);
   });
 
-  it('answers a non-JSON content type with 415', async () => {
+  it('stores nothing of a batch with one refused message, and says which one', async () => {
+    const good = ingestBody({ conversation: 'batch-a' });
+    const surrogate = ingestBody({ conversation: 'batch-b', text: 'half a pair \ud800 here' });
+    const nul = ingestBody({ conversation: 'batch-c', text: 'nul \u0000 inside' });
+    for (const [bad, reason] of [
+      [surrogate, /\[1\] message\.text: contains half of a UTF-16 surrogate pair/],
+      [nul, /\[1\] message\.text: contains a NUL character/],
+    ] as const) {
+      const response = await hub.post({ messages: [good, bad] });
+      expect(response.status).toBe(422);
+      expect(((await response.json()) as { detail: string }).detail).toMatch(reason);
+    }
+    expect(await storedMessages()).toBe(0);
+    // Alone, a lone surrogate in an id is refused the same way, not a 500.
+    const alone = await hub.post({ ...ingestBody(), conversation: { id: 'x\udc00' } });
+    expect(alone.status).toBe(422);
+    expect(await storedMessages()).toBe(0);
+  });
+
+  it('refuses an oversized webhook-id before storing anything, and stores the request once it is fixed', async () => {
+    const body = ingestBody({ conversation: 'long-id' });
+    const refused = await hub.post(body, { webhookId: `msg_${'x'.repeat(4000)}` });
+    expect(refused.status).toBe(400);
+    expect(await refused.json()).toMatchObject({ header: 'webhook-id', detail: 'webhook-id: longer than 256 characters' });
+    expect(await storedMessages()).toBe(0);
+    expect((await hub.post(body)).status).toBe(200);
+    expect(await storedMessages()).toBe(1);
+  });
+
+  it('answers a command whose who or why cannot be stored with 422, changing nothing', async () => {
+    const opened = (await (await hub.post(ingestBody({ conversation: 'cmd-bad' }))).json()) as { results: Array<{ inquiryId: string }> };
+    const id = opened.results[0]!.inquiryId;
+    const nul = await hub.command(`/api/v1/inquiries/${id}/hold`, { by: 'a\u0000b' });
+    expect(nul.status).toBe(422);
+    expect(((await nul.json()) as { detail: string }).detail).toBe('/by: contains a NUL character');
+    expect((await hub.command(`/api/v1/inquiries/${id}/hold`, { reason: 'half \udbff' })).status).toBe(422);
+    expect(((await (await hub.admin(`/api/v1/inquiries/${id}`)).json()) as { status: string }).status).toBe('open');
+  });
+
+  it('stays responsive after a sender sends a zero date: the next message is answered at once', async () => {
+    expect((await hub.post(ingestBody({ conversation: 'zero-date', sentAt: '0001-01-01T00:00:00Z' }))).status).toBe(422);
+    const started = performance.now();
+    expect((await hub.post(ingestBody({ conversation: 'zero-date' }))).status).toBe(200);
+    // Before the bound the first ordinary message after it took over a minute (the calendar
+    // built every day since year 1).
+    expect(performance.now() - started).toBeLessThan(2000);
+    expect(await storedMessages()).toBe(1);
+  });
+
+  it('answers a non-JSON content type or a charset other than UTF-8 with 415, and takes +json types', async () => {
     const response = await fetch(`${hub.url}/api/v1/messages`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'hi' });
     expect(response.status).toBe(415);
+    const latin = await hub.post(ingestBody(), { headers: { 'content-type': 'application/json; charset=iso-8859-1' } });
+    expect(latin.status).toBe(415);
+    expect(await latin.json()).toMatchObject({ header: 'content-type', detail: 'content-type: charset iso-8859-1 is not supported; send UTF-8' });
+    expect((await hub.post(ingestBody(), { headers: { 'content-type': 'application/jsonp' } })).status).toBe(415);
+    expect((await hub.post(ingestBody(), { headers: { 'content-type': 'application/json; charset=UTF-8' } })).status).toBe(200);
+    expect((await hub.post(ingestBody(), { headers: { 'content-type': 'application/cloudevents+json' } })).status).toBe(200);
+  });
+
+  it("refuses a 'before' that is not an ISO 8601 instant instead of reading it as a date", async () => {
+    const injected = await hub.admin(`/api/v1/inquiries?before=${encodeURIComponent("' OR '1'='1")}`);
+    expect(injected.status).toBe(400);
+    expect(await injected.json()).toMatchObject({ parameter: 'before' });
+    expect((await hub.admin('/api/v1/inquiries?before=2026-11-02T12:00:00Z')).status).toBe(200);
   });
 
   it('holds, resumes and resolves an inquiry through the admin API, recording who and why', async () => {

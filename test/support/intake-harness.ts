@@ -1,3 +1,4 @@
+import { intakeSchema } from '../../src/core/config/hub-config.schema';
 import { StaffRoster } from '../../src/core/staff/staff-roster';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { VirtualClock } from '../../src/core/clock/virtual-clock';
@@ -15,7 +16,7 @@ export function rules(input: Record<string, unknown> = {}): Rules {
 export function createIntake(db: Database, options: { rules?: Rules; clock?: VirtualClock; maxBatch?: number } = {}) {
   const events = new EventEmitter2();
   const clock = options.clock ?? new VirtualClock('2026-11-02T18:00:00Z');
-  const intake = new IntakeService(db, clock, { maxBatch: options.maxBatch ?? 200 }, new RulesStore(options.rules ?? rules()), events, new Metrics(), new StaffRoster(db, clock));
+  const intake = new IntakeService(db, clock, intakeSchema.parse({ maxBatch: options.maxBatch ?? 200 }), new RulesStore(options.rules ?? rules()), events, new Metrics(), new StaffRoster(db, clock));
   return { intake, events, clock };
 }
 

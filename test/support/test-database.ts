@@ -19,6 +19,9 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
+/** hub.yaml's defaults. */
+const DATABASE_TIMEOUTS = { statementTimeout: 30_000, connectTimeout: 5000 };
+
 /** A fresh, empty database of the configured backend (a data directory for PGlite). */
 export async function createTestDatabase(backend = testBackend): Promise<TestDatabase> {
   if (backend === 'postgres') {
@@ -26,7 +29,7 @@ export async function createTestDatabase(backend = testBackend): Promise<TestDat
     await adminQuery(`CREATE DATABASE ${name}`);
     const url = new URL(ADMIN_URL);
     url.pathname = `/${name}`;
-    const settings: DatabaseSettings = { url: url.toString(), dataDir: '', poolSize: 10 };
+    const settings: DatabaseSettings = { url: url.toString(), dataDir: '', poolSize: 10, ...DATABASE_TIMEOUTS };
     return {
       settings,
       open: () => openMigrated(settings),
@@ -34,7 +37,7 @@ export async function createTestDatabase(backend = testBackend): Promise<TestDat
     };
   }
   const dataDir = mkdtempSync(path.join(tmpdir(), 'replywatch-test-'));
-  const settings: DatabaseSettings = { dataDir, poolSize: 1 };
+  const settings: DatabaseSettings = { dataDir, poolSize: 1, ...DATABASE_TIMEOUTS };
   return {
     settings,
     open: () => openMigrated(settings),

@@ -5,7 +5,16 @@ import { resolveIngestSecret } from './ingest-secret';
 
 /** Largest accepted request; batches bigger than this should be split by the sender. */
 const BODY_LIMIT = 4 * 1024 * 1024;
-const JSON_TYPE = /^application\/([a-z.+-]*\+)?json\b/i;
+const JSON_TYPE = /^application\/([a-z0-9.+-]*\+)?json\s*(;|$)/i;
+const CHARSET = /;\s*charset\s*=\s*"?([^";\s]+)"?/i;
+
+/** JSON (or a `+json` type) in UTF-8, the only encoding JSON over HTTP may use (RFC 8259). */
+function jsonContentTypeProblem(type: string): string | undefined {
+  if (!JSON_TYPE.test(type)) return 'content-type must be application/json';
+  const charset = CHARSET.exec(type)?.[1];
+  if (charset !== undefined && !/^utf-?8$/i.test(charset)) return `content-type: charset ${charset} is not supported; send UTF-8`;
+  return undefined;
+}
 
 /**
  * Inbound channel `http`: senders POST normalized messages to /api/v1/messages, signed to the
@@ -33,7 +42,8 @@ export const httpConnector = defineConnector<HttpConfig>({
       async (request: RouteRequest): Promise<RouteResponse> => {
         if (!sink && stopped) throw problem(503, 'Service Unavailable', 'the hub is shutting down; nothing was stored', {}, { 'Retry-After': '5' });
         if (!sink) throw problem(503, 'Service Unavailable', 'the http channel is starting; nothing was stored', {}, { 'Retry-After': '5' });
-        if (!JSON_TYPE.test(request.headers['content-type'] ?? '')) throw problem(415, 'Unsupported Media Type', 'content-type must be application/json', { header: 'content-type' });
+        const typeProblem = jsonContentTypeProblem(request.headers['content-type'] ?? '');
+        if (typeProblem) throw problem(415, 'Unsupported Media Type', typeProblem, { header: 'content-type' });
         const work = ingestRequest(request, sink, config, secret());
         inFlight.add(work);
         try {

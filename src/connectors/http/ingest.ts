@@ -1,9 +1,11 @@
-import { type AcceptResult, ConnectorError, type MessageSink, problem, type RouteRequest } from 'replywatch/sdk';
+import { type AcceptResult, ConnectorError, type InboundMessage, type MessageSink, problem, type RouteRequest } from 'replywatch/sdk';
 import { Webhook, WebhookVerificationError } from 'standardwebhooks';
 import { type HttpConfig } from './http.config';
 import { parseIngestBody, toFieldErrors, toInboundMessage } from './http.mapper';
 
 const SIGNATURE_HEADERS = ['webhook-id', 'webhook-timestamp', 'webhook-signature'] as const;
+/** Standard Webhooks ids are short (`msg_` and a KSUID); far below what the receipts index holds. */
+const MAX_WEBHOOK_ID = 256;
 
 export interface IngestResponse {
   replayed: boolean;
@@ -19,21 +21,17 @@ export async function ingestRequest(request: RouteRequest, sink: MessageSink, co
     const errors = toFieldErrors(parsed.error);
     throw problem(422, 'Unprocessable Content', `${errors[0]?.pointer}: ${errors[0]?.detail}`, { errors });
   }
-  const results = await Promise.all(
-    parsed.data.map(async (item) => ({
-      conversationId: item.conversation.id,
-      messageId: item.message.id,
-      ...(await accept(sink, item)),
-    })),
-  );
+  // One request, one transaction: a refused message stores none of its neighbours either.
+  const accepted = await acceptAll(sink, parsed.data.map(toInboundMessage));
+  const results = parsed.data.map((item, i) => ({ conversationId: item.conversation.id, messageId: item.message.id, ...(accepted[i] as AcceptResult) }));
   await sink.recordReceipt(signed.id);
   return { replayed: false, results };
 }
 
 /** The hub's refusal as the HTTP answer a sender acts on: 422 do not resend, 503 resend later. */
-async function accept(sink: MessageSink, item: Parameters<typeof toInboundMessage>[0]): Promise<AcceptResult> {
+async function acceptAll(sink: MessageSink, messages: InboundMessage[]): Promise<AcceptResult[]> {
   try {
-    return await sink.accept(toInboundMessage(item));
+    return await sink.acceptAll(messages);
   } catch (error) {
     if (!ConnectorError.is(error)) throw error;
     if (error.code === 'INVALID_PAYLOAD') throw problem(422, 'Unprocessable Content', error.message);
@@ -48,6 +46,10 @@ function verifySignature(verifier: Webhook, request: RouteRequest): { id: string
     const value = request.headers[name];
     if (typeof value !== 'string' || value.length === 0) throw problem(401, 'Unauthorized', `missing header ${name}`, { header: name });
     values[name] = value;
+  }
+  // Checked before anything is stored: the id is kept as the request's receipt.
+  if ((values['webhook-id'] as string).length > MAX_WEBHOOK_ID) {
+    throw problem(400, 'Bad Request', `webhook-id: longer than ${MAX_WEBHOOK_ID} characters`, { header: 'webhook-id' });
   }
   try {
     // Parsing happens after, with our own located errors.

@@ -1,4 +1,4 @@
-import { type Clock, type ConnectorLogger, type InboundAuthor, type InboundMessage, type InquiryService, type StaffService } from 'replywatch/sdk';
+import { type Clock, ConnectorError, type ConnectorLogger, type InboundAuthor, type InboundMessage, type InquiryService, type StaffService } from 'replywatch/sdk';
 import { type ChatAliases } from './chat-aliases';
 import { type DutyChats } from './duty-chats';
 import { formatHotList, HELP_TEXT } from './hot-list';
@@ -90,7 +90,15 @@ export class TelegramRouter {
       // Other commands would need an answer, and the customer's chat gets none.
       return this.ignore(`staff command /${command.name} in a customer chat`);
     }
-    await session.sink.accept(message);
+    try {
+      await session.sink.accept(message);
+    } catch (error) {
+      // A message the hub refuses for good (a date from a broken clock, say) must not hold up
+      // the updates behind it: it is logged and confirmed like an ignored update.
+      if (!ConnectorError.is(error) || error.code !== 'INVALID_PAYLOAD') throw error;
+      this.parts.logger.warn(`update ${updateId}: ${error.message}; skipped`);
+      this.ignore('refused by the hub');
+    }
   }
 
   /** The hub decides who is staff (rules, the /roles roster, hints); the connector only asks. */

@@ -11,6 +11,10 @@ export const databaseSchema = z
     /** Data directory of the embedded database. */
     dataDir: z.string().min(1).default('./data'),
     poolSize: z.number().int().min(1).max(100).default(10),
+    /** PostgreSQL server: a statement running longer is cancelled (a stalled link must not hold requests). */
+    statementTimeout: durationAtLeast(100, '100ms').default(30_000),
+    /** PostgreSQL server: longest wait for a connection to open. */
+    connectTimeout: durationAtLeast(100, '100ms').default(5000),
   })
   .strict();
 
@@ -38,6 +42,12 @@ export const intakeSchema = z
   .object({
     /** Most messages committed together in one transaction (group commit). */
     maxBatch: z.number().int().min(1).max(5000).default(200),
+    /**
+     * Oldest message accepted, counted back from now. An SLA clock for a message older than
+     * this means nothing, and business time over decades is costly to compute (a sender's
+     * zero date, 0001-01-01, is the usual culprit).
+     */
+    maxMessageAge: durationAtLeast(86_400_000, '1d').default(365 * 86_400_000),
   })
   .strict();
 
@@ -56,6 +66,12 @@ export const hubConfigSchema = z
         port: z.number().int().min(0).max(65535).default(3000),
         /** Largest request body accepted by the HTTP API. */
         bodyLimit: z.string().default('1mb'),
+        /** Longest a request may take to arrive, headers and body (a slow sender is cut off with 408). */
+        requestTimeout: durationAtLeast(1000, '1s').default(30_000),
+        /** Longest the headers may take to arrive. */
+        headersTimeout: durationAtLeast(1000, '1s').default(10_000),
+        /** How long an idle keep-alive connection stays open. */
+        keepAliveTimeout: durationAtLeast(1000, '1s').default(5000),
       })
       .strict()
       .prefault({}),

@@ -60,8 +60,11 @@ function parseLimit(raw: string | undefined): number {
   return limit;
 }
 
+/** ISO 8601 only: Date's own parser reads almost anything (`' OR '1'='1` is 2001-01-01). */
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
+
 function parseInstant(name: string, raw: string): Date {
-  const at = new Date(raw);
-  if (Number.isNaN(at.getTime())) throw problem(400, 'Bad Request', `${name}: expected an ISO 8601 instant`, { parameter: name });
+  const at = ISO_INSTANT.test(raw) ? new Date(raw) : new Date(Number.NaN);
+  if (Number.isNaN(at.getTime())) throw problem(400, 'Bad Request', `${name}: expected an ISO 8601 instant such as 2026-11-02T12:00:00Z`, { parameter: name });
   return at;
 }

@@ -5,10 +5,19 @@ import { problem } from './problem';
 import { InquiryCommands, type InquiryCommand } from '../inquiries/inquiry-commands';
 import { AdminGuard } from './admin.guard';
 import { parseJsonBody, readRawBody } from './read-body';
+import { unstorable } from '../intake/validate-message';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const COMMANDS: readonly InquiryCommand[] = ['hold', 'resume', 'resolve', 'escalate'];
-const bodySchema = z.object({ by: z.string().min(1).max(200).optional(), reason: z.string().max(1000).optional() }).strict();
+const storableText = (max: number) =>
+  z
+    .string()
+    .max(max)
+    .superRefine((value, ctx) => {
+      const reason = unstorable(value);
+      if (reason) ctx.addIssue({ code: 'custom', message: reason });
+    });
+const bodySchema = z.object({ by: storableText(200).pipe(z.string().min(1)).optional(), reason: storableText(1000).optional() }).strict();
 
 /** `POST /api/v1/inquiries/:id/hold|resume|resolve|escalate` with an optional `{ by, reason }`. */
 @Controller('api/v1/inquiries')

@@ -1,7 +1,10 @@
 /** The message itself is unusable (a connector bug, or a sender ignoring the schema). */
 export class InvalidMessageError extends Error {
-  constructor(readonly field: string, message: string) {
-    super(`${field}: ${message}`);
+  constructor(
+    readonly field: string,
+    readonly reason: string,
+  ) {
+    super(`${field}: ${reason}`);
     this.name = 'InvalidMessageError';
   }
 }

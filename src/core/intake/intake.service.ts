@@ -16,12 +16,21 @@ import { recordBatch } from './batch-recorder';
 import { type RecordedMessage } from './record-message';
 import { validateMessage } from './validate-message';
 
-interface Pending {
+/** Messages that commit together or not at all (one request, one call of acceptAll). */
+interface Unit {
+  channel: string;
+  messages: InboundMessage[];
+  arrivedAt: number;
+  resolve: (results: AcceptResult[]) => void;
+  reject: (error: unknown) => void;
+}
+
+/** One message of a unit, as it goes into a batch. */
+interface Item {
+  unit: Unit;
+  index: number;
   channel: string;
   message: InboundMessage;
-  arrivedAt: number;
-  resolve: (result: AcceptResult) => void;
-  reject: (error: unknown) => void;
 }
 
 const CONFLICT_RETRIES = 3;
@@ -34,7 +43,8 @@ const CONFLICT_RETRIES = 3;
 @Injectable()
 export class IntakeService {
   private readonly logger = new Logger(IntakeService.name);
-  private queue: Pending[] = [];
+  private queue: Unit[] = [];
+  private queuedMessages = 0;
   private activeBatches = 0;
   private closed = false;
   private idleWaiters: Array<() => void> = [];
@@ -61,15 +71,27 @@ export class IntakeService {
     return this.receipts.record(channel, receiptId);
   }
 
-  accept(channel: string, message: InboundMessage): Promise<AcceptResult> {
+  async accept(channel: string, message: InboundMessage): Promise<AcceptResult> {
+    const [result] = await this.acceptAll(channel, [message]);
+    return result as AcceptResult;
+  }
+
+  /**
+   * Accepts messages all or nothing: every one is validated first, and they are committed in
+   * one transaction (with other callers' messages, but never split from each other).
+   */
+  acceptAll(channel: string, messages: readonly InboundMessage[]): Promise<AcceptResult[]> {
     if (this.closed) return Promise.reject(new IntakeClosedError());
+    if (messages.length === 0) return Promise.resolve([]);
+    const limits = { now: this.clock.now(), maxAgeMs: this.settings.maxMessageAge };
     try {
-      validateMessage(message);
+      messages.forEach((message, i) => validateMessage(message, limits, messages.length > 1 ? `[${i}] ` : ''));
     } catch (error) {
       return Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }
     return new Promise((resolve, reject) => {
-      this.queue.push({ channel, message, arrivedAt: performance.now(), resolve, reject });
+      this.queue.push({ channel, messages: [...messages], arrivedAt: performance.now(), resolve, reject });
+      this.queuedMessages += messages.length;
       this.pump();
     });
   }
@@ -88,10 +110,10 @@ export class IntakeService {
   private pump(): void {
     // One batch at a time keeps batches large (messages gather while a commit runs). On
     // PostgreSQL a second batch may overlap when a full batch is already waiting.
-    const overlap = this.db.backend === 'postgres' && this.queue.length >= this.settings.maxBatch;
+    const overlap = this.db.backend === 'postgres' && this.queuedMessages >= this.settings.maxBatch;
     const maxActive = overlap ? 2 : 1;
     while (this.activeBatches < maxActive && this.queue.length > 0) {
-      const batch = this.queue.splice(0, this.settings.maxBatch);
+      const batch = this.takeBatch();
       this.activeBatches++;
       void this.commitBatch(batch).finally(() => {
         this.activeBatches--;
@@ -101,25 +123,38 @@ export class IntakeService {
     }
   }
 
-  private async commitBatch(batch: Pending[]): Promise<void> {
+  /** Whole units up to maxBatch messages (a larger unit goes alone: it is never split). */
+  private takeBatch(): Unit[] {
+    const batch: Unit[] = [];
+    let size = 0;
+    while (this.queue.length > 0 && (batch.length === 0 || size + (this.queue[0] as Unit).messages.length <= this.settings.maxBatch)) {
+      const unit = this.queue.shift() as Unit;
+      batch.push(unit);
+      size += unit.messages.length;
+    }
+    this.queuedMessages -= size;
+    return batch;
+  }
+
+  private async commitBatch(units: Unit[]): Promise<void> {
     // A fixed lock order (by conversation) keeps concurrent batches from deadlocking;
     // the sort is stable, so each conversation keeps its arrival order.
-    const ordered = [...batch].sort((a, b) => compareKeys(a, b));
+    const ordered = units.flatMap((unit) => unit.messages.map((message, index): Item => ({ unit, index, channel: unit.channel, message }))).sort((a, b) => compareKeys(a, b));
     try {
       // Staff added at run time on another replica are seen within the roster's refresh.
       await this.roster.refreshIfStale();
       const { recorded, sla } = await this.withConflictRetry(() => this.db.transaction((sql) => this.recordAll(sql, ordered)));
-      this.settle(ordered, recorded, sla);
+      this.settle(units, ordered, recorded, sla);
     } catch (error) {
       // Without a database, retrying one by one would only multiply the wait.
-      if (ordered.length === 1 || isUnavailable(error)) return ordered.forEach((item) => item.reject(error));
-      // One bad message must not fail its neighbours: commit them one by one instead.
-      this.logger.warn(`intake batch of ${ordered.length} failed (${describe(error)}); retrying its messages one by one`);
-      for (const item of ordered) await this.commitBatch([item]);
+      if (units.length === 1 || isUnavailable(error)) return units.forEach((unit) => unit.reject(error));
+      // One bad request must not fail its neighbours: commit them one by one instead.
+      this.logger.warn(`intake batch of ${ordered.length} messages failed (${describe(error)}); retrying its requests one by one`);
+      for (const unit of units) await this.commitBatch([unit]);
     }
   }
 
-  private async recordAll(sql: Sql, items: Pending[]): Promise<{ recorded: RecordedMessage[]; sla: Map<string, SlaOutcome> }> {
+  private async recordAll(sql: Sql, items: Item[]): Promise<{ recorded: RecordedMessage[]; sla: Map<string, SlaOutcome> }> {
     const { rules, classifier, sla } = this.rules.current;
     const now = new Date(this.clock.now());
     const batch = items.map((item) => ({ channel: item.channel, message: item.message, classification: classifier.classify(item.channel, item.message.author, this.roster) }));
@@ -139,17 +174,18 @@ export class IntakeService {
     }
   }
 
-  private settle(items: Pending[], recorded: RecordedMessage[], sla: Map<string, SlaOutcome>): void {
+  private settle(units: Unit[], items: Item[], recorded: RecordedMessage[], sla: Map<string, SlaOutcome>): void {
     const committedAt = performance.now();
     this.metrics.intakeBatchSize.observe(items.length);
+    const results = new Map<Unit, AcceptResult[]>(units.map((unit) => [unit, []]));
     let deliveries = 0;
     items.forEach((item, i) => {
       const entry = recorded[i];
-      if (!entry) return item.reject(new Error('intake lost track of a message'));
-      this.metrics.intakeCommitSeconds.observe((committedAt - item.arrivedAt) / 1000);
+      if (!entry) return;
+      this.metrics.intakeCommitSeconds.observe((committedAt - item.unit.arrivedAt) / 1000);
       this.metrics.messagesAccepted.inc({ channel: item.channel, role: entry.result.role, duplicate: String(entry.result.duplicate) });
       deliveries += entry.deliveriesWritten;
-      item.resolve(entry.result);
+      (results.get(item.unit) as AcceptResult[])[item.index] = entry.result;
       for (const change of entry.changes) {
         this.metrics.inquiryChanges.inc({ type: change.type });
         const outcome = change.type === 'answered' ? sla.get(change.inquiryId) : undefined;
@@ -167,6 +203,11 @@ export class IntakeService {
         this.emitSafely(INQUIRY_EVENT[change.type], payload);
       }
     });
+    for (const [unit, unitResults] of results) {
+      const complete = unitResults.length === unit.messages.length && unitResults.every((r) => r !== undefined);
+      if (complete) unit.resolve(unitResults);
+      else unit.reject(new Error('intake lost track of a message'));
+    }
     if (deliveries > 0) this.emitSafely(OUTBOX_ENQUEUED, deliveries);
   }
 
@@ -180,7 +221,7 @@ export class IntakeService {
   }
 }
 
-function compareKeys(a: Pending, b: Pending): number {
+function compareKeys(a: Item, b: Item): number {
   if (a.channel !== b.channel) return a.channel < b.channel ? -1 : 1;
   const ka = a.message.conversation.id;
   const kb = b.message.conversation.id;

@@ -35,12 +35,14 @@ export class Database {
     private readonly lock: DataDirLock | undefined,
   ) {}
 
-  static async open(settings: DatabaseSettings): Promise<Database> {
-    if (settings.url) return Database.openServer(settings.url, settings.poolSize);
+  /** Timeouts default as in hub.yaml when a caller (a tool, a test) gives none. */
+  static async open(settings: Omit<DatabaseSettings, 'statementTimeout' | 'connectTimeout'> & Partial<DatabaseSettings>): Promise<Database> {
+    const timeouts = { statementTimeout: settings.statementTimeout ?? 30_000, connectTimeout: settings.connectTimeout ?? 5000 };
+    if (settings.url) return Database.openServer(settings.url, settings.poolSize, timeouts);
     return Database.openEmbedded(settings.dataDir);
   }
 
-  private static async openServer(url: string, poolSize: number): Promise<Database> {
+  private static async openServer(url: string, poolSize: number, timeouts: { statementTimeout: number; connectTimeout: number }): Promise<Database> {
     const dataSource = new DataSource({
       type: 'postgres',
       url,
@@ -49,7 +51,7 @@ export class Database {
       synchronize: false,
       parseInt8: true,
       poolSize,
-      extra: { connectionTimeoutMillis: 5000, application_name: 'replywatch' },
+      extra: { connectionTimeoutMillis: timeouts.connectTimeout, statement_timeout: timeouts.statementTimeout, application_name: 'replywatch' },
     });
     try {
       await dataSource.initialize();

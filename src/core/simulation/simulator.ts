@@ -1,3 +1,4 @@
+import { intakeSchema } from '../config/hub-config.schema';
 import { StaffRoster } from '../staff/staff-roster';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { DateTime } from 'luxon';
@@ -28,7 +29,7 @@ export async function simulate(db: Database, scenario: Scenario, rules: Rules): 
   const lines: string[] = [];
   events.on(INQUIRY_EVENT.opened, (e: InquiryEventPayload) => lines.push(`${stamp(e.at.getTime())} inquiry opened (${e.conversation.id})`));
 
-  const intake = new IntakeService(db, clock, { maxBatch: 50 }, store, events, new Metrics(), new StaffRoster(db, clock));
+  const intake = new IntakeService(db, clock, intakeSchema.parse({ maxBatch: 50 }), store, events, new Metrics(), new StaffRoster(db, clock));
   const commands = new InquiryCommands(db, clock, store, events);
   const newScheduler = () => {
     const scheduler = new SlaScheduler(db, clock, () => store.current);

@@ -114,3 +114,46 @@ describe('BusinessCalendar.businessBetween', () => {
     }
   });
 });
+
+describe('BusinessCalendar coverage', () => {
+  const fresh = () =>
+    calendar({
+      timezone: MOSCOW,
+      week: { mon: [w('21:00', '02:00')], tue: [w('09:00', '18:00')], wed: [w('09:00', '18:00')], thu: [w('09:00', '18:00')], fri: [w('09:00', '18:00')] },
+      holidayDates: new Set(['2026-01-06']),
+    });
+  const now = at(MOSCOW, '2026-11-02T12:00');
+
+  it('grows at its edges: days already generated are never generated again', () => {
+    const cal = fresh();
+    cal.addBusiness(now, 3_600_000);
+    const first = cal.daysGenerated;
+    cal.businessBetween(at(MOSCOW, '2025-11-02T12:00'), now);
+    const afterYearBack = cal.daysGenerated;
+    expect(afterYearBack - first).toBeGreaterThan(300);
+    expect(afterYearBack - first).toBeLessThan(380);
+    cal.businessBetween(at(MOSCOW, '2026-01-01T00:00'), now);
+    cal.addBusiness(at(MOSCOW, '2026-06-01T00:00'), 3_600_000);
+    expect(cal.daysGenerated).toBe(afterYearBack);
+  });
+
+  it('gives the same answers across the seams as a calendar built in one go', () => {
+    const grown = fresh();
+    grown.addBusiness(now, 60_000);
+    grown.businessBetween(at(MOSCOW, '2026-03-01T00:00'), now);
+    grown.addBusiness(at(MOSCOW, '2027-02-01T00:00'), 60_000);
+    const whole = fresh();
+    whole.businessBetween(at(MOSCOW, '2026-02-27T00:00'), at(MOSCOW, '2027-03-01T00:00'));
+    for (const [from, to] of [
+      ['2026-03-02T23:30', '2026-03-03T10:00'],
+      ['2026-01-05T20:00', '2026-01-08T09:30'],
+      ['2026-03-01T00:00', '2027-02-01T00:00'],
+      ['2026-10-25T01:00', '2026-11-03T01:00'],
+    ] as const) {
+      expect(grown.businessBetween(at(MOSCOW, from), at(MOSCOW, to))).toBe(whole.businessBetween(at(MOSCOW, from), at(MOSCOW, to)));
+    }
+    expect(grown.intervalsBetween(at(MOSCOW, '2026-03-01T00:00'), at(MOSCOW, '2027-02-01T00:00'))).toEqual(
+      whole.intervalsBetween(at(MOSCOW, '2026-03-01T00:00'), at(MOSCOW, '2027-02-01T00:00')),
+    );
+  });
+});

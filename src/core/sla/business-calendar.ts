@@ -12,12 +12,16 @@ const INITIAL_SPAN_DAYS = 400;
  * both directions: a window across a skipped hour is shorter, across a repeated hour longer.
  */
 export class BusinessCalendar {
+  /** The covered working intervals, sorted and merged; the arrays below are derived from them. */
+  private intervals: Array<[number, number]> = [];
   private starts: number[] = [];
   private ends: number[] = [];
   /** Business ms in all intervals before index i. */
   private before: number[] = [];
   private coveredFrom = Number.POSITIVE_INFINITY;
   private coveredTo = Number.NEGATIVE_INFINITY;
+  /** Local days turned into intervals so far; what coverage has cost (the benchmark and tests read it). */
+  daysGenerated = 0;
 
   constructor(readonly spec: CalendarSpec) {
     if (!DateTime.local().setZone(spec.timezone).isValid) throw new Error(`unknown time zone "${spec.timezone}"`);
@@ -99,14 +103,35 @@ export class BusinessCalendar {
     return lo;
   }
 
+  /**
+   * Makes sure [from, to] is covered. Coverage only ever grows at its edges: the days already
+   * generated are never generated again, so an instant far outside costs the days in between
+   * once (intake bounds how old a message may be, see intake.maxMessageAge).
+   */
   private cover(from: number, to: number): void {
     if (from >= this.coveredFrom && to <= this.coveredTo) return;
-    const start = Math.min(from, this.coveredFrom) - 2 * DAY_MS;
-    const end = Math.max(to, this.coveredTo) + 2 * DAY_MS;
-    this.build(start, end);
+    if (this.coveredFrom > this.coveredTo) {
+      this.intervals = this.generate(from - 2 * DAY_MS, to + 2 * DAY_MS);
+      this.coveredFrom = from - 2 * DAY_MS;
+      this.coveredTo = to + 2 * DAY_MS;
+    } else {
+      const added: Array<[number, number]> = [];
+      if (from < this.coveredFrom) {
+        added.push(...this.generate(from - 2 * DAY_MS, this.coveredFrom));
+        this.coveredFrom = from - 2 * DAY_MS;
+      }
+      if (to > this.coveredTo) {
+        added.push(...this.generate(this.coveredTo, to + 2 * DAY_MS));
+        this.coveredTo = to + 2 * DAY_MS;
+      }
+      // The seams overlap by a day; merging makes the halves of a window one interval again.
+      this.intervals = merge([...this.intervals, ...added]);
+    }
+    this.index();
   }
 
-  private build(from: number, to: number): void {
+  /** Working intervals of the days around [from, to], closures taken out. */
+  private generate(from: number, to: number): Array<[number, number]> {
     const zone = this.spec.timezone;
     const raw: Array<[number, number]> = [];
     // Start a day early so windows that cross midnight into `from` are included.
@@ -115,18 +140,20 @@ export class BusinessCalendar {
     while (day <= last) {
       for (const window of this.windowsOn(day)) raw.push(toInstants(day, window));
       day = day.plus({ days: 1 });
+      this.daysGenerated++;
     }
-    const merged = subtract(merge(raw), merge(this.spec.closures.map(([a, b]) => [a, b] as [number, number])));
-    this.starts = merged.map(([a]) => a);
-    this.ends = merged.map(([, b]) => b);
+    return subtract(merge(raw), merge(this.spec.closures.map(([a, b]) => [a, b] as [number, number])));
+  }
+
+  private index(): void {
+    this.starts = this.intervals.map(([a]) => a);
+    this.ends = this.intervals.map(([, b]) => b);
     this.before = [];
     let sum = 0;
-    for (const [a, b] of merged) {
+    for (const [a, b] of this.intervals) {
       this.before.push(sum);
       sum += b - a;
     }
-    this.coveredFrom = from;
-    this.coveredTo = to;
   }
 
   private windowsOn(day: DateTime): Window[] {

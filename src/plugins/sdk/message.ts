@@ -77,6 +77,12 @@ export interface MessageSink {
    */
   accept(message: InboundMessage): Promise<AcceptResult>;
   /**
+   * Several messages of one envelope (a webhook request, a mail with attachments), all or
+   * nothing: each is validated first and they commit in one transaction, or none is stored.
+   * Results come in the order given; rejections as for accept().
+   */
+  acceptAll(messages: readonly InboundMessage[]): Promise<AcceptResult[]>;
+  /**
    * Envelope-level deduplication (a webhook id, an update id) for this channel: true if
    * `receiptId` was recorded before. Record it only after its messages were accepted.
    */

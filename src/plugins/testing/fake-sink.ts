@@ -91,6 +91,17 @@ export class FakeSink implements MessageSink {
     return this.record(message);
   }
 
+  /** All or nothing, like the hub: one call (held and failed as one), then every message recorded. */
+  async acceptAll(messages: readonly InboundMessage[]): Promise<AcceptResult[]> {
+    this.callCount++;
+    this.acceptCalledAt.push(performance.now());
+    for (const message of messages) for (const listener of this.listeners) listener(message, this.callCount);
+    const failure = this.failures.length > 0 ? { error: this.failures.shift() } : undefined;
+    if (this.gate) await this.gate;
+    if (failure) throw failure.error;
+    return messages.map((message) => this.record(message));
+  }
+
   hasReceipt(receiptId: string): Promise<boolean> {
     return Promise.resolve(this.receipts.has(receiptId));
   }

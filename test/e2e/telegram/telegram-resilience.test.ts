@@ -37,6 +37,15 @@ describe(`Telegram connector under bad input and restarts (${testBackend})`, () 
     await eventually(async () => (await messageCount()) === 2, clock);
   });
 
+  it('skips a message with a broken date (1970) that the hub refuses, and goes on with the next', async () => {
+    tg = await startTelegramHub({ clock });
+    tg.peer.groupMessage({ chatId: -1004000000011, from: CUSTOMER, text: 'sent by a broken clock', date: 1 });
+    tg.peer.groupMessage({ chatId: -1004000000012, from: CUSTOMER, text: 'an ordinary question' });
+    await eventually(async () => (await messageCount()) === 1 && tg!.peer.pendingUpdateCount === 0, clock);
+    expect(await tg.hub.db.query(`SELECT text FROM messages`)).toEqual([{ text: 'an ordinary question' }]);
+    expect(await inquiriesOf(tg.hub)).toHaveLength(1);
+  });
+
   it('reports a token the Bot API rejects as a down connector while the rest of the hub runs', async () => {
     const { FakeBotApi } = await import('../../support/fake-bot-api');
     const peer = new FakeBotApi({ token: '123456789:TEST-token-abcdefghijklmnopqrstu', now: () => clock.now() });

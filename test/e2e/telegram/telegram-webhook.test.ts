@@ -45,4 +45,14 @@ describe(`Telegram webhook mode (${testBackend})`, () => {
     expect((await inquiriesOf(tg.hub))[0]?.customer_message_count).toBe(1);
     expect(tg.peer.getUpdatesCalls).toBe(0);
   });
+
+  it('answers 200 to an update the hub refuses (half a surrogate pair), so Telegram stops sending it, and takes the next', async () => {
+    const headers = { 'x-telegram-bot-api-secret-token': SECRET };
+    const now = Math.floor(clock.now() / 1000);
+    const broken = { update_id: 10, message: { message_id: 1, date: now, chat: { id: -1006000000003, type: 'supergroup', title: 'Odd' }, from: CUSTOMER, text: 'half \ud800 a pair' } };
+    const fine = { update_id: 11, message: { message_id: 2, date: now, chat: { id: -1006000000003, type: 'supergroup', title: 'Odd' }, from: CUSTOMER, text: 'a question' } };
+    expect((await post(headers, broken)).status).toBe(200);
+    expect((await post(headers, fine)).status).toBe(200);
+    expect(await tg.hub.db.query(`SELECT text FROM messages`)).toEqual([{ text: 'a question' }]);
+  });
 });

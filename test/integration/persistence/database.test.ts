@@ -1,4 +1,5 @@
-import { testBackend, useTestDatabase } from '../../support/test-database';
+import { Database } from '../../../src/core/persistence/database';
+import { createTestDatabase, testBackend, useTestDatabase } from '../../support/test-database';
 
 describe(`database (${testBackend})`, () => {
   const context = useTestDatabase({ reset: false });
@@ -34,4 +35,21 @@ describe(`database (${testBackend})`, () => {
   it('keeps the inquiry event log append-only', async () => {
     await expect(context.db.query('DELETE FROM inquiry_events')).rejects.toThrow(/append-only/);
   });
+
+  // The embedded database runs in-process; a statement limit matters where a server link can stall.
+  if (testBackend === 'postgres') {
+    it('cancels a statement that runs past database.statementTimeout and keeps serving', async () => {
+      const testDb = await createTestDatabase();
+      const db = await Database.open({ ...testDb.settings, statementTimeout: 300 });
+      try {
+        const started = Date.now();
+        await expect(db.query('SELECT pg_sleep(5)')).rejects.toThrow(/statement timeout/);
+        expect(Date.now() - started).toBeLessThan(3000);
+        expect(await db.query<{ one: number }>('SELECT 1 AS one')).toEqual([{ one: 1 }]);
+      } finally {
+        await db.close();
+        await testDb.drop();
+      }
+    });
+  }
 });

@@ -25,8 +25,13 @@ export class ChannelSink implements MessageSink {
    * store anything right now (do not acknowledge; it comes again).
    */
   async accept(message: InboundMessage): Promise<AcceptResult> {
+    const [result] = await this.acceptAll([message]);
+    return result as AcceptResult;
+  }
+
+  async acceptAll(messages: readonly InboundMessage[]): Promise<AcceptResult[]> {
     try {
-      return await this.intake.accept(this.channel, message);
+      return await this.intake.acceptAll(this.channel, messages);
     } catch (error) {
       if (error instanceof InvalidMessageError) throw new ConnectorError('INVALID_PAYLOAD', `the hub refused the message: ${error.message}`, { cause: error });
       if (error instanceof IntakeClosedError || error instanceof DatabaseUnavailableError) {
