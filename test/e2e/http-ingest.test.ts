@@ -52,12 +52,20 @@ describe(`HTTP ingest end to end (${testBackend})`, () => {
     expect(body.results.map((r) => `${r.conversationId}:${r.effect}`)).toEqual(['a:opened', 'b:opened', 'a:updated']);
   });
 
-  it('treats a replayed webhook-id as already done', async () => {
-    await hub.post(ingestBody({ conversation: 'x' }), { webhookId: 'msg_replayed' });
-    const replay = await hub.post(ingestBody({ conversation: 'y' }), { webhookId: 'msg_replayed' });
+  it('treats a resent webhook-id as already done, and a reused one with another body as a 409 that stores nothing', async () => {
+    const body = ingestBody({ conversation: 'x' });
+    await hub.post(body, { webhookId: 'msg_replayed' });
+    const replay = await hub.post(body, { webhookId: 'msg_replayed' });
     expect(replay.status).toBe(200);
     expect(await replay.json()).toEqual({ replayed: true, results: [] });
+    const reused = await hub.post(ingestBody({ conversation: 'y' }), { webhookId: 'msg_replayed' });
+    expect(reused.status).toBe(409);
+    expect(await reused.json()).toMatchObject({ status: 409, header: 'webhook-id', detail: expect.stringContaining('different body') as unknown });
     expect(await storedMessages()).toBe(1);
+    // Sent at once, the same id with two bodies stores one of them.
+    const racing = await Promise.all([hub.post(ingestBody({ conversation: 'r1' }), { webhookId: 'msg_race' }), hub.post(ingestBody({ conversation: 'r2' }), { webhookId: 'msg_race' })]);
+    expect(racing.map((r) => r.status).sort()).toEqual([200, 409]);
+    expect(await storedMessages()).toBe(2);
   });
 
   it('refuses a bad signature with 401 naming the header, and stores nothing', async () => {

@@ -1,4 +1,5 @@
-import { type AcceptResult, ConnectorError, type InboundMessage, type MessageSink, problem, type RouteRequest } from 'replywatch/sdk';
+import { createHash } from 'node:crypto';
+import { type AcceptResult, ConnectorError, type EnvelopeOutcome, type EnvelopeReceipt, type InboundMessage, type MessageSink, problem, type RouteRequest } from 'replywatch/sdk';
 import { Webhook, WebhookVerificationError } from 'standardwebhooks';
 import { type HttpConfig } from './http.config';
 import { parseIngestBody, toFieldErrors, toInboundMessage } from './http.mapper';
@@ -15,23 +16,25 @@ export interface IngestResponse {
 /** Verifies, validates and accepts one request; throws a problem (HttpProblem) on any fault. */
 export async function ingestRequest(request: RouteRequest, sink: MessageSink, config: HttpConfig, secret: string): Promise<IngestResponse> {
   const signed = verifySignature(new Webhook(secret), request);
-  if (await sink.hasReceipt(signed.id)) return { replayed: true, results: [] };
+  const receipt: EnvelopeReceipt = { id: signed.id, fingerprint: createHash('sha256').update(request.rawBody).digest('base64url') };
   const parsed = parseIngestBody(request.json(), config.maxTextLength, config.maxBatch);
   if (!parsed.success) {
     const errors = toFieldErrors(parsed.error);
     throw problem(422, 'Unprocessable Content', `${errors[0]?.pointer}: ${errors[0]?.detail}`, { errors });
   }
-  // One request, one transaction: a refused message stores none of its neighbours either.
-  const accepted = await acceptAll(sink, parsed.data.map(toInboundMessage));
-  const results = parsed.data.map((item, i) => ({ conversationId: item.conversation.id, messageId: item.message.id, ...(accepted[i] as AcceptResult) }));
-  await sink.recordReceipt(signed.id);
+  // One request, one transaction, receipt included: a refused message stores none of its
+  // neighbours, and a request that stored something is always known as done.
+  const outcome = await acceptEnvelope(sink, receipt, parsed.data.map(toInboundMessage));
+  if (outcome.status === 'replayed') return { replayed: true, results: [] };
+  if (outcome.status === 'conflict') throw problem(409, 'Conflict', `webhook-id: ${outcome.detail}`, { header: 'webhook-id' });
+  const results = parsed.data.map((item, i) => ({ conversationId: item.conversation.id, messageId: item.message.id, ...(outcome.results[i] as AcceptResult) }));
   return { replayed: false, results };
 }
 
 /** The hub's refusal as the HTTP answer a sender acts on: 422 do not resend, 503 resend later. */
-async function acceptAll(sink: MessageSink, messages: InboundMessage[]): Promise<AcceptResult[]> {
+async function acceptEnvelope(sink: MessageSink, receipt: EnvelopeReceipt, messages: InboundMessage[]): Promise<EnvelopeOutcome> {
   try {
-    return await sink.acceptAll(messages);
+    return await sink.acceptEnvelope(receipt, messages);
   } catch (error) {
     if (!ConnectorError.is(error)) throw error;
     if (error.code === 'INVALID_PAYLOAD') throw problem(422, 'Unprocessable Content', error.message);

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
-import { type AcceptResult, type InboundMessage } from '../../plugins/sdk/message';
+import { type AcceptResult, type EnvelopeOutcome, type EnvelopeReceipt, type InboundMessage } from '../../plugins/sdk/message';
 import { CLOCK, type Clock } from '../clock/clock';
 import { INTAKE_SETTINGS, type IntakeSettings } from '../config/settings.tokens';
 import { INQUIRY_EVENT, OUTBOX_ENQUEUED, type InquiryEventPayload } from '../events/domain-events';
@@ -9,7 +9,7 @@ import { DATABASE, type Database, type Sql } from '../persistence/database';
 import { isRetryableConflict, isUnavailable } from '../persistence/database-errors';
 import { RulesStore } from '../rules/rules-store';
 import { StaffRoster } from '../staff/staff-roster';
-import { IngestReceipts } from './ingest-receipts';
+import { IngestReceipts, validateReceipt } from './ingest-receipts';
 import { IntakeClosedError } from './intake-errors';
 import { applySla, type SlaOutcome } from '../sla/apply-sla';
 import { recordBatch } from './batch-recorder';
@@ -20,8 +20,10 @@ import { validateMessage } from './validate-message';
 interface Unit {
   channel: string;
   messages: InboundMessage[];
+  /** The envelope's receipt, claimed in the same transaction as the messages. */
+  receipt?: EnvelopeReceipt;
   arrivedAt: number;
-  resolve: (results: AcceptResult[]) => void;
+  resolve: (outcome: EnvelopeOutcome) => void;
   reject: (error: unknown) => void;
 }
 
@@ -31,6 +33,14 @@ interface Item {
   index: number;
   channel: string;
   message: InboundMessage;
+}
+
+/** What one transaction did: the items it recorded, and the envelopes it found already taken. */
+interface Committed {
+  items: Item[];
+  recorded: RecordedMessage[];
+  sla: Map<string, SlaOutcome>;
+  earlier: Map<Unit, EnvelopeOutcome>;
 }
 
 const CONFLICT_RETRIES = 3;
@@ -80,9 +90,26 @@ export class IntakeService {
    * Accepts messages all or nothing: every one is validated first, and they are committed in
    * one transaction (with other callers' messages, but never split from each other).
    */
-  acceptAll(channel: string, messages: readonly InboundMessage[]): Promise<AcceptResult[]> {
+  async acceptAll(channel: string, messages: readonly InboundMessage[]): Promise<AcceptResult[]> {
+    if (messages.length === 0) return this.closed ? Promise.reject(new IntakeClosedError()) : [];
+    const outcome = await this.enqueue(channel, messages, undefined);
+    return outcome.status === 'accepted' ? outcome.results : [];
+  }
+
+  /**
+   * acceptAll() plus the envelope's receipt in the same transaction. A known id is answered
+   * before validation (a resend of an envelope accepted earlier is never refused later).
+   */
+  async acceptEnvelope(channel: string, receipt: EnvelopeReceipt, messages: readonly InboundMessage[]): Promise<EnvelopeOutcome> {
+    if (this.closed) throw new IntakeClosedError();
+    validateReceipt(receipt);
+    const prior = await this.receipts.prior(channel, receipt);
+    if (prior) return prior;
+    return this.enqueue(channel, messages, receipt);
+  }
+
+  private enqueue(channel: string, messages: readonly InboundMessage[], receipt: EnvelopeReceipt | undefined): Promise<EnvelopeOutcome> {
     if (this.closed) return Promise.reject(new IntakeClosedError());
-    if (messages.length === 0) return Promise.resolve([]);
     const limits = { now: this.clock.now(), maxAgeMs: this.settings.maxMessageAge };
     try {
       messages.forEach((message, i) => validateMessage(message, limits, messages.length > 1 ? `[${i}] ` : ''));
@@ -90,7 +117,7 @@ export class IntakeService {
       return Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }
     return new Promise((resolve, reject) => {
-      this.queue.push({ channel, messages: [...messages], arrivedAt: performance.now(), resolve, reject });
+      this.queue.push({ channel, messages: [...messages], ...(receipt ? { receipt } : {}), arrivedAt: performance.now(), resolve, reject });
       this.queuedMessages += messages.length;
       this.pump();
     });
@@ -137,31 +164,50 @@ export class IntakeService {
   }
 
   private async commitBatch(units: Unit[]): Promise<void> {
-    // A fixed lock order (by conversation) keeps concurrent batches from deadlocking;
-    // the sort is stable, so each conversation keeps its arrival order.
-    const ordered = units.flatMap((unit) => unit.messages.map((message, index): Item => ({ unit, index, channel: unit.channel, message }))).sort((a, b) => compareKeys(a, b));
     try {
       // Staff added at run time on another replica are seen within the roster's refresh.
       await this.roster.refreshIfStale();
-      const { recorded, sla } = await this.withConflictRetry(() => this.db.transaction((sql) => this.recordAll(sql, ordered)));
-      this.settle(units, ordered, recorded, sla);
+      const committed = await this.withConflictRetry(() => this.db.transaction((sql) => this.recordAll(sql, units)));
+      this.settle(units, committed);
+      if (units.some((unit) => unit.receipt)) await this.receipts.purgeIfDue().catch((error: unknown) => this.logger.warn(`purging old receipts failed: ${describe(error)}`));
     } catch (error) {
       // Without a database, retrying one by one would only multiply the wait.
       if (units.length === 1 || isUnavailable(error)) return units.forEach((unit) => unit.reject(error));
       // One bad request must not fail its neighbours: commit them one by one instead.
-      this.logger.warn(`intake batch of ${ordered.length} messages failed (${describe(error)}); retrying its requests one by one`);
+      this.logger.warn(`intake batch of ${units.reduce((n, unit) => n + unit.messages.length, 0)} messages failed (${describe(error)}); retrying its requests one by one`);
       for (const unit of units) await this.commitBatch([unit]);
     }
   }
 
-  private async recordAll(sql: Sql, items: Item[]): Promise<{ recorded: RecordedMessage[]; sla: Map<string, SlaOutcome> }> {
+  private async recordAll(sql: Sql, units: Unit[]): Promise<Committed> {
     const { rules, classifier, sla } = this.rules.current;
     const now = new Date(this.clock.now());
+    const earlier = await this.claimReceipts(sql, units, now);
+    // A fixed lock order (by conversation) keeps concurrent batches from deadlocking;
+    // the sort is stable, so each conversation keeps its arrival order.
+    const items = units
+      .filter((unit) => !earlier.has(unit))
+      .flatMap((unit) => unit.messages.map((message, index): Item => ({ unit, index, channel: unit.channel, message })))
+      .sort((a, b) => compareKeys(a, b));
     const batch = items.map((item) => ({ channel: item.channel, message: item.message, classification: classifier.classify(item.channel, item.message.author, this.roster) }));
     const recorded = await recordBatch(sql, batch, rules, now);
     // Deadlines and next marks of every inquiry this batch changed, in the same transaction.
     const outcomes = await applySla(sql, recorded.flatMap((r) => r.changes.map((c) => c.inquiryId)), sla);
-    return { recorded, sla: outcomes };
+    return { items, recorded, sla: outcomes, earlier };
+  }
+
+  /**
+   * Claims the receipts of the batch's envelopes, in id order so that two batches claiming
+   * the same ids cannot deadlock. An envelope whose id is taken stores nothing.
+   */
+  private async claimReceipts(sql: Sql, units: Unit[], now: Date): Promise<Map<Unit, EnvelopeOutcome>> {
+    const earlier = new Map<Unit, EnvelopeOutcome>();
+    const claiming = units.filter((unit) => unit.receipt).sort((a, b) => compareReceipts(a, b));
+    for (const unit of claiming) {
+      const prior = await this.receipts.claim(sql, unit.channel, unit.receipt as EnvelopeReceipt, now);
+      if (prior) earlier.set(unit, prior);
+    }
+    return earlier;
   }
 
   private async withConflictRetry<T>(work: () => Promise<T>): Promise<T> {
@@ -174,7 +220,7 @@ export class IntakeService {
     }
   }
 
-  private settle(units: Unit[], items: Item[], recorded: RecordedMessage[], sla: Map<string, SlaOutcome>): void {
+  private settle(units: Unit[], { items, recorded, sla, earlier }: Committed): void {
     const committedAt = performance.now();
     this.metrics.intakeBatchSize.observe(items.length);
     const results = new Map<Unit, AcceptResult[]>(units.map((unit) => [unit, []]));
@@ -204,8 +250,13 @@ export class IntakeService {
       }
     });
     for (const [unit, unitResults] of results) {
+      const prior = earlier.get(unit);
+      if (prior) {
+        unit.resolve(prior);
+        continue;
+      }
       const complete = unitResults.length === unit.messages.length && unitResults.every((r) => r !== undefined);
-      if (complete) unit.resolve(unitResults);
+      if (complete) unit.resolve({ status: 'accepted', results: unitResults });
       else unit.reject(new Error('intake lost track of a message'));
     }
     if (deliveries > 0) this.emitSafely(OUTBOX_ENQUEUED, deliveries);
@@ -225,6 +276,12 @@ function compareKeys(a: Item, b: Item): number {
   if (a.channel !== b.channel) return a.channel < b.channel ? -1 : 1;
   const ka = a.message.conversation.id;
   const kb = b.message.conversation.id;
+  return ka === kb ? 0 : ka < kb ? -1 : 1;
+}
+
+function compareReceipts(a: Unit, b: Unit): number {
+  const ka = `${a.channel}\u0000${a.receipt?.id ?? ''}`;
+  const kb = `${b.channel}\u0000${b.receipt?.id ?? ''}`;
   return ka === kb ? 0 : ka < kb ? -1 : 1;
 }
 

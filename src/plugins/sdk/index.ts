@@ -48,6 +48,8 @@ export {
   type AcceptResult,
   type AuthorHints,
   type AuthorRole,
+  type EnvelopeOutcome,
+  type EnvelopeReceipt,
   type InboundAuthor,
   type InboundConversation,
   type InboundMessage,

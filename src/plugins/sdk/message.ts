@@ -50,6 +50,25 @@ export interface AcceptResult {
   inquiryId: string | null;
 }
 
+/**
+ * An envelope that carries messages and has an id of its own (a webhook delivery id). The
+ * fingerprint (a hash of the envelope's bytes) tells a resend from a different envelope that
+ * reuses the id.
+ */
+export interface EnvelopeReceipt {
+  /** Up to 256 characters. */
+  id: string;
+  /** Up to 128 characters; compared as given. */
+  fingerprint?: string;
+}
+
+/**
+ * What became of an envelope: its messages were accepted; it had been accepted before with the
+ * same fingerprint (a resend: nothing changed); or its id was taken by an envelope with a
+ * different fingerprint (nothing stored: tell the sender, do not retry).
+ */
+export type EnvelopeOutcome = { status: 'accepted'; results: AcceptResult[] } | { status: 'replayed' } | { status: 'conflict'; detail: string };
+
 export interface RekeyOptions {
   /**
    * Also move conversations whose id starts with `fromId` + this separator (the topics of a
@@ -87,6 +106,12 @@ export interface MessageSink {
    * `receiptId` was recorded before. Record it only after its messages were accepted.
    */
   hasReceipt(receiptId: string): Promise<boolean>;
+  /**
+   * acceptAll() and the envelope's receipt in one transaction (since contract 2.1): the
+   * messages are stored and the receipt recorded together, or neither. Two envelopes with the
+   * same id racing on different replicas store once; the second sees `replayed` or `conflict`.
+   */
+  acceptEnvelope(receipt: EnvelopeReceipt, messages: readonly InboundMessage[]): Promise<EnvelopeOutcome>;
   recordReceipt(receiptId: string): Promise<void>;
   /** The conversation got a (new) title; creates the conversation if it is new. */
   conversationTitle(conversationId: string, title: string): Promise<void>;

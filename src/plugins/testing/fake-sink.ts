@@ -1,4 +1,4 @@
-import { ConnectorError, type AcceptResult, type InboundMessage, type MessageSink, type RekeyOptions, type RekeyResult } from '../sdk';
+import { ConnectorError, type AcceptResult, type EnvelopeOutcome, type EnvelopeReceipt, type InboundMessage, type MessageSink, type RekeyOptions, type RekeyResult } from '../sdk';
 import { waitUntil } from './wait';
 
 export interface RecordedRekey {
@@ -27,6 +27,7 @@ export class FakeSink implements MessageSink {
   private callCount = 0;
   private inquiryCount = 0;
   private readonly seen = new Set<string>();
+  private readonly fingerprints = new Map<string, string | null>();
   private readonly inquiries = new Map<string, string>();
   private gate: Promise<void> | undefined;
   private openGate: (() => void) | undefined;
@@ -100,6 +101,19 @@ export class FakeSink implements MessageSink {
     if (this.gate) await this.gate;
     if (failure) throw failure.error;
     return messages.map((message) => this.record(message));
+  }
+
+  /** As the hub: a known id is a resend (same fingerprint) or a conflict, and stores nothing. */
+  async acceptEnvelope(receipt: EnvelopeReceipt, messages: readonly InboundMessage[]): Promise<EnvelopeOutcome> {
+    const known = this.fingerprints.get(receipt.id) ?? (this.receipts.has(receipt.id) ? null : undefined);
+    if (known !== undefined) {
+      if (known === null || receipt.fingerprint === undefined || known === receipt.fingerprint) return { status: 'replayed' };
+      return { status: 'conflict', detail: `envelope id ${receipt.id} was already used for a different body; nothing was stored` };
+    }
+    const results = await this.acceptAll(messages);
+    this.fingerprints.set(receipt.id, receipt.fingerprint ?? null);
+    this.receipts.add(receipt.id);
+    return { status: 'accepted', results };
   }
 
   hasReceipt(receiptId: string): Promise<boolean> {

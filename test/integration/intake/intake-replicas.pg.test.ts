@@ -32,4 +32,27 @@ describe('intake across replicas (postgres)', () => {
     await Promise.all(messages.map((m, i) => intakes[(i * 5) % intakes.length]!.accept('http', m)));
     expect(await inquiryShapes(replicaDbs.all[0]!)).toEqual(expectedInquiries(messages));
   });
+
+  it('stores an envelope once when replicas race with its id, and tells a different body apart', async () => {
+    const intakes = replicaDbs.all.map((db) => createIntake(db, { maxBatch: 4 }).intake);
+    // Per replica: the same envelope twice (a resend) and a different body under the same id.
+    const attempts = intakes.flatMap((intake, r) => [
+      intake.acceptEnvelope('http', { id: 'msg_race', fingerprint: 'body-a' }, [message('race', 'customer', 0, 'a-1')]),
+      intake.acceptEnvelope('http', { id: 'msg_race', fingerprint: 'body-a' }, [message('race', 'customer', 0, 'a-1')]),
+      intake.acceptEnvelope('http', { id: 'msg_race', fingerprint: `body-b${r}` }, [message('race', 'customer', 1, `b-${r}`)]),
+    ]);
+    const outcomes = await Promise.all(attempts);
+    const accepted = outcomes.filter((o) => o.status === 'accepted');
+    expect(accepted).toHaveLength(1);
+    const [stored] = await replicaDbs.all[0]!.query<{ n: number }>(`SELECT count(*)::int AS n FROM messages`);
+    expect(stored?.n).toBe(1);
+    // Whichever body won, each other attempt is a resend of it or a conflict with it, never both stored.
+    const winner = attempts.indexOf(attempts[outcomes.indexOf(accepted[0]!)]!);
+    const winnerBody = winner % 3 === 2 ? `body-b${Math.floor(winner / 3)}` : 'body-a';
+    outcomes.forEach((outcome, i) => {
+      if (i === winner) return;
+      const body = i % 3 === 2 ? `body-b${Math.floor(i / 3)}` : 'body-a';
+      expect(outcome.status).toBe(body === winnerBody ? 'replayed' : 'conflict');
+    });
+  });
 });

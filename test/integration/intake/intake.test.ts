@@ -136,6 +136,34 @@ describe(`intake (${testBackend})`, () => {
     await expect(intake.accept('http', message('c1', 'customer', 0))).resolves.toMatchObject({ effect: 'opened' });
     expect(await context.db.query(`SELECT id FROM messages`)).toHaveLength(1);
   });
+
+  it('stores an envelope with its receipt: a resend changes nothing, a reused id with another body is a conflict', async () => {
+    const { intake } = createIntake(context.db);
+    const first = message('env', 'customer', 0, 'e-1');
+    expect(await intake.acceptEnvelope('http', { id: 'msg_1', fingerprint: 'f1' }, [first])).toMatchObject({ status: 'accepted', results: [{ effect: 'opened' }] });
+    expect(await intake.acceptEnvelope('http', { id: 'msg_1', fingerprint: 'f1' }, [first])).toEqual({ status: 'replayed' });
+    const other = await intake.acceptEnvelope('http', { id: 'msg_1', fingerprint: 'f2' }, [message('env', 'customer', 1, 'e-2')]);
+    expect(other).toEqual({ status: 'conflict', detail: expect.stringContaining('msg_1') as unknown });
+    // Receipts are per channel: the same id elsewhere is another envelope.
+    expect(await intake.acceptEnvelope('mail', { id: 'msg_1', fingerprint: 'f2' }, [message('env', 'customer', 1, 'e-3')])).toMatchObject({ status: 'accepted' });
+    // Racing on one replica (one batch): one stores, the other sees it.
+    const racing = await Promise.all([
+      intake.acceptEnvelope('http', { id: 'msg_2', fingerprint: 'g1' }, [message('env2', 'customer', 0, 'r-1')]),
+      intake.acceptEnvelope('http', { id: 'msg_2', fingerprint: 'g2' }, [message('env2', 'customer', 0, 'r-2')]),
+    ]);
+    expect(racing.map((o) => o.status)).toEqual(['accepted', 'conflict']);
+    expect((await context.db.query<{ id: string }>(`SELECT external_id AS id FROM messages ORDER BY external_id`)).map((r) => r.id)).toEqual(['e-1', 'e-3', 'r-1']);
+  });
+
+  it('refuses a receipt the table cannot hold, and a failed envelope leaves no receipt behind', async () => {
+    const { intake } = createIntake(context.db);
+    await expect(intake.acceptEnvelope('http', { id: 'x'.repeat(257) }, [message('r', 'customer', 0)])).rejects.toThrow('receipt.id');
+    await expect(intake.acceptEnvelope('http', { id: 'msg_\ud800' }, [message('r', 'customer', 0)])).rejects.toThrow('receipt.id: contains half');
+    await expect(intake.acceptEnvelope('http', { id: 'msg_3' }, [message('r', 'customer', 0), { ...message('r', 'customer', 1), text: 'a\u0000' }])).rejects.toThrow('[1] message.text');
+    expect(await context.db.query(`SELECT receipt_id FROM ingest_receipts`)).toEqual([]);
+    // Fixed, the same id goes through.
+    expect(await intake.acceptEnvelope('http', { id: 'msg_3' }, [message('r', 'customer', 0)])).toMatchObject({ status: 'accepted' });
+  });
 });
 
 function seeded(seed: number): () => number {

@@ -9,8 +9,8 @@ import { flakyPlugin, pluginForContract } from '../../support/test-connectors';
 
 const ECHO_PLUGIN = path.join(__dirname, '../../fixtures/plugins/echo-plugin.js');
 
-async function waitFor(check: () => boolean): Promise<void> {
-  for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => setTimeout(r, 20));
+async function waitFor(check: () => boolean | Promise<boolean>): Promise<void> {
+  for (let i = 0; i < 200 && !(await check()); i++) await new Promise((r) => setTimeout(r, 20));
 }
 
 describe(`connector host (${testBackend})`, () => {
@@ -58,10 +58,11 @@ describe(`connector host (${testBackend})`, () => {
     });
     try {
       await hub.post(ingestBody());
-      await waitFor(() => echo.delivered.length > 0);
+      // The plugin has the delivery before the hub records its outcome.
+      const externalId = async () => (await hub.db.query<{ external_id: string | null }>(`SELECT external_id FROM deliveries`))[0]?.external_id;
+      await waitFor(async () => (await externalId()) != null);
       expect(echo.delivered).toHaveLength(1);
-      const [row] = await hub.db.query<{ external_id: string }>(`SELECT external_id FROM deliveries`);
-      expect(row?.external_id).toBe('e-1');
+      expect(await externalId()).toBe('e-1');
     } finally {
       await hub.close();
     }
@@ -70,10 +71,10 @@ describe(`connector host (${testBackend})`, () => {
   it('refuses to boot on a duplicate connector id, another major contract or a newer minor one', async () => {
     await expect(startTestHub({ plugins: [flakyPlugin('log').plugin] })).rejects.toThrow(PluginError);
     await expect(startTestHub({ plugins: [flakyPlugin('log').plugin] })).rejects.toThrow(/connector id "log" is declared twice \(first-party log and plugin test log\)/);
-    await expect(startTestHub({ plugins: [pluginForContract('3.0')] })).rejects.toThrow(/is written for connector contract 3\.0, this hub speaks 2\.0 \(another major version; upgrade the hub\)/);
-    await expect(startTestHub({ plugins: [pluginForContract('1.0')] })).rejects.toThrow(/written for connector contract 1\.0, this hub speaks 2\.0 \(another major version; use a release of the plugin written for this contract\)/);
-    await expect(startTestHub({ plugins: [pluginForContract('2.7')] })).rejects.toThrow(/written for connector contract 2\.7, newer than this hub's 2\.0; upgrade the hub/);
-    await expect(startTestHub({ plugins: [pluginForContract(1 as unknown as string)] })).rejects.toThrow(/declares contractVersion 1; expected a "major\.minor" string such as "2\.0"/);
+    await expect(startTestHub({ plugins: [pluginForContract('3.0')] })).rejects.toThrow(/is written for connector contract 3\.0, this hub speaks 2\.1 \(another major version; upgrade the hub\)/);
+    await expect(startTestHub({ plugins: [pluginForContract('1.0')] })).rejects.toThrow(/written for connector contract 1\.0, this hub speaks 2\.1 \(another major version; use a release of the plugin written for this contract\)/);
+    await expect(startTestHub({ plugins: [pluginForContract('2.7')] })).rejects.toThrow(/written for connector contract 2\.7, newer than this hub's 2\.1; upgrade the hub/);
+    await expect(startTestHub({ plugins: [pluginForContract(1 as unknown as string)] })).rejects.toThrow(/declares contractVersion 1; expected a "major\.minor" string such as "2\.1"/);
   });
 
   it('explains a plugin module that cannot be loaded or exports nothing usable', async () => {

@@ -8,6 +8,7 @@ import { Telegram1764300000000 } from './1764300000000-telegram';
 import { ReportRuns1764400000000 } from './1764400000000-report-runs';
 import { ReportIndexes1764500000000 } from './1764500000000-report-indexes';
 import { ConnectorServices1764600000000 } from './1764600000000-connector-services';
+import { ReceiptFingerprints1764700000000 } from './1764700000000-receipt-fingerprints';
 
 /** Every migration, oldest first. Add new ones at the end; never edit one that has shipped. */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   ReportRuns1764400000000,
   ReportIndexes1764500000000,
   ConnectorServices1764600000000,
+  ReceiptFingerprints1764700000000,
 ];

@@ -1,5 +1,5 @@
 import { ConnectorError } from '../../sdk/connector-error';
-import { type AcceptResult, type InboundMessage, type MessageSink, type RekeyOptions, type RekeyResult } from '../../sdk/message';
+import { type AcceptResult, type EnvelopeOutcome, type EnvelopeReceipt, type InboundMessage, type MessageSink, type RekeyOptions, type RekeyResult } from '../../sdk/message';
 import { IntakeClosedError, InvalidMessageError } from '../../../core/intake/intake-errors';
 import { DatabaseUnavailableError } from '../../../core/persistence/database-errors';
 import { type ConversationDirectory } from '../../../core/conversations/conversation-directory';
@@ -29,9 +29,17 @@ export class ChannelSink implements MessageSink {
     return result as AcceptResult;
   }
 
-  async acceptAll(messages: readonly InboundMessage[]): Promise<AcceptResult[]> {
+  acceptAll(messages: readonly InboundMessage[]): Promise<AcceptResult[]> {
+    return this.translated(() => this.intake.acceptAll(this.channel, messages));
+  }
+
+  acceptEnvelope(receipt: EnvelopeReceipt, messages: readonly InboundMessage[]): Promise<EnvelopeOutcome> {
+    return this.translated(() => this.intake.acceptEnvelope(this.channel, receipt, messages));
+  }
+
+  private async translated<T>(work: () => Promise<T>): Promise<T> {
     try {
-      return await this.intake.acceptAll(this.channel, messages);
+      return await work();
     } catch (error) {
       if (error instanceof InvalidMessageError) throw new ConnectorError('INVALID_PAYLOAD', `the hub refused the message: ${error.message}`, { cause: error });
       if (error instanceof IntakeClosedError || error instanceof DatabaseUnavailableError) {
