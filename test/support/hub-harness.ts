@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { type INestApplication } from '@nestjs/common';
+import { type INestApplication, type LoggerService } from '@nestjs/common';
 import { Webhook } from 'standardwebhooks';
 import { stringify } from 'yaml';
 import { type Clock } from '../../src/core/clock/clock';
@@ -37,6 +37,8 @@ export interface TestHubOptions {
   plugins?: ReplywatchPlugin[];
   clock?: Clock;
   database?: TestDatabase;
+  /** Receives the hub's log (default: silent, or pino with REPLYWATCH_TEST_LOGS). */
+  logger?: LoggerService;
 }
 
 /** A real hub on a random loopback port, with its own database and config files. */
@@ -59,7 +61,7 @@ export async function startTestHub(options: TestHubOptions = {}): Promise<TestHu
     }),
   );
   writeFileSync(rulesFile, stringify({ version: 1, ...options.rules }));
-  const logger = process.env.REPLYWATCH_TEST_LOGS ? new PinoLogger('debug') : false;
+  const logger = options.logger ?? (process.env.REPLYWATCH_TEST_LOGS ? new PinoLogger('debug') : false);
   let app: INestApplication;
   try {
     const config = loadConfig({ HUB_CONFIG: hubFile, TEST_INGEST_SECRET: secret, ADMIN_TOKEN });

@@ -3,6 +3,7 @@ import { type Response } from 'express';
 import { IntakeClosedError, InvalidMessageError } from '../intake/intake-errors';
 import { DatabaseUnavailableError } from '../persistence/database-errors';
 import { type ProblemDetails, ProblemException } from './problem';
+import { ClientGoneError } from './read-body';
 
 /**
  * Every error leaves the HTTP API as problem+json. Unknown errors become a bare 500: their
@@ -14,6 +15,7 @@ export class ProblemFilter implements ExceptionFilter {
 
   catch(error: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
+    if (error instanceof ClientGoneError) return void this.logger.debug(error.message);
     const known = knownProblem(error);
     if (!known) this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
     const { body, headers } = known ?? INTERNAL;

@@ -1,5 +1,5 @@
 import { type IncomingMessage } from 'node:http';
-import { problem } from './problem';
+import { problem, ProblemException } from './problem';
 
 /**
  * The exact request bytes, up to `limit`. The hub runs without a global body parser, so that
@@ -10,12 +10,28 @@ export async function readRawBody(req: IncomingMessage, limit: number): Promise<
   if (Number(req.headers['content-length'] ?? 0) > limit) throw tooLarge();
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) throw tooLarge();
-    chunks.push(chunk);
+  try {
+    for await (const chunk of req as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > limit) throw tooLarge();
+      chunks.push(chunk);
+    }
+  } catch (error) {
+    if (req.destroyed && !(error instanceof ProblemException)) throw new ClientGoneError(size);
+    throw error;
   }
   return Buffer.concat(chunks);
+}
+
+/**
+ * The sender hung up before its body arrived (or was cut off by the server's request
+ * timeout). Nothing was stored and there is no one to answer: routine, not a server error.
+ */
+export class ClientGoneError extends Error {
+  constructor(readonly bytesRead: number) {
+    super(`the client closed the connection after ${bytesRead} bytes of the body; nothing was stored`);
+    this.name = 'ClientGoneError';
+  }
 }
 
 /** Parses JSON, saying where it broke without echoing the content. */

@@ -2,7 +2,7 @@ import { type IncomingMessage, type ServerResponse } from 'node:http';
 import { Injectable, Logger } from '@nestjs/common';
 import { HttpProblem, type RouteHandler, type RouteOptions, type RouteRequest } from '../../sdk/http';
 import { knownProblem } from '../../../core/http/problem.filter';
-import { parseJsonBody, readRawBody } from '../../../core/http/read-body';
+import { ClientGoneError, parseJsonBody, readRawBody } from '../../../core/http/read-body';
 
 const DEFAULT_BODY_LIMIT = 1024 * 1024;
 const MAX_BODY_LIMIT = 16 * 1024 * 1024;
@@ -69,6 +69,7 @@ export class RouteTable {
   }
 
   private fail(route: Route, response: ServerResponse, error: unknown): void {
+    if (error instanceof ClientGoneError) return void this.logger.debug(`${route.connector}: ${error.message}`);
     if (HttpProblem.is(error)) return sendProblem(response, error.problem, error.headers);
     // The hub's own errors from the sink (intake closed, database gone, invalid message).
     const known = knownProblem(error);
