@@ -27,9 +27,9 @@ module.exports = {
       transform,
       moduleNameMapper,
       testMatch: ['<rootDir>/test/**/*.test.ts'],
-      // Packing the hub and installing plugin packages does not depend on the database
-      // backend: those run once, in the embedded suite.
-      testPathIgnorePatterns: serverMode ? ['/node_modules/', '/test/e2e/(plugin-scaffold|example-plugins)\\.test\\.ts$'] : ['/node_modules/', '\\.pg\\.test\\.ts$'],
+      // Packing the hub, installing plugin packages and the embedded data directory do not
+      // depend on the server backend: those run once, in the embedded suite.
+      testPathIgnorePatterns: serverMode ? ['/node_modules/', '/test/e2e/(plugin-scaffold|example-plugins)\\.test\\.ts$', '/test/integration/persistence/data-dir\\.test\\.ts$'] : ['/node_modules/', '\\.pg\\.test\\.ts$'],
       setupFiles: ['<rootDir>/test/support/quiet-logs.ts'],
     },
   ],

@@ -28,6 +28,8 @@ const MIGRATION_LOCK = '8248181542026895732';
 export class Database {
   private readonly serial = new SerialQueue();
   private closed = false;
+  /** Set when the data-directory lock was taken away while held (embedded only). */
+  private lockLost: { error?: Error } = {};
 
   private constructor(
     readonly backend: Backend,
@@ -63,7 +65,8 @@ export class Database {
 
   private static async openEmbedded(dataDir: string): Promise<Database> {
     const inMemory = dataDir.startsWith('memory://');
-    const lock = inMemory ? undefined : DataDirLock.acquire(dataDir);
+    const lost: { error?: Error } = {};
+    const lock = inMemory ? undefined : await DataDirLock.acquire(dataDir, (error) => (lost.error = error));
     try {
       const dataSource = new DataSource({
         type: 'postgres',
@@ -73,9 +76,11 @@ export class Database {
         synchronize: false,
       });
       await dataSource.initialize();
-      return new Database('pglite', dataSource, lock);
+      const database = new Database('pglite', dataSource, lock);
+      database.lockLost = lost;
+      return database;
     } catch (error) {
-      lock?.release();
+      await lock?.release();
       throw error;
     }
   }
@@ -177,11 +182,13 @@ export class Database {
     await this.serial.run(async () => {
       if (this.dataSource.isInitialized) await this.dataSource.destroy();
     });
-    this.lock?.release();
+    await this.lock?.release();
   }
 
   private exclusive<T>(job: () => Promise<T>): Promise<T> {
     if (this.closed) return Promise.reject(new DatabaseUnavailableError('the database has been closed'));
+    // Another process may be writing the directory now: writing too would corrupt it.
+    if (this.lockLost.error) return Promise.reject(new DatabaseUnavailableError(`lost the lock of the embedded database (${this.lockLost.error.message}); restart the hub`));
     return this.backend === 'pglite' ? this.serial.run(job) : job();
   }
 
