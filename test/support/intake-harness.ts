@@ -13,10 +13,10 @@ export function rules(input: Record<string, unknown> = {}): Rules {
   return rulesSchema.parse({ version: 1, ...input });
 }
 
-export function createIntake(db: Database, options: { rules?: Rules; clock?: VirtualClock; maxBatch?: number } = {}) {
+export function createIntake(db: Database, options: { rules?: Rules; clock?: VirtualClock; maxBatch?: number; maxQueued?: number } = {}) {
   const events = new EventEmitter2();
   const clock = options.clock ?? new VirtualClock('2026-11-02T18:00:00Z');
-  const intake = new IntakeService(db, clock, intakeSchema.parse({ maxBatch: options.maxBatch ?? 200 }), new RulesStore(options.rules ?? rules()), events, new Metrics(), new StaffRoster(db, clock));
+  const intake = new IntakeService(db, clock, intakeSchema.parse({ maxBatch: options.maxBatch ?? 200, ...(options.maxQueued ? { maxQueued: options.maxQueued } : {}) }), new RulesStore(options.rules ?? rules()), events, new Metrics(), new StaffRoster(db, clock));
   return { intake, events, clock };
 }
 

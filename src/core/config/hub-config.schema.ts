@@ -48,6 +48,12 @@ export const intakeSchema = z
      * zero date, 0001-01-01, is the usual culprit).
      */
     maxMessageAge: durationAtLeast(86_400_000, '1d').default(365 * 86_400_000),
+    /**
+     * Most messages waiting for a commit. Beyond it new requests are refused at once (HTTP 503
+     * with Retry-After) instead of waiting ever longer: a sender retries, and answers stay fast
+     * for those let in. Unset: 1,000 on the embedded database, 10,000 on a PostgreSQL server.
+     */
+    maxQueued: z.number().int().min(1).max(1_000_000).optional(),
   })
   .strict();
 

@@ -9,6 +9,14 @@ export class InvalidMessageError extends Error {
   }
 }
 
+/** More messages wait for a commit than intake.maxQueued: nothing was taken, retry shortly. */
+export class IntakeBusyError extends Error {
+  constructor(readonly retryAfterMs: number) {
+    super('the hub is at capacity (intake queue full)');
+    this.name = 'IntakeBusyError';
+  }
+}
+
 /** Intake is shutting down; senders should retry against another replica or later. */
 export class IntakeClosedError extends Error {
   constructor() {

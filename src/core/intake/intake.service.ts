@@ -10,7 +10,7 @@ import { isRetryableConflict, isUnavailable } from '../persistence/database-erro
 import { RulesStore } from '../rules/rules-store';
 import { StaffRoster } from '../staff/staff-roster';
 import { IngestReceipts, validateReceipt } from './ingest-receipts';
-import { IntakeClosedError } from './intake-errors';
+import { IntakeBusyError, IntakeClosedError } from './intake-errors';
 import { applySla, type SlaOutcome } from '../sla/apply-sla';
 import { recordBatch } from './batch-recorder';
 import { type RecordedMessage } from './record-message';
@@ -44,6 +44,8 @@ interface Committed {
 }
 
 const CONFLICT_RETRIES = 3;
+/** What a sender refused for load is asked to wait; a few commits' worth on either backend. */
+const BUSY_RETRY_AFTER_MS = 2000;
 
 /**
  * The single way messages enter the hub. Messages that arrive while a commit is running are
@@ -59,6 +61,9 @@ export class IntakeService {
   private closed = false;
   private idleWaiters: Array<() => void> = [];
   private readonly receipts: IngestReceipts;
+  private readonly maxQueued: number;
+  /** Messages between arrival and their commit's outcome (see admitted). */
+  private admittedMessages = 0;
 
   constructor(
     @Inject(DATABASE) private readonly db: Database,
@@ -70,6 +75,7 @@ export class IntakeService {
     private readonly roster: StaffRoster,
   ) {
     this.receipts = new IngestReceipts(db, clock);
+    this.maxQueued = settings.maxQueued ?? (db.backend === 'pglite' ? 1000 : 10_000);
   }
 
   /** Envelope-level deduplication (a webhook id, an update id) per channel. */
@@ -92,7 +98,7 @@ export class IntakeService {
    */
   async acceptAll(channel: string, messages: readonly InboundMessage[]): Promise<AcceptResult[]> {
     if (messages.length === 0) return this.closed ? Promise.reject(new IntakeClosedError()) : [];
-    const outcome = await this.enqueue(channel, messages, undefined);
+    const outcome = await this.admitted(channel, messages.length, () => this.enqueue(channel, messages, undefined));
     return outcome.status === 'accepted' ? outcome.results : [];
   }
 
@@ -103,9 +109,8 @@ export class IntakeService {
   async acceptEnvelope(channel: string, receipt: EnvelopeReceipt, messages: readonly InboundMessage[]): Promise<EnvelopeOutcome> {
     if (this.closed) throw new IntakeClosedError();
     validateReceipt(receipt);
-    const prior = await this.receipts.prior(channel, receipt);
-    if (prior) return prior;
-    return this.enqueue(channel, messages, receipt);
+    // Refused before the receipt lookup: under overload, no database work for what is shed.
+    return this.admitted(channel, messages.length, async () => (await this.receipts.prior(channel, receipt)) ?? this.enqueue(channel, messages, receipt));
   }
 
   private enqueue(channel: string, messages: readonly InboundMessage[], receipt: EnvelopeReceipt | undefined): Promise<EnvelopeOutcome> {
@@ -121,6 +126,25 @@ export class IntakeService {
       this.queuedMessages += messages.length;
       this.pump();
     });
+  }
+
+  /**
+   * Counts `count` messages in until `settled` ends, or throws IntakeBusyError when they would
+   * overfill the bound. Messages count from arrival, not from joining the commit queue: on the
+   * embedded database a request's receipt lookup waits behind the commits too.
+   */
+  private async admitted<T>(channel: string, count: number, work: () => Promise<T>): Promise<T> {
+    // A unit larger than the bound still goes in alone, so that it can ever be taken.
+    if (this.admittedMessages > 0 && this.admittedMessages + count > this.maxQueued) {
+      this.metrics.intakeShed.inc({ channel }, count);
+      throw new IntakeBusyError(BUSY_RETRY_AFTER_MS);
+    }
+    this.admittedMessages += count;
+    try {
+      return await work();
+    } finally {
+      this.admittedMessages -= count;
+    }
   }
 
   /** Refuses new messages and waits until every accepted one is committed or failed. */

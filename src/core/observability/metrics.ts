@@ -9,6 +9,13 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 export class Metrics {
   readonly registry = new Registry();
 
+  readonly intakeShed = new Counter({
+    name: 'replywatch_intake_shed_total',
+    help: 'Messages refused with 503 because the intake queue was full (intake.maxQueued), by channel',
+    labelNames: ['channel'] as const,
+    registers: [this.registry],
+  });
+
   readonly messagesAccepted = new Counter({
     name: 'replywatch_messages_accepted_total',
     help: 'Messages committed by intake, by channel, author role and whether they were duplicates',

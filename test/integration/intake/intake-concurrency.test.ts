@@ -1,4 +1,5 @@
 import { createIntake, expectedInquiries, inquiryShapes, message } from '../../support/intake-harness';
+import { IntakeBusyError } from '../../../src/core/intake/intake-errors';
 import { testBackend, useTestDatabase } from '../../support/test-database';
 
 describe(`intake under concurrency (${testBackend})`, () => {
@@ -39,5 +40,21 @@ describe(`intake under concurrency (${testBackend})`, () => {
       }),
     );
     expect(acknowledged).toHaveLength(500);
+  });
+
+  it('refuses what would overfill the queue at once, stores everything it let in, and recovers', async () => {
+    const { intake } = createIntake(context.db, { maxBatch: 1, maxQueued: 3 });
+    const messages = Array.from({ length: 40 }, (_, i) => message(`q${i % 4}`, 'customer', i, `q-${i}`));
+    const outcomes = await Promise.allSettled(messages.map((m) => intake.accept('http', m)));
+    const refused = outcomes.filter((o) => o.status === 'rejected');
+    expect(refused.length).toBeGreaterThan(0);
+    for (const r of refused) expect((r).reason).toBeInstanceOf(IntakeBusyError);
+    const taken = messages.filter((_, i) => outcomes[i]?.status === 'fulfilled').map((m) => m.id);
+    const stored = await context.db.query<{ id: string }>(`SELECT external_id AS id FROM messages`);
+    expect(stored.map((r) => r.id).sort()).toEqual([...taken].sort());
+    // Once the queue has drained, the refused ones go in.
+    await intake.drain();
+    for (const [i, m] of messages.entries()) if (outcomes[i]?.status === 'rejected') await intake.accept('http', m);
+    expect(await context.db.query(`SELECT external_id FROM messages`)).toHaveLength(40);
   });
 });

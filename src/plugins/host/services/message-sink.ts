@@ -1,6 +1,6 @@
 import { ConnectorError } from '../../sdk/connector-error';
 import { type AcceptResult, type EnvelopeOutcome, type EnvelopeReceipt, type InboundMessage, type MessageSink, type RekeyOptions, type RekeyResult } from '../../sdk/message';
-import { IntakeClosedError, InvalidMessageError } from '../../../core/intake/intake-errors';
+import { IntakeBusyError, IntakeClosedError, InvalidMessageError } from '../../../core/intake/intake-errors';
 import { DatabaseUnavailableError } from '../../../core/persistence/database-errors';
 import { type ConversationDirectory } from '../../../core/conversations/conversation-directory';
 import { type InquiryCommands } from '../../../core/inquiries/inquiry-commands';
@@ -42,6 +42,7 @@ export class ChannelSink implements MessageSink {
       return await work();
     } catch (error) {
       if (error instanceof InvalidMessageError) throw new ConnectorError('INVALID_PAYLOAD', `the hub refused the message: ${error.message}`, { cause: error });
+      if (error instanceof IntakeBusyError) throw new ConnectorError('TEMPORARY', `${error.message}; nothing was stored`, { cause: error, retryAfterMs: error.retryAfterMs });
       if (error instanceof IntakeClosedError || error instanceof DatabaseUnavailableError) {
         throw new ConnectorError('TEMPORARY', `${error.message}; nothing was stored`, { cause: error, retryAfterMs: 5000 });
       }
