@@ -20,8 +20,12 @@ import { INQUIRY_COMMAND_EVENT } from './core/inquiries/inquiry-commands';
 import { ConnectorCatalog } from './plugins/host/connector-catalog';
 import { ConnectorHost } from './plugins/host/connector-host';
 import { purgeExpiredState } from './plugins/host/services/state-store';
+import { RequestQuiesce } from './core/http/request-quiesce';
 
 const VERIFY_EVERY_MS = 60_000;
+/** On stop: the listener closes once no request came for this long (or after the cap). */
+const QUIET_MS = 250;
+const MAX_QUIET_WAIT_MS = 5000;
 
 /**
  * Owns the order of start and stop for the whole hub. Start: build the connectors (their
@@ -50,6 +54,7 @@ export class HubRuntime implements OnApplicationBootstrap, BeforeApplicationShut
     private readonly holidays: HolidayFeeds,
     private readonly reports: ReportScheduler,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly quiesce: RequestQuiesce,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -79,6 +84,7 @@ export class HubRuntime implements OnApplicationBootstrap, BeforeApplicationShut
 
   async beforeApplicationShutdown(signal?: string): Promise<void> {
     this.health.shuttingDown = true;
+    this.quiesce.drain();
     clearInterval(this.verifyTimer);
     this.reloader?.stop();
     this.logger.log(`stopping${signal ? ` on ${signal}` : ''}: closing inbound channels`);
@@ -92,6 +98,8 @@ export class HubRuntime implements OnApplicationBootstrap, BeforeApplicationShut
   }
 
   async onApplicationShutdown(): Promise<void> {
+    // Requests still arriving are answered (503: intake is closed) before the listener goes.
+    await this.quiesce.quiet(QUIET_MS, MAX_QUIET_WAIT_MS);
     await this.db.close();
     this.logger.log('stopped');
   }

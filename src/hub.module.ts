@@ -32,6 +32,7 @@ import { ConnectorCatalog } from './plugins/host/connector-catalog';
 import { ConnectorHost } from './plugins/host/connector-host';
 import { loadPlugins } from './plugins/host/plugin-loader';
 import { ContextFactory } from './plugins/host/services/context-factory';
+import { RequestQuiesce } from './core/http/request-quiesce';
 import { RouteTable } from './plugins/host/services/route-table';
 
 export interface HubModuleOptions {
@@ -114,6 +115,7 @@ export class HubModule {
         useFactory: (db: Database, clock: Clock, store: RulesStore, events: EventEmitter2) =>
           new ReportScheduler(db, clock, () => store.current.rules, () => events.emit(OUTBOX_ENQUEUED, 1)),
       },
+      { provide: RequestQuiesce, useValue: new RequestQuiesce() },
       HubRuntime,
     ];
     return {

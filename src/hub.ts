@@ -3,6 +3,7 @@ import { type INestApplication, type LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { type NestExpressApplication } from '@nestjs/platform-express';
 import { ProblemFilter } from './core/http/problem.filter';
+import { RequestQuiesce } from './core/http/request-quiesce';
 import { HubModule, type HubModuleOptions } from './hub.module';
 import { RouteTable } from './plugins/host/services/route-table';
 
@@ -27,6 +28,7 @@ export async function createHub(options: CreateHubOptions): Promise<INestApplica
   app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
   app.disable('x-powered-by');
   applyServerTimeouts(app.getHttpServer(), options.config.hub.server);
+  app.get(RequestQuiesce).attach(app.getHttpServer());
   return app;
 }
 
