@@ -27,6 +27,8 @@ export async function createHub(options: CreateHubOptions): Promise<INestApplica
   // Not SIGHUP: that one reloads the runbook.
   app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
   app.disable('x-powered-by');
+  // Flat parameters only: `a[b]=c` stays a parameter named "a[b]" instead of an object.
+  app.set('query parser', 'simple');
   applyServerTimeouts(app.getHttpServer(), options.config.hub.server);
   app.get(RequestQuiesce).attach(app.getHttpServer());
   return app;

@@ -186,6 +186,21 @@ describe(`HTTP ingest end to end (${testBackend})`, () => {
     expect((await hub.admin('/api/v1/inquiries?before=2026-11-02T12:00:00Z')).status).toBe(200);
   });
 
+  it('refuses a parameter given twice or in bracket form with 400 naming it, instead of failing with 500', async () => {
+    for (const [path, parameter] of [
+      ['/api/v1/reports?period=last-month&period=this-month', 'period'],
+      ['/api/v1/reports?to=2026-11-01&to=2026-11-30', 'to'],
+      ['/api/v1/inquiries?status=open&status=answered', 'status'],
+      ['/api/v1/deliveries?limit=1&limit=2', 'limit'],
+    ] as const) {
+      const response = await hub.admin(path);
+      expect(response.status).toBe(400);
+      expect(await response.json()).toMatchObject({ parameter });
+    }
+    // Brackets make no nested object: `status[]` is just an unknown parameter.
+    expect((await hub.admin('/api/v1/inquiries?status[]=open&channel[x]=y')).status).toBe(200);
+  });
+
   it('holds, resumes and resolves an inquiry through the admin API, recording who and why', async () => {
     const opened = (await (await hub.post(ingestBody({ conversation: 'cmd' }))).json()) as { results: Array<{ inquiryId: string }> };
     const id = opened.results[0]!.inquiryId;

@@ -1,4 +1,5 @@
 import { Controller, Get, Param, Query, UseGuards } from '@nestjs/common';
+import { plainQuery } from './plain-query';
 import { problem } from './problem';
 import { InquiryQueries, type InquiryView } from '../inquiries/inquiry-queries';
 import { OutboxStore, type DeliveryRow } from '../outbox/outbox-store';
@@ -18,7 +19,8 @@ export class AdminController {
   ) {}
 
   @Get('inquiries')
-  async listInquiries(@Query() query: Record<string, string | undefined>): Promise<{ items: InquiryView[]; next: string | null }> {
+  async listInquiries(@Query() rawQuery: Record<string, unknown>): Promise<{ items: InquiryView[]; next: string | null }> {
+    const query = plainQuery(rawQuery);
     const status = query.status;
     if (status !== undefined && !InquiryQueries.isStatus(status)) {
       throw problem(400, 'Bad Request', `status: expected one of ${INQUIRY_STATUSES.join(', ')}`, { parameter: 'status' });
@@ -37,7 +39,8 @@ export class AdminController {
   }
 
   @Get('deliveries')
-  async listDeliveries(@Query() query: Record<string, string | undefined>): Promise<{ items: DeliveryRow[] }> {
+  async listDeliveries(@Query() rawQuery: Record<string, unknown>): Promise<{ items: DeliveryRow[] }> {
+    const query = plainQuery(rawQuery);
     const status = query.status;
     if (status !== undefined && !(DELIVERY_STATUSES as readonly string[]).includes(status)) {
       throw problem(400, 'Bad Request', `status: expected one of ${DELIVERY_STATUSES.join(', ')}`, { parameter: 'status' });

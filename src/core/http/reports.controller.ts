@@ -1,6 +1,7 @@
 import { pipeline } from 'node:stream/promises';
 import { Controller, Get, Inject, Logger, Query, Res, UseGuards } from '@nestjs/common';
 import { type Response } from 'express';
+import { plainQuery } from './plain-query';
 import { problem } from './problem';
 import { CLOCK, type Clock } from '../clock/clock';
 import { DATABASE, type Database } from '../persistence/database';
@@ -28,7 +29,8 @@ export class ReportsController {
   ) {}
 
   @Get()
-  async report(@Query() query: Record<string, string | undefined>, @Res() res: Response): Promise<void> {
+  async report(@Query() rawQuery: Record<string, unknown>, @Res() res: Response): Promise<void> {
+    const query = plainQuery(rawQuery);
     const zone = query.timezone ?? 'UTC';
     if (!isTimeZone(zone)) {
       throw problem(400, 'Bad Request', `timezone: unknown time zone "${zone}"`, { parameter: 'timezone' });
