@@ -19,6 +19,7 @@ import { type TelegramSession } from './telegram-session';
 import { addressOf } from './telegram-target';
 import { receiveWebhook, WEBHOOK_BODY_LIMIT, type WebhookOutcome } from './telegram-webhook';
 import { ALLOWED_UPDATES, type WireUpdate } from './telegram.wire';
+import { updateProblem } from './telegram.wire-schema';
 import { UpdateProcessor } from './update-processor';
 
 interface Running {
@@ -63,7 +64,12 @@ export class TelegramRuntime implements ConnectorInstance {
       logger,
     });
     this.bot = createBot(config, this.guard, this.router);
-    this.processor = new UpdateProcessor((update) => this.bot.handleUpdate(update as never), logger);
+    this.processor = new UpdateProcessor((update) => {
+      // Skipped, so that it is confirmed and not fetched (or posted) again and again.
+      const problem = updateProblem(update);
+      if (problem) return Promise.resolve(logger.warn(`update ${String(update.update_id)} skipped: ${problem}`));
+      return this.bot.handleUpdate(update as never);
+    }, logger);
     this.notifier = new DutyNotifier(() => this.bot.telegram, ctx.state, ctx.reports, clock, this.dutyChats, this.aliases, new Pacer(config.pacing), config.maxUploadBytes, logger);
     const secretToken = config.mode === 'webhook' ? config.webhook?.secretToken : undefined;
     if (secretToken !== undefined) {

@@ -55,4 +55,14 @@ describe(`Telegram webhook mode (${testBackend})`, () => {
     expect((await post(headers, fine)).status).toBe(200);
     expect(await tg.hub.db.query(`SELECT text FROM messages`)).toEqual([{ text: 'a question' }]);
   });
+
+  it('skips an update whose fields have the wrong types (found by the fuzz suite: text 0 answered 500) and takes the next', async () => {
+    const headers = { 'x-telegram-bot-api-secret-token': SECRET };
+    const now = Math.floor(clock.now() / 1000);
+    const chat = { id: -1006000000004, type: 'supergroup', title: 'Typed' };
+    expect((await post(headers, { update_id: 20, message: { message_id: 1, date: now, chat, from: CUSTOMER, text: 0 } })).status).toBe(200);
+    expect((await post(headers, { update_id: 21, message: { message_id: 2, date: 'today', chat, from: CUSTOMER, text: 'x' } })).status).toBe(200);
+    expect((await post(headers, { update_id: 22, message: { message_id: 3, date: now, chat, from: CUSTOMER, text: 'a real one' } })).status).toBe(200);
+    expect(await tg.hub.db.query(`SELECT text FROM messages`)).toEqual([{ text: 'a real one' }]);
+  });
 });
