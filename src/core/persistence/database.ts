@@ -18,6 +18,9 @@ export interface Sql {
 
 export const DATABASE = Symbol('Database');
 
+/** How long after the statement timeout a query with no answer at all counts as a stalled link. */
+const STALLED_LINK_GRACE_MS = 2000;
+
 /** Advisory lock key that serializes migrations across replicas ("rwmigrat" in ASCII). */
 const MIGRATION_LOCK = '8248181542026895732';
 
@@ -53,7 +56,14 @@ export class Database {
       synchronize: false,
       parseInt8: true,
       poolSize,
-      extra: { connectionTimeoutMillis: timeouts.connectTimeout, statement_timeout: timeouts.statementTimeout, application_name: 'replywatch' },
+      extra: {
+        connectionTimeoutMillis: timeouts.connectTimeout,
+        statement_timeout: timeouts.statementTimeout,
+        // The server cancels a slow statement itself; this deadline is for a link that stalled
+        // (nothing arrives at all), which the server cannot see. See releaseStuck.
+        query_timeout: timeouts.statementTimeout + STALLED_LINK_GRACE_MS,
+        application_name: 'replywatch',
+      },
     });
     try {
       await dataSource.initialize();
@@ -209,12 +219,32 @@ export class Database {
       await runner.commitTransaction();
       return result;
     } catch (error) {
+      if (isStalledLink(error)) {
+        await releaseStuck(runner, error as Error);
+        throw new DatabaseUnavailableError(error);
+      }
       if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
       throw isUnavailable(error) ? new DatabaseUnavailableError(error) : error;
     } finally {
       await runner.release();
     }
   }
+}
+
+/** node-postgres gave up waiting for an answer: the link stalled (see query_timeout). */
+function isStalledLink(error: unknown): boolean {
+  return error instanceof Error && /Query read timeout/.test(error.message);
+}
+
+/**
+ * A connection whose answer never came is out of step with the server for good: it is closed
+ * (the server rolls its transaction back) and released with the error, so the pool drops it
+ * instead of handing it to the next request. No rollback is sent: it would wait as long again.
+ */
+async function releaseStuck(runner: QueryRunner, error: Error): Promise<void> {
+  const client = (runner as unknown as { databaseConnection?: { connection?: { stream?: { destroy(): void } } } }).databaseConnection;
+  client?.connection?.stream?.destroy();
+  await (runner as unknown as { releasePostgresConnection(err: Error): Promise<void> }).releasePostgresConnection(error);
 }
 
 /** A lock held for as long as this process keeps its connection; see tryLeadership. */
