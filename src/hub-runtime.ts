@@ -95,11 +95,12 @@ export class HubRuntime implements OnApplicationBootstrap, BeforeApplicationShut
     await this.reports.stop();
     await this.worker.stop();
     await this.host.close();
+    // Nest closes the listener right after this hook. Until senders go quiet, requests still
+    // arriving are answered (503: intake is closed) rather than reset with the listener.
+    await this.quiesce.quiet(QUIET_MS, MAX_QUIET_WAIT_MS);
   }
 
   async onApplicationShutdown(): Promise<void> {
-    // Requests still arriving are answered (503: intake is closed) before the listener goes.
-    await this.quiesce.quiet(QUIET_MS, MAX_QUIET_WAIT_MS);
     await this.db.close();
     this.logger.log('stopped');
   }
