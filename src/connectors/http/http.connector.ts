@@ -1,6 +1,6 @@
 import { defineConnector, type Health, type MessageSink, problem, type RouteRequest, type RouteResponse } from 'replywatch/sdk';
 import { httpConfigSchema, type HttpConfig } from './http.config';
-import { type IngestResponse, ingestRequest } from './ingest';
+import { type IngestContext, ingestContext, type IngestResponse, ingestRequest } from './ingest';
 import { resolveIngestSecret } from './ingest-secret';
 
 /** Largest accepted request; batches bigger than this should be split by the sender. */
@@ -33,18 +33,18 @@ export const httpConnector = defineConnector<HttpConfig>({
     services: ['routes'],
   },
   create: ({ config, hub, logger, routes }) => {
-    let sink: MessageSink | undefined;
+    let started: IngestContext | undefined;
     let stopped = false;
     const inFlight = new Set<Promise<unknown>>();
 
     routes.post(
       '/api/v1/messages',
       async (request: RouteRequest): Promise<RouteResponse> => {
-        if (!sink && stopped) throw problem(503, 'Service Unavailable', 'the hub is shutting down; nothing was stored', {}, { 'Retry-After': '5' });
-        if (!sink) throw problem(503, 'Service Unavailable', 'the http channel is starting; nothing was stored', {}, { 'Retry-After': '5' });
+        if (!started && stopped) throw problem(503, 'Service Unavailable', 'the hub is shutting down; nothing was stored', {}, { 'Retry-After': '5' });
+        if (!started) throw problem(503, 'Service Unavailable', 'the http channel is starting; nothing was stored', {}, { 'Retry-After': '5' });
         const typeProblem = jsonContentTypeProblem(request.headers['content-type'] ?? '');
         if (typeProblem) throw problem(415, 'Unsupported Media Type', typeProblem, { header: 'content-type' });
-        const work = ingestRequest(request, sink, config, secret());
+        const work = ingestRequest(request, started);
         inFlight.add(work);
         try {
           const body: IngestResponse = await work;
@@ -56,17 +56,11 @@ export const httpConnector = defineConnector<HttpConfig>({
       { bodyLimit: BODY_LIMIT },
     );
 
-    const secret = () => {
-      const resolved = resolveIngestSecret(config, hub.dataDir, { create: false });
-      if (!resolved) throw new Error('no HTTP ingest secret');
-      return resolved.secret;
-    };
-
     return {
       verify(): Promise<Health> {
         try {
           const resolved = resolveIngestSecret(config, hub.dataDir, { create: false });
-          if (resolved || sink) return Promise.resolve({ status: 'up' });
+          if (resolved || started) return Promise.resolve({ status: 'up' });
           return Promise.resolve({ status: 'degraded', detail: 'no signing secret yet; one is generated on start' });
         } catch (error) {
           return Promise.resolve({ status: 'down', detail: error instanceof Error ? error.message : String(error) });
@@ -74,12 +68,14 @@ export const httpConnector = defineConnector<HttpConfig>({
       },
       start(given: MessageSink) {
         const resolved = resolveIngestSecret(config, hub.dataDir, { create: true });
-        if (resolved?.origin === 'generated') logger.info(`generated an HTTP ingest secret in ${resolved.file} (set HTTP_INGEST_SECRET to use your own)`);
-        sink = given;
+        if (!resolved) throw new Error('no HTTP ingest secret');
+        if (resolved.origin === 'generated') logger.info(`generated an HTTP ingest secret in ${resolved.file} (set HTTP_INGEST_SECRET to use your own)`);
+        // Read once per start: a new secret (in the environment or the file) takes a restart.
+        started = ingestContext(given, config, resolved.secret);
         stopped = false;
         return Promise.resolve({
           stop: async () => {
-            sink = undefined;
+            started = undefined;
             stopped = true;
             // Requests already past the signature check finish and get their answer.
             await Promise.allSettled([...inFlight]);

@@ -27,19 +27,23 @@ function messageSchema(maxText: number) {
     .strict();
 }
 
-/** One message, or `{ "messages": [...] }` for a batch; the presence of `messages` decides. */
-export function parseIngestBody(
-  body: unknown,
-  maxText: number,
-  maxBatch: number,
-): { success: true; data: IngestItem[] } | { success: false; error: z.ZodError } {
+export type IngestParse = { success: true; data: IngestItem[] } | { success: false; error: z.ZodError };
+
+/**
+ * A parser for one message, or `{ "messages": [...] }` for a batch (the presence of `messages`
+ * decides). Built once per connector start: building zod schemas costs far more than using them.
+ */
+export function ingestBodyParser(maxText: number, maxBatch: number): (body: unknown) => IngestParse {
   const one = messageSchema(maxText);
-  if (typeof body === 'object' && body !== null && 'messages' in body) {
-    const batch = z.object({ messages: z.array(one).min(1).max(maxBatch) }).strict().safeParse(body);
-    return batch.success ? { success: true, data: batch.data.messages } : { success: false, error: batch.error };
-  }
-  const single = one.safeParse(body);
-  return single.success ? { success: true, data: [single.data] } : { success: false, error: single.error };
+  const batch = z.object({ messages: z.array(one).min(1).max(maxBatch) }).strict();
+  return (body) => {
+    if (typeof body === 'object' && body !== null && 'messages' in body) {
+      const parsed = batch.safeParse(body);
+      return parsed.success ? { success: true, data: parsed.data.messages } : { success: false, error: parsed.error };
+    }
+    const single = one.safeParse(body);
+    return single.success ? { success: true, data: [single.data] } : { success: false, error: single.error };
+  };
 }
 
 export type IngestItem = z.output<ReturnType<typeof messageSchema>>;

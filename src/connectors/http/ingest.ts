@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { type AcceptResult, ConnectorError, type EnvelopeOutcome, type EnvelopeReceipt, type InboundMessage, type MessageSink, problem, type RouteRequest } from 'replywatch/sdk';
 import { Webhook, WebhookVerificationError } from 'standardwebhooks';
 import { type HttpConfig } from './http.config';
-import { parseIngestBody, toFieldErrors, toInboundMessage } from './http.mapper';
+import { ingestBodyParser, type IngestParse, toFieldErrors, toInboundMessage } from './http.mapper';
 
 const SIGNATURE_HEADERS = ['webhook-id', 'webhook-timestamp', 'webhook-signature'] as const;
 /** Standard Webhooks ids are short (`msg_` and a KSUID); far below what the receipts index holds. */
@@ -13,11 +13,22 @@ export interface IngestResponse {
   results: Array<AcceptResult & { conversationId: string; messageId: string }>;
 }
 
+/** What a started channel keeps between requests, so a request does no set-up work. */
+export interface IngestContext {
+  sink: MessageSink;
+  verifier: Webhook;
+  parse: (body: unknown) => IngestParse;
+}
+
+export function ingestContext(sink: MessageSink, config: HttpConfig, secret: string): IngestContext {
+  return { sink, verifier: new Webhook(secret), parse: ingestBodyParser(config.maxTextLength, config.maxBatch) };
+}
+
 /** Verifies, validates and accepts one request; throws a problem (HttpProblem) on any fault. */
-export async function ingestRequest(request: RouteRequest, sink: MessageSink, config: HttpConfig, secret: string): Promise<IngestResponse> {
-  const signed = verifySignature(new Webhook(secret), request);
+export async function ingestRequest(request: RouteRequest, { sink, verifier, parse }: IngestContext): Promise<IngestResponse> {
+  const signed = verifySignature(verifier, request);
   const receipt: EnvelopeReceipt = { id: signed.id, fingerprint: createHash('sha256').update(request.rawBody).digest('base64url') };
-  const parsed = parseIngestBody(request.json(), config.maxTextLength, config.maxBatch);
+  const parsed = parse(request.json());
   if (!parsed.success) {
     const errors = toFieldErrors(parsed.error);
     throw problem(422, 'Unprocessable Content', `${errors[0]?.pointer}: ${errors[0]?.detail}`, { errors });

@@ -45,17 +45,35 @@ export class IngestReceipts {
   }
 
   /**
-   * Claims the receipt inside the caller's transaction: undefined when this envelope is the
-   * first with its id (its messages may be stored), else what the earlier one says. On
-   * PostgreSQL a concurrent claim of the same id waits for the first to commit or roll back.
+   * Claims the receipts inside the caller's transaction, in one statement whatever their
+   * number: for each envelope, undefined when it is the first with its id (its messages may be
+   * stored), else what the earlier one says. Give them sorted by (source, id), so that two
+   * transactions claiming the same ids lock them in the same order. On PostgreSQL a concurrent
+   * claim of the same id waits for the first to commit or roll back.
    */
-  async claim(sql: Sql, source: string, receipt: EnvelopeReceipt, at: Date): Promise<PriorOutcome | undefined> {
-    const inserted = await sql.query(
-      `INSERT INTO ingest_receipts (source, receipt_id, received_at, fingerprint) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING RETURNING receipt_id`,
-      [source, receipt.id, at, receipt.fingerprint ?? null],
+  async claimAll(sql: Sql, envelopes: ReadonlyArray<{ source: string; receipt: EnvelopeReceipt }>, at: Date): Promise<Array<PriorOutcome | undefined>> {
+    if (envelopes.length === 0) return [];
+    const params: unknown[] = [at];
+    const tuples = envelopes.map(({ source, receipt }) => {
+      params.push(source, receipt.id, receipt.fingerprint ?? null);
+      const n = params.length;
+      return `($${n - 2}, $${n - 1}, $1::timestamptz, $${n})`;
+    });
+    // DO NOTHING also skips the second of two equal ids in one statement: that envelope is a resend.
+    const inserted = await sql.query<{ source: string; receipt_id: string }>(
+      `INSERT INTO ingest_receipts (source, receipt_id, received_at, fingerprint) VALUES ${tuples.join(', ')}
+       ON CONFLICT DO NOTHING RETURNING source, receipt_id`,
+      params,
     );
-    if (inserted.length === 1) return undefined;
-    return (await this.prior(source, receipt, sql)) ?? { status: 'replayed' };
+    const claimed = new Set(inserted.map((row) => `${row.source}\u0000${row.receipt_id}`));
+    const outcomes: Array<PriorOutcome | undefined> = [];
+    for (const { source, receipt } of envelopes) {
+      const id = `${source}\u0000${receipt.id}`;
+      // The first envelope with an id takes the claim; any later one in the list is its resend.
+      if (claimed.delete(id)) outcomes.push(undefined);
+      else outcomes.push((await this.prior(source, receipt, sql)) ?? { status: 'replayed' });
+    }
+    return outcomes;
   }
 
   async purgeIfDue(): Promise<void> {

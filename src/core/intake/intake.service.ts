@@ -10,7 +10,7 @@ import { isRetryableConflict, isUnavailable } from '../persistence/database-erro
 import { RulesStore } from '../rules/rules-store';
 import { StaffRoster } from '../staff/staff-roster';
 import { IngestReceipts, validateReceipt } from './ingest-receipts';
-import { IntakeBusyError, IntakeClosedError } from './intake-errors';
+import { IntakeBusyError, IntakeClosedError, InvalidMessageError } from './intake-errors';
 import { applySla, type SlaOutcome } from '../sla/apply-sla';
 import { recordBatch } from './batch-recorder';
 import { type RecordedMessage } from './record-message';
@@ -103,14 +103,25 @@ export class IntakeService {
   }
 
   /**
-   * acceptAll() plus the envelope's receipt in the same transaction. A known id is answered
-   * before validation (a resend of an envelope accepted earlier is never refused later).
+   * acceptAll() plus the envelope's receipt in the same transaction; a known id stores nothing
+   * and is answered with what the earlier envelope says.
    */
   async acceptEnvelope(channel: string, receipt: EnvelopeReceipt, messages: readonly InboundMessage[]): Promise<EnvelopeOutcome> {
     if (this.closed) throw new IntakeClosedError();
     validateReceipt(receipt);
-    // Refused before the receipt lookup: under overload, no database work for what is shed.
-    return this.admitted(channel, messages.length, async () => (await this.receipts.prior(channel, receipt)) ?? this.enqueue(channel, messages, receipt));
+    return this.admitted(channel, messages.length, async () => {
+      try {
+        // The receipt is claimed in the commit's transaction: no lookup of its own on the way in.
+        return await this.enqueue(channel, messages, receipt);
+      } catch (error) {
+        if (!(error instanceof InvalidMessageError)) throw error;
+        // A resend of an envelope accepted earlier is answered as such even when its messages
+        // no longer pass (older than maxMessageAge by now, say): never refused later.
+        const prior = await this.receipts.prior(channel, receipt);
+        if (prior) return prior;
+        throw error;
+      }
+    });
   }
 
   private enqueue(channel: string, messages: readonly InboundMessage[], receipt: EnvelopeReceipt | undefined): Promise<EnvelopeOutcome> {
@@ -227,10 +238,11 @@ export class IntakeService {
   private async claimReceipts(sql: Sql, units: Unit[], now: Date): Promise<Map<Unit, EnvelopeOutcome>> {
     const earlier = new Map<Unit, EnvelopeOutcome>();
     const claiming = units.filter((unit) => unit.receipt).sort((a, b) => compareReceipts(a, b));
-    for (const unit of claiming) {
-      const prior = await this.receipts.claim(sql, unit.channel, unit.receipt as EnvelopeReceipt, now);
+    const outcomes = await this.receipts.claimAll(sql, claiming.map((unit) => ({ source: unit.channel, receipt: unit.receipt as EnvelopeReceipt })), now);
+    claiming.forEach((unit, i) => {
+      const prior = outcomes[i];
       if (prior) earlier.set(unit, prior);
-    }
+    });
     return earlier;
   }
 
