@@ -4,7 +4,7 @@ import { EventEmitter2 } from '@nestjs/event-emitter';
 import { CLOCK, type Clock } from './core/clock/clock';
 import { HUB_CONFIG } from './core/config/settings.tokens';
 import { type LoadedConfig } from './core/config/load-config';
-import { INQUIRY_EVENT, OUTBOX_ENQUEUED } from './core/events/domain-events';
+import { OUTBOX_ENQUEUED, SLA_ATTENTION_PLANNED } from './core/events/domain-events';
 import { Metrics } from './core/observability/metrics';
 import { SlaScheduler } from './core/sla/sla-scheduler';
 import { IntakeService } from './core/intake/intake.service';
@@ -62,8 +62,7 @@ export class HubRuntime implements OnApplicationBootstrap, BeforeApplicationShut
     await this.host.build();
     this.events.on(OUTBOX_ENQUEUED, () => this.worker.wake());
     // A new or moved inquiry may be due before the scheduler's current sleep ends.
-    this.events.on(INQUIRY_EVENT.opened, () => this.scheduler.wake());
-    this.events.on(INQUIRY_EVENT.extended, () => this.scheduler.wake());
+    this.events.on(SLA_ATTENTION_PLANNED, (at: number) => this.scheduler.wakeIfBefore(at));
     this.events.on(INQUIRY_COMMAND_EVENT, () => this.scheduler.wake());
     this.scheduler.onFired = (mark) => {
       this.metrics.marksFired.inc({ level: mark.level, late: String(mark.late) });

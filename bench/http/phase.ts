@@ -1,3 +1,4 @@
+import { type IntakeView } from './hub-metrics';
 import { type LatencySummary } from '../intake/stats';
 
 /** What one load phase against the running hub produced. */
@@ -18,6 +19,8 @@ export interface PhaseFigures {
   refused: Record<string, number>;
   /** Connection errors and timeouts (no HTTP answer). */
   errors: number;
+  /** The hub's intake metrics over the phase (diagnostic). */
+  intake?: IntakeView;
 }
 
 /** Where every phase records the message ids the hub acknowledged, for the stored-once check. */

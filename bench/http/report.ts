@@ -20,7 +20,7 @@ export function printRun(run: BackendRun): void {
       `in-process intake (64 callers) ${baselines.inProcessPerSecond.toFixed(0)} msg/s, p99 ${baselines.inProcessP99Ms.toFixed(1)} ms`,
   );
   printTable(
-    ['phase', 'load', 'msg/req', 'msg/s', 'x INSERT', 'x in-proc', 'p50 ms', 'p99 ms', 'max ms', '200s', 'refused', 'errors'],
+    ['phase', 'load', 'msg/req', 'msg/s', 'x INSERT', 'x in-proc', 'p50 ms', 'p99 ms', 'max ms', '200s', 'refused', 'errors', 'batch', 'commit ms'],
     run.phases.map((p) => [
       p.name,
       p.load.mode === 'closed' ? `${p.load.connections} conn` : `${p.load.offeredPerSecond} req/s`,
@@ -36,6 +36,8 @@ export function printRun(run: BackendRun): void {
         .map(([status, n]) => `${status}:${n}`)
         .join(' ') || '0',
       p.errors,
+      p.intake?.meanBatch ?? NaN,
+      p.intake?.meanCommitMs ?? NaN,
     ]),
     2,
   );

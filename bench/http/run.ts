@@ -10,6 +10,7 @@ import { check } from '../shared/report';
 import { measureBaselines } from './baselines';
 import { storedOnce } from './checks';
 import { runClosedLoop } from './closed-loop';
+import { intakeView, scrapeIntake } from './hub-metrics';
 import { startHubProcess } from './hub-process';
 import { runOpenLoop } from './open-loop';
 import { parseOptions, type HttpBenchOptions } from './options';
@@ -64,16 +65,20 @@ async function benchBackend(backend: Backend, options: HttpBenchOptions): Promis
       const factory = (prefix: string) => new SignedRequestFactory(secret, options.conversations, prefix, seed++);
       console.log(`   hub pid ${hub.pid} at ${hub.baseUrl}; warm-up ${WARMUP_SECONDS} s ...`);
       await runClosedLoop(hub.baseUrl, factory('warm'), acks, { name: 'warm-up', connections: 8, seconds: WARMUP_SECONDS, messagesPerRequest: 1 });
-      for (const connections of options.concurrency) {
-        phases.push(await runClosedLoop(hub.baseUrl, factory(`c${connections}`), acks, { name: `closed c=${connections}`, connections, seconds: options.seconds, messagesPerRequest: 1 }));
+      const measured = async (phase: () => Promise<PhaseFigures>) => {
+        const before = await scrapeIntake(hub.baseUrl);
+        const figures = await phase();
+        figures.intake = intakeView(before, await scrapeIntake(hub.baseUrl));
+        phases.push(figures);
         console.log(`   ${progress(phases)}`);
+      };
+      for (const connections of options.concurrency) {
+        await measured(() => runClosedLoop(hub.baseUrl, factory(`c${connections}`), acks, { name: `closed c=${connections}`, connections, seconds: options.seconds, messagesPerRequest: 1 }));
       }
       const batchName = `closed c=${options.batchConcurrency} x${options.batchSize}`;
-      phases.push(await runClosedLoop(hub.baseUrl, factory('batch'), acks, { name: batchName, connections: options.batchConcurrency, seconds: options.seconds, messagesPerRequest: options.batchSize }));
-      console.log(`   ${progress(phases)}`);
+      await measured(() => runClosedLoop(hub.baseUrl, factory('batch'), acks, { name: batchName, connections: options.batchConcurrency, seconds: options.seconds, messagesPerRequest: options.batchSize }));
       for (const rate of options.rates) {
-        phases.push(await runOpenLoop(hub.baseUrl, factory(`r${rate}`), acks, { name: `open ${rate}/s`, ratePerSecond: rate, seconds: options.seconds, messagesPerRequest: 1 }));
-        console.log(`   ${progress(phases)}`);
+        await measured(() => runOpenLoop(hub.baseUrl, factory(`r${rate}`), acks, { name: `open ${rate}/s`, ratePerSecond: rate, seconds: options.seconds, messagesPerRequest: 1 }));
       }
     } finally {
       hubExit = await hub.stop();
@@ -94,7 +99,8 @@ function cleanExit(how: string): boolean {
 
 function progress(phases: PhaseFigures[]): string {
   const p = phases[phases.length - 1] as PhaseFigures;
-  return `${p.name}: ${p.messagesPerSecond.toFixed(0)} msg/s, p99 ${p.latencyMs.p99.toFixed(1)} ms`;
+  const hub = p.intake ? `; hub: mean batch ${p.intake.meanBatch.toFixed(1)}, arrival to commit ${p.intake.meanCommitMs.toFixed(1)} ms` : '';
+  return `${p.name}: ${p.messagesPerSecond.toFixed(0)} msg/s, p99 ${p.latencyMs.p99.toFixed(1)} ms${hub}`;
 }
 
 async function checkStored(section: Record<string, unknown>, acks: Acknowledgements) {

@@ -8,6 +8,12 @@ export const INQUIRY_EVENT = {
   answer_corrected: 'inquiry.answer_corrected',
 } as const satisfies Record<InquiryChangeType, string>;
 
+/**
+ * Intake committed SLA schedules; the payload is the earliest `next_attention_at` among them
+ * (epoch ms). The SLA scheduler looks again only if that is before its current sleep ends.
+ */
+export const SLA_ATTENTION_PLANNED = 'sla.attention_planned';
+
 /** Deliveries were committed; wakes the outbox worker without waiting for its next poll. */
 export const OUTBOX_ENQUEUED = 'outbox.enqueued';
 

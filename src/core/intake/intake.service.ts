@@ -3,7 +3,7 @@ import { EventEmitter2 } from '@nestjs/event-emitter';
 import { type AcceptResult, type EnvelopeOutcome, type EnvelopeReceipt, type InboundMessage } from '../../plugins/sdk/message';
 import { CLOCK, type Clock } from '../clock/clock';
 import { INTAKE_SETTINGS, type IntakeSettings } from '../config/settings.tokens';
-import { INQUIRY_EVENT, OUTBOX_ENQUEUED, type InquiryEventPayload } from '../events/domain-events';
+import { INQUIRY_EVENT, OUTBOX_ENQUEUED, SLA_ATTENTION_PLANNED, type InquiryEventPayload } from '../events/domain-events';
 import { Metrics } from '../observability/metrics';
 import { DATABASE, type Database, type Sql } from '../persistence/database';
 import { isRetryableConflict, isUnavailable } from '../persistence/database-errors';
@@ -64,6 +64,7 @@ export class IntakeService {
   private readonly maxQueued: number;
   /** Messages between arrival and their commit's outcome (see admitted). */
   private admittedMessages = 0;
+  private pumpScheduled = false;
 
   constructor(
     @Inject(DATABASE) private readonly db: Database,
@@ -169,7 +170,22 @@ export class IntakeService {
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
+  /**
+   * Starts batches on the next turn of the event loop rather than at once: requests whose
+   * bytes have already arrived are read first and join the batch. On the embedded database
+   * this is what makes batches at all — its queries never wait on I/O, so a commit chain
+   * started straight away would run without letting a single new request in.
+   */
   private pump(): void {
+    if (this.pumpScheduled) return;
+    this.pumpScheduled = true;
+    setImmediate(() => {
+      this.pumpScheduled = false;
+      this.startBatches();
+    });
+  }
+
+  private startBatches(): void {
     // One batch at a time keeps batches large (messages gather while a commit runs). On
     // PostgreSQL a second batch may overlap when a full batch is already waiting.
     const overlap = this.db.backend === 'postgres' && this.queuedMessages >= this.settings.maxBatch;
@@ -296,6 +312,8 @@ export class IntakeService {
       else unit.reject(new Error('intake lost track of a message'));
     }
     if (deliveries > 0) this.emitSafely(OUTBOX_ENQUEUED, deliveries);
+    const earliest = earliestAttention(sla);
+    if (earliest !== null) this.emitSafely(SLA_ATTENTION_PLANNED, earliest);
   }
 
   /** A failing listener must not turn a committed message into a reported failure. */
@@ -306,6 +324,14 @@ export class IntakeService {
       this.logger.error(`listener for ${event} failed: ${describe(error)}`);
     }
   }
+}
+
+function earliestAttention(outcomes: Map<string, SlaOutcome>): number | null {
+  let earliest: number | null = null;
+  for (const { nextAttentionAt } of outcomes.values()) {
+    if (nextAttentionAt !== null && (earliest === null || nextAttentionAt < earliest)) earliest = nextAttentionAt;
+  }
+  return earliest;
 }
 
 function compareKeys(a: Item, b: Item): number {

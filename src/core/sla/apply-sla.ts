@@ -26,6 +26,8 @@ export interface SlaOutcome {
   /** Set once the inquiry is answered. */
   frtBusinessMs: number | null;
   breached: boolean | null;
+  /** When the scheduler must next look at the inquiry (epoch ms), if it is still waiting. */
+  nextAttentionAt: number | null;
 }
 
 export async function applySla(sql: Sql, inquiryIds: readonly string[], catalog: SlaCatalog): Promise<Map<string, SlaOutcome>> {
@@ -71,6 +73,6 @@ export async function applySla(sql: Sql, inquiryIds: readonly string[], catalog:
      WHERE i.id = u.id`,
     [JSON.stringify(updates)],
   );
-  for (const u of updates) outcomes.set(u.id, { policy: u.policy, frtBusinessMs: u.frt_business_ms, breached: u.breached });
+  for (const u of updates) outcomes.set(u.id, { policy: u.policy, frtBusinessMs: u.frt_business_ms, breached: u.breached, nextAttentionAt: u.next_attention_at?.getTime() ?? null });
   return outcomes;
 }

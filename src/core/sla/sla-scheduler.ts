@@ -36,6 +36,8 @@ export class SlaScheduler {
   private readonly logger = new Logger('sla');
   readonly schedulerId = `sla-${randomUUID().slice(0, 8)}`;
   private readonly loop: WakeableLoop;
+  /** When the loop's current sleep ends (epoch ms); null during a pass. */
+  private sleepingUntil: number | null = null;
   /** Called after commit for each fired mark (metrics, outbox wake-up). */
   onFired: (mark: FiredMark) => void = () => undefined;
 
@@ -57,9 +59,18 @@ export class SlaScheduler {
     return this.loop.stop();
   }
 
-  /** Something changed the schedule in this process (an inquiry opened): look again now. */
+  /** Something changed the schedule in this process (a command on an inquiry): look again now. */
   wake(): void {
     this.loop.wake();
+  }
+
+  /**
+   * An inquiry now needs attention at `at` (epoch ms): look again only if that is before the
+   * current sleep ends. Under load intake commits many times a second, nearly always for
+   * instants far ahead; a pass per commit would only compete with intake for the database.
+   */
+  wakeIfBefore(at: number): void {
+    if (this.sleepingUntil === null || at < this.sleepingUntil) this.loop.wake();
   }
 
   /** Fires every mark due at the clock's now; returns what was fired. */
@@ -75,6 +86,14 @@ export class SlaScheduler {
 
   /** One pass of the loop: fire what is due, then sleep until the next due instant. */
   private async pass(): Promise<number> {
+    // Unknown while the pass runs: a schedule change now wakes the loop as before.
+    this.sleepingUntil = null;
+    const idle = await this.planPass();
+    this.sleepingUntil = this.clock.now() + idle;
+    return idle;
+  }
+
+  private async planPass(): Promise<number> {
     const passAt = this.clock.now();
     const fired = await this.runOnce();
     const next = await this.nextDueAt();

@@ -1,5 +1,6 @@
 import { createIntake, expectedInquiries, inquiryShapes, message, rules } from '../../support/intake-harness';
 import { resetTables, testBackend, useTestDatabase } from '../../support/test-database';
+import { VirtualClock } from '../../../src/core/clock/virtual-clock';
 
 describe(`intake (${testBackend})`, () => {
   const context = useTestDatabase();
@@ -155,6 +156,27 @@ describe(`intake (${testBackend})`, () => {
     expect(racing.map((o) => o.status).sort()).toEqual(['accepted', 'conflict']);
     const winner = racing[0]?.status === 'accepted' ? 'r-1' : 'r-2';
     expect((await context.db.query<{ id: string }>(`SELECT external_id AS id FROM messages ORDER BY external_id`)).map((r) => r.id)).toEqual(['e-1', 'e-3', winner]);
+  });
+
+  it('answers a resend of an accepted envelope as replayed even once its message no longer passes, and claims equal ids in one batch once', async () => {
+    const clock = new VirtualClock('2026-11-02T18:00:00Z');
+    const { intake } = createIntake(context.db, { clock });
+    const old = message('late', 'customer', 0, 'late-1');
+    expect(await intake.acceptEnvelope('http', { id: 'msg_late', fingerprint: 'l1' }, [old])).toMatchObject({ status: 'accepted' });
+    // A year on, the message is older than intake.maxMessageAge: new, it would be refused.
+    await clock.advance(366 * 86_400_000);
+    expect(await intake.acceptEnvelope('http', { id: 'msg_late', fingerprint: 'l1' }, [old])).toEqual({ status: 'replayed' });
+    expect(await intake.acceptEnvelope('http', { id: 'msg_late', fingerprint: 'other' }, [old])).toMatchObject({ status: 'conflict' });
+    await expect(intake.acceptEnvelope('http', { id: 'msg_new' }, [old])).rejects.toThrow('intake.maxMessageAge');
+    // Three envelopes with one id, queued together: they share a batch and its one claim.
+    const fresh = (id: string) => ({ ...message('same', 'customer', 0, id), sentAt: new Date(clock.now() - 60_000) });
+    const outcomes = await Promise.all([
+      intake.acceptEnvelope('http', { id: 'msg_same', fingerprint: 's1' }, [fresh('s-1')]),
+      intake.acceptEnvelope('http', { id: 'msg_same', fingerprint: 's1' }, [fresh('s-1')]),
+      intake.acceptEnvelope('http', { id: 'msg_same', fingerprint: 's2' }, [fresh('s-2')]),
+    ]);
+    expect(outcomes.map((o) => o.status)).toEqual(['accepted', 'replayed', 'conflict']);
+    expect(await context.db.query(`SELECT external_id FROM messages WHERE external_id LIKE 's-%'`)).toEqual([{ external_id: 's-1' }]);
   });
 
   it('refuses a receipt the table cannot hold, and a failed envelope leaves no receipt behind', async () => {

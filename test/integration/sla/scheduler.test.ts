@@ -1,5 +1,9 @@
 import { VirtualClock } from '../../../src/core/clock/virtual-clock';
-import { createSla, customer, markDeliveries, staff } from '../../support/sla-harness';
+import { SLA_ATTENTION_PLANNED } from '../../../src/core/events/domain-events';
+import { SlaCatalog } from '../../../src/core/sla/sla-catalog';
+import { SlaScheduler } from '../../../src/core/sla/sla-scheduler';
+import { createIntake } from '../../support/intake-harness';
+import { createSla, customer, markDeliveries, seedRules, staff } from '../../support/sla-harness';
 import { testBackend, useTestDatabase } from '../../support/test-database';
 
 // Monday 2026-11-02, 12:00 in Moscow.
@@ -28,6 +32,30 @@ describe(`SLA marks (${testBackend})`, () => {
     expect((await markDeliveries(context.db)).map((d) => d.text)).toEqual(['⚡ 15 minutes left — Chat c1', '❗ 5 minutes left — Chat c1']);
     const [row] = await context.db.query<{ breached: boolean; frt_business_ms: number }>(`SELECT breached, frt_business_ms FROM inquiries`);
     expect(row).toEqual({ breached: false, frt_business_ms: 57 * 60_000 });
+  });
+
+  it('is woken by intake only for an attention instant before its current sleep ends', async () => {
+    const clock = new VirtualClock(min(0));
+    const { intake, events } = createIntake(context.db, { rules: seedRules, clock });
+    const scheduler = new SlaScheduler(context.db, clock, () => ({ rules: seedRules, sla: new SlaCatalog(seedRules) }), { batchSize: 100, pollInterval: 60 * 60_000 });
+    events.on(SLA_ATTENTION_PLANNED, (at: number) => scheduler.wakeIfBefore(at));
+    const passes = jest.spyOn(scheduler, 'runOnce');
+    scheduler.start();
+    try {
+      await until(() => passes.mock.calls.length === 1);
+      // Asleep until 13:00 (nothing open); the ⚡ of a new inquiry is due at 12:45: look again.
+      await intake.accept('http', customer('c1', min(0), 'm1'));
+      await until(() => passes.mock.calls.length === 2);
+      // Now asleep until 12:45; a second inquiry's ⚡ at 12:45:30 is not earlier: no pass.
+      await intake.accept('http', customer('c2', min(0) + 30_000, 'm2'));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(passes.mock.calls).toHaveLength(2);
+      await clock.advanceTo(min(45));
+      let texts: string[] = [];
+      await until(() => texts.includes('⚡ 15 minutes left — Chat c1'), async () => (texts = (await markDeliveries(context.db)).map((d) => d.text)));
+    } finally {
+      await scheduler.stop();
+    }
   });
 
   it('fires ⚠️ SLA MISS at 13:00 without a reply and records the breach', async () => {
@@ -112,3 +140,14 @@ describe(`SLA marks (${testBackend})`, () => {
     expect(new Set(deliveries.map((d) => d.key)).size).toBe(5);
   });
 });
+
+/** Polls a condition on the real clock (the scheduler's loop runs on its own), refreshing what it reads first. */
+async function until(condition: () => boolean, refresh: () => Promise<unknown> = () => Promise.resolve()): Promise<void> {
+  const deadline = Date.now() + 5000;
+  for (;;) {
+    await refresh();
+    if (condition()) return;
+    if (Date.now() > deadline) throw new Error('condition not met within 5 s');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
