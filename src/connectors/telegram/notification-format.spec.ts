@@ -43,7 +43,7 @@ describe('formatNotification', () => {
   it('lists digest items with their conversation, before the mentions', () => {
     const payload = {
       event: 'sla.digest',
-      text: 'Too many SLA alerts at once; the rest of this minute:',
+      text: 'Too many alerts at once; the rest of this minute:',
       items: [
         { key: 'a', text: '🔥 Acme waits 2 h', conversation: { channel: 'telegram', id: '-1001987654321', title: 'Acme Support' } },
         { key: 'b', text: '⏰ Globex waits 1 h', conversation: { channel: 'telegram', id: '-1002233445566:305', title: null } },
@@ -53,7 +53,7 @@ describe('formatNotification', () => {
       mentions: ['olga_p'],
     };
     expect(formatNotification(payload, undefined).split('\n')).toEqual([
-      'Too many SLA alerts at once; the rest of this minute:',
+      'Too many alerts at once; the rest of this minute:',
       '• 🔥 Acme waits 2 h — Acme Support',
       '• ⏰ Globex waits 1 h — -1002233445566:305',
       '• alert — -1002233445566',

@@ -1,7 +1,7 @@
 import { type InboundMessage } from '../../plugins/sdk/message';
 import { type Rules } from '../config/rules.schema';
 import { type Sql } from '../persistence/database';
-import { enqueueDeliveries } from '../outbox/outbox-writer';
+import { StormGuard } from '../sla/storm-guard';
 import { type Classification } from './author-classifier';
 import { key, lockConversations, type LockedConversation } from './batch-conversations';
 import { appendEventsBatch, loadLatestInquiries, saveInquiries } from './inquiry-batch-store';
@@ -49,11 +49,14 @@ export async function recordBatch(sql: Sql, items: readonly BatchItem[], rules: 
     (fresh.length > 0 && fresh.every((p) => isNewer(p, conversation.previousLast)) ? fast : slow).push(...group);
   }
 
-  await recordNewer(sql, fast, conversations, duplicates, rules, now, results);
+  // Opened/answered notices obey the duty chats' per-minute limit, as SLA marks do.
+  const storm = new StormGuard(sql, rules.duty.stormLimitPerMinute, now);
+  await recordNewer(sql, fast, conversations, duplicates, rules, now, results, storm);
   // Older messages take the careful path, one by one, in arrival order.
   for (const p of slow.sort((a, b) => a.index - b.index)) {
-    results[p.index] = await recordMessage(sql, p.channel, p.message, p.classification, rules, now);
+    results[p.index] = await recordMessage(sql, p.channel, p.message, p.classification, rules, now, storm);
   }
+  await storm.flush();
   return results.map((r, i) => {
     if (!r) throw new Error(`intake batch lost message ${i}`);
     return r;
@@ -68,6 +71,7 @@ async function recordNewer(
   rules: Rules,
   now: Date,
   results: Array<RecordedMessage | undefined>,
+  storm: StormGuard,
 ): Promise<void> {
   const fresh = items.filter((p) => !duplicates.has(p.index));
   for (const p of items.filter((p) => duplicates.has(p.index))) {
@@ -104,7 +108,7 @@ async function recordNewer(
   }
   await saveInquiries(sql, touched, now);
   await appendEventsBatch(sql, changes, now);
-  const written = await enqueueDeliveries(sql, deliveries, now);
+  const written = deliveries.length > 0 ? await storm.add(deliveries) : 0;
   const first = fresh[0];
   if (first && written > 0) (results[first.index] as RecordedMessage).deliveriesWritten = written;
 }

@@ -2,6 +2,7 @@ import { type AcceptResult, type InboundMessage } from '../../plugins/sdk/messag
 import { type Rules } from '../config/rules.schema';
 import { type Sql } from '../persistence/database';
 import { enqueueDeliveries } from '../outbox/outbox-writer';
+import { type StormGuard } from '../sla/storm-guard';
 import { type Classification } from './author-classifier';
 import { InquiryTracker, type InquiryChange, type TrackOutcome } from './inquiry-tracker';
 import { lifecycleNotifications, type ConversationRef } from './notifications';
@@ -28,6 +29,8 @@ export async function recordMessage(
   classification: Classification,
   rules: Rules,
   now: Date,
+  /** The batch's storm guard: notifications past the per-target limit go into a digest. */
+  storm?: StormGuard,
 ): Promise<RecordedMessage> {
   // A sender's clock ahead of ours would start an SLA clock in the future.
   const sentAt = message.sentAt > now ? now : message.sentAt;
@@ -65,7 +68,8 @@ export async function recordMessage(
       break;
   }
   await appendEvents(sql, outcome.changes, now);
-  const deliveriesWritten = await enqueueDeliveries(sql, lifecycleNotifications(rules, outcome.changes, conversation, (id) => (id === stored.id ? message.id : undefined)), now);
+  const notifications = lifecycleNotifications(rules, outcome.changes, conversation, (id) => (id === stored.id ? message.id : undefined));
+  const deliveriesWritten = storm ? await storm.add(notifications) : await enqueueDeliveries(sql, notifications, now);
   return {
     result: { duplicate: false, role: classification.role, effect: outcome.effect, inquiryId: outcome.inquiryId },
     changes: outcome.changes,

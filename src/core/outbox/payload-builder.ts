@@ -81,7 +81,7 @@ export function escalation(input: Omit<EscalationPayload, 'event'>): EscalationP
 }
 
 export function slaDigest(): SlaDigestPayload {
-  return { event: 'sla.digest', text: 'Too many SLA alerts at once; the rest of this minute:', items: [] };
+  return { event: 'sla.digest', text: 'Too many alerts at once; the rest of this minute:', items: [] };
 }
 
 export function reportExport(input: Omit<ReportExportPayload, 'event'>): ReportExportPayload {

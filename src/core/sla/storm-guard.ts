@@ -5,9 +5,10 @@ import { type Sql } from '../persistence/database';
 const MINUTE = 60_000;
 
 /**
- * Sends SLA alerts individually until a target has had `limit` of them in the current minute;
- * the rest of that minute goes into one digest delivery per target, sent when the minute ends.
- * One guard lives for one scheduler transaction: it counts each target's alerts once, keeps
+ * Sends alerts (SLA marks, and the runbook's inquiry opened/answered notices) individually
+ * until a target has had `limit` of them in the current minute; the rest of that minute goes
+ * into one digest delivery per target, sent when the minute ends. One guard lives for one
+ * scheduler or intake transaction: it counts each target's alerts once, keeps
  * the tally in memory, and writes each digest's new items in one statement at `flush()`.
  * Every alert still lands exactly once: on its own or as an item of the digest.
  */
@@ -26,21 +27,22 @@ export class StormGuard {
 
   /** Enqueues or defers each alert; returns how many were accepted (sent now or digested). */
   async add(alerts: readonly NewDelivery[]): Promise<number> {
-    let accepted = 0;
+    const now: NewDelivery[] = [];
+    let deferred = 0;
     for (const alert of alerts) {
       const key = targetKey(alert);
       const count = this.sent.get(key) ?? (await this.countThisMinute(alert));
       if (count < this.limit) {
-        const written = await enqueueDeliveries(this.sql, [alert], this.now);
-        this.sent.set(key, count + written);
-        accepted += written;
+        now.push(alert);
+        this.sent.set(key, count + 1);
       } else {
         this.sent.set(key, count);
         this.overflow.set(key, [...(this.overflow.get(key) ?? []), alert]);
-        accepted++;
+        deferred++;
       }
     }
-    return accepted;
+    // Those sent on their own go in one statement (intake adds many at once).
+    return (await enqueueDeliveries(this.sql, now, this.now)) + deferred;
   }
 
   /** Writes the deferred alerts into their targets' digests. */

@@ -80,6 +80,27 @@ describe(`intake (${testBackend})`, () => {
     ]);
   });
 
+  it('sends opened notices past the per-minute storm limit as one digest per duty target, each once', async () => {
+    const { intake } = createIntake(context.db, {
+      rules: rules({ duty: { targets: [{ name: 'duty', connector: 'log' }], stormLimitPerMinute: 3 }, notify: { inquiryOpened: ['duty'] } }),
+    });
+    // Ten chats open inquiries in one minute: in one batch, then one more on the careful path (late).
+    await Promise.all(Array.from({ length: 10 }, (_, i) => intake.accept('http', message(`storm-${i}`, 'customer', i / 10))));
+    await intake.accept('http', message('storm-0', 'customer', -5));
+    const rows = await context.db.query<{ kind: string; idempotency_key: string; payload: { items?: Array<{ key: string; text: string }> } }>(
+      `SELECT kind, idempotency_key, payload FROM deliveries ORDER BY id`,
+    );
+    expect(rows.filter((r) => r.kind === 'notify')).toHaveLength(3);
+    const digests = rows.filter((r) => r.kind === 'digest');
+    expect(digests).toHaveLength(1);
+    const items = digests[0]?.payload.items ?? [];
+    expect(items).toHaveLength(7);
+    expect(items.every((item) => item.text.startsWith('🆕 New inquiry'))).toBe(true);
+    // Every inquiry's notice exists exactly once, on its own or as a digest item.
+    const keys = [...rows.filter((r) => r.kind === 'notify').map((r) => r.idempotency_key), ...items.map((item) => item.key)];
+    expect(new Set(keys).size).toBe(10);
+  });
+
   it('records each change in the inquiry event log with who and why', async () => {
     const { intake } = createIntake(context.db);
     const { inquiryId } = await intake.accept('http', message('c1', 'customer', 10));
