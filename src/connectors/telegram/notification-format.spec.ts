@@ -49,6 +49,7 @@ describe('formatNotification', () => {
         { key: 'b', text: '⏰ Globex waits 1 h', conversation: { channel: 'telegram', id: '-1002233445566:305', title: null } },
         { key: 'c', conversation: { channel: 'telegram', id: '-1002233445566' } },
         { key: 'd', text: 'mail thread' },
+        { key: 'e', text: '🆕 New inquiry — Initech', conversation: { channel: 'telegram', id: '-1003', title: 'Initech' } },
       ],
       mentions: ['olga_p'],
     };
@@ -58,6 +59,7 @@ describe('formatNotification', () => {
       '• ⏰ Globex waits 1 h — -1002233445566:305',
       '• alert — -1002233445566',
       '• mail thread',
+      '• 🆕 New inquiry — Initech',
       '@olga_p',
     ]);
   });

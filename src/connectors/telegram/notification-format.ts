@@ -51,6 +51,8 @@ function digestLines(items: unknown[]): string[] {
   return items.map((item) => {
     const entry = item as { text?: unknown; conversation?: { title?: unknown; id?: unknown } };
     const where = entry.conversation?.title ?? entry.conversation?.id;
-    return `• ${typeof entry.text === 'string' ? entry.text : 'alert'}${typeof where === 'string' ? ` — ${where}` : ''}`;
+    const text = typeof entry.text === 'string' ? entry.text : 'alert';
+    // Most alert texts name their chat already ("… — {title}"); say it once.
+    return `• ${text}${typeof where === 'string' && !text.includes(where) ? ` — ${where}` : ''}`;
   });
 }

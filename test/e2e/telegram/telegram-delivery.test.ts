@@ -38,13 +38,29 @@ describe(`Telegram duty notifications under faults (${testBackend})`, () => {
     const { FakeBotApi } = await import('../../support/fake-bot-api');
     const peer = new FakeBotApi({ token: '123456789:TEST-token-abcdefghijklmnopqrstu', now: () => clock.now(), enforceRateLimits: true, botUsername: 'replywatch_test_bot' });
     await peer.start();
-    tg = await startTelegramHub({ clock, rules: announceRules(), peer });
+    // 25 notices one by one (the storm guard would digest those past 20 a minute): the pacer alone keeps them under Telegram's limit.
+    const unguarded = telegramRules({ notify: { inquiryOpened: ['duty'] }, duty: { targets: [{ name: 'duty', connector: 'telegram', to: { chatId: DUTY_CHAT } }], stormLimitPerMinute: 1000 } });
+    tg = await startTelegramHub({ clock, rules: unguarded, peer });
     for (let i = 1; i <= 25; i++) tg.peer.groupMessage({ chatId: -1003100000000 - i, from: CUSTOMER, text: `q${i}` });
     await eventually(async () => (await deliveries()).length === 25, clock, 15_000);
     for (let i = 0; i < 200 && tg.peer.sentTo(DUTY_CHAT).length < 25; i++) await advanceBy(clock, 5000, 1000);
     expect(tg.peer.sentTo(DUTY_CHAT)).toHaveLength(25);
     // Paced below 20 a minute into the group: Telegram never had to refuse one.
     expect(tg.peer.rateLimited.total).toBe(0);
+  });
+
+  it('sends opened notices past the storm limit as one digest at the end of the minute', async () => {
+    clock = new VirtualClock('2026-11-23T09:00:00Z');
+    tg = await startTelegramHub({ clock, rules: announceRules() });
+    for (let i = 1; i <= 25; i++) tg.peer.groupMessage({ chatId: -1003400000000 - i, title: `Storm ${i}`, from: CUSTOMER, text: `q${i}` });
+    await eventually(async () => (await tg.hub.db.query(`SELECT 1 FROM inquiries`)).length === 25, clock, 15_000);
+    for (let i = 0; i < 100 && tg.peer.sentTo(DUTY_CHAT).length < 21; i++) await advanceBy(clock, 5000, 1000);
+    const texts = tg.peer.sentTo(DUTY_CHAT).map((s) => String(s.params.text));
+    // 20 on their own (the default limit), then one digest listing the other 5.
+    expect(texts.filter((t) => t.startsWith('🆕 New inquiry'))).toHaveLength(20);
+    const digest = texts.filter((t) => t.startsWith('Too many alerts at once'));
+    expect(digest).toHaveLength(1);
+    expect((digest[0] ?? '').match(/New inquiry/g)).toHaveLength(5);
   });
 
   it('dead-letters with a clear reason when the bot was removed from the duty chat', async () => {
