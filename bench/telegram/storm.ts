@@ -89,8 +89,8 @@ async function allArrived(hub: BenchHub, count: number): Promise<boolean> {
 }
 
 async function stormChecks(hub: BenchHub, count: number, figures: StormFigures): Promise<Check[]> {
-  // The second line of a notification is the conversation's title (the first is the headline).
-  const sentTitles = hub.peer.sentTo(DUTY_CHAT).map((s) => (typeof s.params.text === 'string' ? s.params.text : '').split('\n')[1] ?? '');
+  // The headline is "🆕 New inquiry — <title>"; the lines after it link to the chat.
+  const sentTitles = hub.peer.sentTo(DUTY_CHAT).map((s) => titleOfHeadline(typeof s.params.text === 'string' ? s.params.text : ''));
   const rows = await hub.db.query<{ title: string | null; status: string }>(
     `SELECT payload->'conversation'->>'title' AS title, status FROM deliveries WHERE connector = 'telegram' ORDER BY seq`,
   );
@@ -116,4 +116,10 @@ async function stormChecks(hub: BenchHub, count: number, figures: StormFigures):
     check('429 storm: every injected 429 was served', figures.throttlesServed === figures.throttlesInjected, `${figures.throttlesServed} of ${figures.throttlesInjected}`),
     check('429 storm: nothing sent to a customer chat', violations.length === 0, `${violations.length} calls`),
   ];
+}
+
+function titleOfHeadline(text: string): string {
+  const headline = text.split('\n')[0] ?? '';
+  const at = headline.indexOf(' — ');
+  return at === -1 ? '' : headline.slice(at + ' — '.length);
 }
