@@ -12,7 +12,8 @@ const CONFLICT_RETRY_MS = 30_000;
  * Long polling, written here rather than telegraf's launch(): telegraf confirms a batch even
  * when a handler failed (the update is lost), sleeps on real time, and deletes a webhook it
  * finds. Each pass runs as the connector's singleton work (one replica polls, or Telegram
- * answers 409): fetch, handle, and confirm only what was committed by saving the cursor.
+ * answers 409): fetch, handle, and confirm only what was committed by saving the cursor (the
+ * next fetch runs alongside that save, once everything it confirms is committed).
  * A failed pass throws a ConnectorError; the host waits (retry_after, or its backoff) and
  * runs the next pass.
  */
@@ -21,6 +22,8 @@ export class TelegramPoller {
   private current: Health = { status: 'degraded', detail: 'starting' };
   private offset: number | undefined;
   private holding: AbortSignal | undefined;
+  /** The next batch, asked for while the current one's cursor was saved. */
+  private ahead: { offset: number; updates: Promise<WireUpdate[]> } | undefined;
 
   constructor(
     private readonly telegram: Telegram,
@@ -40,31 +43,50 @@ export class TelegramPoller {
       // A new turn holding the lease: another replica may have moved the cursor meanwhile.
       this.holding = signal;
       this.offset = undefined;
+      this.ahead = undefined;
     }
     this.offset ??= ((await this.cursor.load()) ?? -1) + 1;
     let updates: WireUpdate[];
     try {
-      this.polls++;
-      updates = (await this.telegram.callApi(
-        'getUpdates',
-        { offset: this.offset, timeout: this.settings.timeout, limit: this.settings.limit, allowed_updates: [...ALLOWED_UPDATES] },
-        { signal: signal as never },
-      )) as unknown as WireUpdate[];
+      const ahead = this.ahead?.offset === this.offset ? this.ahead.updates : undefined;
+      this.ahead = undefined;
+      updates = await (ahead ?? this.fetch(this.offset, signal));
     } catch (error) {
       if (signal.aborted) return;
       throw this.explain(error);
     }
     this.report({ status: 'up', detail: 'polling' });
     const done = await this.processor.process(updates);
-    if (done !== undefined) {
-      await this.cursor.save(done);
-      this.offset = done + 1;
-    }
     const last = updates[updates.length - 1]?.update_id;
+    if (done !== undefined) {
+      this.offset = done + 1;
+      // Every update up to `done` is committed, so confirming them to Telegram (which a fetch
+      // from a higher offset does) loses nothing: fetch the next batch while the cursor is
+      // saved. Never earlier: Telegram forgets confirmed updates, and a crash before the
+      // commit would lose them.
+      if (done === last) this.fetchAhead(this.offset, signal);
+      await this.cursor.save(done);
+    }
     if (last !== undefined && done !== last) {
       this.report({ status: 'degraded', detail: 'an update could not be stored; retrying it' });
       throw new ConnectorError('TEMPORARY', `update ${(done ?? this.offset - 1) + 1} could not be stored; fetching it again`);
     }
+  }
+
+  private fetch(offset: number, signal: AbortSignal): Promise<WireUpdate[]> {
+    this.polls++;
+    return this.telegram.callApi(
+      'getUpdates',
+      { offset, timeout: this.settings.timeout, limit: this.settings.limit, allowed_updates: [...ALLOWED_UPDATES] },
+      { signal: signal as never },
+    ) as unknown as Promise<WireUpdate[]>;
+  }
+
+  private fetchAhead(offset: number, signal: AbortSignal): void {
+    const updates = this.fetch(offset, signal);
+    // Its failure is reported by the pass that awaits it; none if the turn ends first.
+    updates.catch(() => undefined);
+    this.ahead = { offset, updates };
   }
 
   private explain(error: unknown): ConnectorError {
