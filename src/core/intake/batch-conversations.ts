@@ -33,19 +33,20 @@ export async function lockConversations(sql: Sql, inputs: ConversationInput[]): 
      ORDER BY c.channel, c.external_id FOR UPDATE OF c`,
     [input],
   );
-  const rows = await sql.query<{ id: number; channel: string; external_id: string; title: string | null }>(
+  const rows = await sql.query<{ id: number; channel: string; external_id: string; title: string | null; created: boolean }>(
     `INSERT INTO conversations (channel, external_id, title, created_at, last_message_at)
      SELECT channel, external_id, title, first_at, last_at FROM ${recordset} ORDER BY ord
      ON CONFLICT (channel, external_id) DO UPDATE
        SET title = COALESCE(EXCLUDED.title, conversations.title),
            last_message_at = GREATEST(conversations.last_message_at, EXCLUDED.last_message_at)
-     RETURNING id, channel, external_id, title`,
+     RETURNING id, channel, external_id, title, (xmax = 0) AS created`,
     [input],
   );
   const previousLast = new Map(previous.map((p) => [key(p.channel, p.external_id), new Date(p.last_message_at)]));
   // A conversation another transaction created concurrently was not there to lock above; the
-  // upsert waited for that transaction, so its messages are visible now.
-  const unseen = rows.filter((r) => !previousLast.has(key(r.channel, r.external_id)));
+  // upsert waited for that transaction, so its messages are visible now. One this statement
+  // created (no older row version: xmax 0) has none, so it needs no look.
+  const unseen = rows.filter((r) => !r.created && !previousLast.has(key(r.channel, r.external_id)));
   if (unseen.length > 0) {
     const stored = await sql.query<{ conversation_id: number; last: Date }>(
       `SELECT conversation_id, max(sent_at) AS last FROM messages
