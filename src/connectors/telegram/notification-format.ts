@@ -53,6 +53,6 @@ function digestLines(items: unknown[]): string[] {
     const where = entry.conversation?.title ?? entry.conversation?.id;
     const text = typeof entry.text === 'string' ? entry.text : 'alert';
     // Most alert texts name their chat already ("… — {title}"); say it once.
-    return `• ${text}${typeof where === 'string' && !text.includes(where) ? ` — ${where}` : ''}`;
+    return `• ${text}${typeof where === 'string' && !text.endsWith(` — ${where}`) ? ` — ${where}` : ''}`;
   });
 }

@@ -45,7 +45,8 @@ export async function lockConversations(sql: Sql, inputs: ConversationInput[]): 
   const previousLast = new Map(previous.map((p) => [key(p.channel, p.external_id), new Date(p.last_message_at)]));
   // A conversation another transaction created concurrently was not there to lock above; the
   // upsert waited for that transaction, so its messages are visible now. One this statement
-  // created (no older row version: xmax 0) has none, so it needs no look.
+  // created (no older row version: xmax 0) has none, so it needs no look. An updated row has
+  // xmax set by our own lock (the FOR UPDATE above, or DO UPDATE), on PGlite too.
   const unseen = rows.filter((r) => !r.created && !previousLast.has(key(r.channel, r.external_id)));
   if (unseen.length > 0) {
     const stored = await sql.query<{ conversation_id: number; last: Date }>(

@@ -53,17 +53,16 @@ export class IngestReceipts {
    */
   async claimAll(sql: Sql, envelopes: ReadonlyArray<{ source: string; receipt: EnvelopeReceipt }>, at: Date): Promise<Array<PriorOutcome | undefined>> {
     if (envelopes.length === 0) return [];
-    const params: unknown[] = [at];
-    const tuples = envelopes.map(({ source, receipt }) => {
-      params.push(source, receipt.id, receipt.fingerprint ?? null);
-      const n = params.length;
-      return `($${n - 2}, $${n - 1}, $1::timestamptz, $${n})`;
-    });
+    // One JSON parameter, not three per envelope: a batch may carry any number of them.
+    const rows = envelopes.map(({ source, receipt }, ord) => ({ ord, source, receipt_id: receipt.id, fingerprint: receipt.fingerprint ?? null }));
     // DO NOTHING also skips the second of two equal ids in one statement: that envelope is a resend.
     const inserted = await sql.query<{ source: string; receipt_id: string }>(
-      `INSERT INTO ingest_receipts (source, receipt_id, received_at, fingerprint) VALUES ${tuples.join(', ')}
+      `INSERT INTO ingest_receipts (source, receipt_id, received_at, fingerprint)
+       SELECT r.source, r.receipt_id, $2::timestamptz, r.fingerprint
+       FROM json_to_recordset($1::json) AS r(ord int, source text, receipt_id text, fingerprint text)
+       ORDER BY r.ord
        ON CONFLICT DO NOTHING RETURNING source, receipt_id`,
-      params,
+      [JSON.stringify(rows), at],
     );
     const claimed = new Set(inserted.map((row) => `${row.source}\u0000${row.receipt_id}`));
     const outcomes: Array<PriorOutcome | undefined> = [];

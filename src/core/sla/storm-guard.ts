@@ -34,6 +34,7 @@ export class StormGuard {
       const count = this.sent.get(key) ?? (await this.countThisMinute(alert));
       if (count < this.limit) {
         now.push(alert);
+        // Counted as sent even if its key turns out to be written already: the limit errs low.
         this.sent.set(key, count + 1);
       } else {
         this.sent.set(key, count);
@@ -47,7 +48,10 @@ export class StormGuard {
 
   /** Writes the deferred alerts into their targets' digests. */
   async flush(): Promise<void> {
-    for (const alerts of this.overflow.values()) await this.addToDigest(alerts);
+    // In key order: an intake batch and the scheduler may both append to the same digests, and
+    // taking their row locks in one order keeps them from deadlocking.
+    const byKey = [...this.overflow.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    for (const [, alerts] of byKey) await this.addToDigest(alerts);
     this.overflow.clear();
   }
 
