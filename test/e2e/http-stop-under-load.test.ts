@@ -49,6 +49,23 @@ async function storedConversations(hub: TestHub): Promise<string[]> {
 }
 
 describe(`HTTP intake when the hub stops under load (${testBackend})`, () => {
+  it('sheds a burst beyond intake.maxQueued with 503 and Retry-After, storing nothing of what it refused', async () => {
+    const database = await createTestDatabase();
+    // Small batches make the queue build up on either backend.
+    const hub = await startTestHub({ database, hub: { intake: { maxBatch: 5, maxQueued: 40 } } });
+    try {
+      const answers = await burst(hub, 400, 'shed');
+      expect(answers.filter((a) => a.status !== 200 && a.status !== 503)).toEqual([]);
+      const refused = answers.filter((a) => a.status === 503);
+      expect(refused.length).toBeGreaterThan(0);
+      expect(refused.every((a) => a.retryAfter === '2')).toBe(true);
+      expect(await storedConversations(hub)).toEqual(answers.filter((a) => a.status === 200).map((a) => a.conversation).sort());
+    } finally {
+      await hub.close().catch(() => undefined);
+      await database.drop();
+    }
+  });
+
   it('answers requests in flight when it stops: each one 200 (stored) or 503 (not stored), none reset', async () => {
     const database = await createTestDatabase();
     const hub = await startTestHub({ database, hub: { intake: { maxBatch: 5 } } });
