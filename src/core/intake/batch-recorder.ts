@@ -108,7 +108,7 @@ async function recordNewer(
   }
   await saveInquiries(sql, touched, now);
   await appendEventsBatch(sql, changes, now);
-  const written = deliveries.length > 0 ? await storm.add(deliveries) : 0;
+  const written = await storm.add(deliveries);
   const first = fresh[0];
   if (first && written > 0) (results[first.index] as RecordedMessage).deliveriesWritten = written;
 }

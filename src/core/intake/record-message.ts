@@ -1,7 +1,6 @@
 import { type AcceptResult, type InboundMessage } from '../../plugins/sdk/message';
 import { type Rules } from '../config/rules.schema';
 import { type Sql } from '../persistence/database';
-import { enqueueDeliveries } from '../outbox/outbox-writer';
 import { type StormGuard } from '../sla/storm-guard';
 import { type Classification } from './author-classifier';
 import { InquiryTracker, type InquiryChange, type TrackOutcome } from './inquiry-tracker';
@@ -30,7 +29,7 @@ export async function recordMessage(
   rules: Rules,
   now: Date,
   /** The batch's storm guard: notifications past the per-target limit go into a digest. */
-  storm?: StormGuard,
+  storm: StormGuard,
 ): Promise<RecordedMessage> {
   // A sender's clock ahead of ours would start an SLA clock in the future.
   const sentAt = message.sentAt > now ? now : message.sentAt;
@@ -69,7 +68,7 @@ export async function recordMessage(
   }
   await appendEvents(sql, outcome.changes, now);
   const notifications = lifecycleNotifications(rules, outcome.changes, conversation, (id) => (id === stored.id ? message.id : undefined));
-  const deliveriesWritten = storm ? await storm.add(notifications) : await enqueueDeliveries(sql, notifications, now);
+  const deliveriesWritten = await storm.add(notifications);
   return {
     result: { duplicate: false, role: classification.role, effect: outcome.effect, inquiryId: outcome.inquiryId },
     changes: outcome.changes,

@@ -27,13 +27,13 @@ export class StormGuard {
 
   /** Enqueues or defers each alert; returns how many were accepted (sent now or digested). */
   async add(alerts: readonly NewDelivery[]): Promise<number> {
-    const now: NewDelivery[] = [];
+    const sendNow: NewDelivery[] = [];
     let deferred = 0;
     for (const alert of alerts) {
       const key = targetKey(alert);
       const count = this.sent.get(key) ?? (await this.countThisMinute(alert));
       if (count < this.limit) {
-        now.push(alert);
+        sendNow.push(alert);
         // Counted as sent even if its key turns out to be written already: the limit errs low.
         this.sent.set(key, count + 1);
       } else {
@@ -43,7 +43,7 @@ export class StormGuard {
       }
     }
     // Those sent on their own go in one statement (intake adds many at once).
-    return (await enqueueDeliveries(this.sql, now, this.now)) + deferred;
+    return (await enqueueDeliveries(this.sql, sendNow, this.now)) + deferred;
   }
 
   /** Writes the deferred alerts into their targets' digests. */
