@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Database, type Backend } from '../../src/core/persistence/database';
-import { adminQuery } from '../intake/databases';
+import { scratchPostgres } from '../intake/databases';
 import { machineInfo, resultLine } from '../intake/report';
 import { abortRun, pendingCleanups, runMain } from '../shared/lifecycle';
 import { check } from '../shared/report';
@@ -118,20 +118,8 @@ async function hubDatabase(backend: Backend, adminUrl: string, dir: string): Pro
     const dataDir = path.join(dir, 'data');
     return { section: { dataDir }, location: dataDir, drop: () => Promise.resolve() };
   }
-  const name = `rw_bench_${randomBytes(6).toString('hex')}`;
-  await adminQuery(adminUrl, `CREATE DATABASE ${name}`);
-  const drop = () => adminQuery(adminUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  pendingCleanups.add(drop);
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return {
-    section: { url: url.toString() },
-    location: `${url.host}/${name}`,
-    drop: async () => {
-      await drop();
-      pendingCleanups.delete(drop);
-    },
-  };
+  const scratch = await scratchPostgres(adminUrl);
+  return { section: { url: scratch.url }, location: scratch.location, drop: scratch.drop };
 }
 
 runMain(main);

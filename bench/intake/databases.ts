@@ -27,14 +27,35 @@ async function openPglite(): Promise<BenchDatabase> {
 }
 
 async function openPostgres(adminUrl: string): Promise<BenchDatabase> {
+  const scratch = await scratchPostgres(adminUrl);
+  const db = await migrated(Database.open({ url: scratch.url, dataDir: '', poolSize: 10 }), scratch.drop);
+  return { db, location: scratch.location, dispose: owned(scratch.drop, () => db.close()) };
+}
+
+export interface ScratchPostgres {
+  url: string;
+  /** host:port/name, without credentials, for the report. */
+  location: string;
+  /** Drops the database (also run on abort until then). */
+  drop(): Promise<void>;
+}
+
+/** A new, empty `rw_bench_*` database on the server, owed to pendingCleanups until drop(). */
+export async function scratchPostgres(adminUrl: string): Promise<ScratchPostgres> {
   const name = `rw_bench_${randomBytes(6).toString('hex')}`;
   await adminQuery(adminUrl, `CREATE DATABASE ${name}`);
   const dropDb = () => adminQuery(adminUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
   pendingCleanups.add(dropDb);
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
-  const db = await migrated(Database.open({ url: url.toString(), dataDir: '', poolSize: 10 }), dropDb);
-  return { db, location: `${url.host}/${name}`, dispose: owned(dropDb, () => db.close()) };
+  return {
+    url: url.toString(),
+    location: `${url.host}/${name}`,
+    drop: async () => {
+      await dropDb();
+      pendingCleanups.delete(dropDb);
+    },
+  };
 }
 
 async function migrated(opening: Promise<Database>, cleanup: () => Promise<void>): Promise<Database> {

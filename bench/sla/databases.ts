@@ -1,7 +1,5 @@
-import { pendingCleanups } from '../shared/lifecycle';
-import { randomBytes } from 'node:crypto';
 import { Database } from '../../src/core/persistence/database';
-import { adminQuery } from '../intake/databases';
+import { scratchPostgres } from '../intake/databases';
 
 /** The hub's default pool size (hub.database.poolSize). */
 const POOL_SIZE = 10;
@@ -18,21 +16,15 @@ export interface BenchDatabase {
 
 /** A fresh, migrated PostgreSQL database, dropped again by dispose(). */
 export async function openFreshPostgres(adminUrl: string): Promise<BenchDatabase> {
-  const name = `rw_bench_${randomBytes(6).toString('hex')}`;
-  await adminQuery(adminUrl, `CREATE DATABASE ${name}`);
-  const dropDb = () => adminQuery(adminUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  pendingCleanups.add(dropDb);
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  const open = () => Database.open({ url: url.toString(), dataDir: '', poolSize: POOL_SIZE });
+  const scratch = await scratchPostgres(adminUrl);
+  const open = () => Database.open({ url: scratch.url, dataDir: '', poolSize: POOL_SIZE });
   const pools: Database[] = [];
   const closeAll = () => Promise.all(pools.map((pool) => pool.close().catch(() => undefined)));
   const dispose = async () => {
     try {
       await closeAll();
     } finally {
-      await dropDb();
-      pendingCleanups.delete(dropDb);
+      await scratch.drop();
     }
   };
   try {
@@ -41,7 +33,7 @@ export async function openFreshPostgres(adminUrl: string): Promise<BenchDatabase
     await db.migrate();
     const bench: BenchDatabase = {
       db,
-      location: `${url.host}/${name}`,
+      location: scratch.location,
       reopen: async () => {
         await bench.db.close();
         bench.db = await open();

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -10,7 +9,7 @@ import { IntakeService } from '../../src/core/intake/intake.service';
 import { DATABASE, type Backend, type Database } from '../../src/core/persistence/database';
 import { createHub } from '../../src/hub';
 import { FakeBotApi } from '../../test/support/fake-bot-api';
-import { adminQuery } from '../intake/databases';
+import { scratchPostgres } from '../intake/databases';
 import { pendingCleanups } from '../shared/lifecycle';
 
 export const BOT_TOKEN = '700000001:BENCH-token-abcdefghijklmnopqrstu';
@@ -134,12 +133,9 @@ async function freshDatabase(
     const dataDir = path.join(dir, 'data');
     return { section: { dataDir }, backend: 'pglite', location: dataDir };
   }
-  const name = `rw_bench_${randomBytes(6).toString('hex')}`;
-  await adminQuery(adminUrl, `CREATE DATABASE ${name}`);
-  undo.push(() => adminQuery(adminUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return { section: { url: url.toString(), poolSize: 10 }, backend: 'postgres', location: `${url.host}/${name}` };
+  const scratch = await scratchPostgres(adminUrl);
+  undo.push(scratch.drop);
+  return { section: { url: scratch.url, poolSize: 10 }, backend: 'postgres', location: scratch.location };
 }
 
 async function bounded(work: Promise<unknown>, what: string): Promise<void> {
