@@ -81,8 +81,9 @@ export const rulesSchema = z
       .object({
         targets: z.array(dutyTargetSchema).default([]),
         /**
-         * Storm guard: past this many SLA alerts within a minute to one target, further alerts
-         * of that minute are gathered into one digest (an outage must not flood the duty chat).
+         * Storm guard: past this many alerts (SLA marks, opened/answered notices) within a
+         * minute to one target, further alerts of that minute are gathered into one digest (an
+         * outage must not flood the duty chat).
          */
         stormLimitPerMinute: z.number().int().min(1).max(1_000_000).default(20),
       })
