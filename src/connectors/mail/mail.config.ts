@@ -72,7 +72,7 @@ export const mailConfigSchema = z
      * IDLE is ended and issued again this often (servers drop IDLE after 30 minutes). A reply
      * that does not come then means a dead connection: the watchdog.
      */
-    idleRestart: durationAtLeast(10_000, '10s').default(5 * 60_000),
+    idleRestart: durationAtLeast(1000, '1s').default(5 * 60_000),
     /** Longest inquiry text kept from a mail (the new part, without quotes and signature). */
     maxTextLength: z.number().int().min(100).max(32_768).default(4000),
     /** Bytes of each mail fetched for headers and text; attachments beyond it are never downloaded. */

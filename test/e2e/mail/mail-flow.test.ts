@@ -1,0 +1,92 @@
+import { describeWithDovecot, startDovecot, stopAllDovecots, type DovecotServer } from '../../support/dovecot';
+import { type TestHub } from '../../support/hub-harness';
+import { appendMail, setFlags, withImap } from '../../support/imap-client';
+import { buildMail } from '../../support/mail-builder';
+import { mailInquiries, mailMessageCount, startMailHub, SUPPORT, until } from '../../support/mail-hub';
+
+/**
+ * One hub watching a real Dovecot mailbox: customer mail opens inquiries, replies seen in any
+ * of the three ways close them, machine-made mail opens nothing.
+ */
+describeWithDovecot('mail connector against Dovecot', () => {
+  let server: DovecotServer;
+  let hub: TestHub;
+
+  beforeAll(async () => {
+    server = await startDovecot();
+    hub = await startMailHub(server);
+    await until('the mailboxes are idling', async () => (await health()).includes('support/INBOX: idling') && (await health()).includes('support/Sent: idling'));
+  });
+
+  afterAll(async () => {
+    await hub?.close();
+    await server?.cleanup();
+    await stopAllDovecots();
+  });
+
+  async function health(): Promise<string> {
+    const body = (await (await fetch(`${hub.url}/health/ready`)).json()) as { connectors: Record<string, { detail?: string }> };
+    return body.connectors.mail?.detail ?? '';
+  }
+
+  /** IMAP keeps arrival times in whole seconds: steps of one test get distinct, ordered times. */
+  async function appendAt(mailbox: string, raw: string, secondsAgo: number, flags: string[] = []): Promise<void> {
+    await withImap(server, SUPPORT, (client) => client.append(mailbox, raw, flags, new Date(Date.now() - secondsAgo * 1000)));
+  }
+
+  async function inquiryFor(subject: string) {
+    return (await mailInquiries(hub)).filter((i) => i.title?.startsWith(subject));
+  }
+
+  it('opens an inquiry for customer mail and closes it when a mail client sets \\Answered', async () => {
+    const mail = buildMail({ from: 'Ann Lee <ann@customer.example>', to: SUPPORT, subject: 'Invoice 42 is wrong', messageId: '<inv-42@customer.example>', text: 'The total is wrong.' });
+    const { uid } = await appendMail(server, SUPPORT, 'INBOX', mail);
+    await until('the inquiry opens', async () => (await inquiryFor('Invoice 42 is wrong')).length === 1);
+    const [opened] = await inquiryFor('Invoice 42 is wrong');
+    expect(opened).toMatchObject({ status: 'open', title: 'Invoice 42 is wrong · Ann Lee <ann@customer.example>' });
+    expect(opened?.conversation).toMatch(/^support:/);
+
+    await setFlags(server, SUPPORT, 'INBOX', uid, ['\\Answered']);
+    await until('the inquiry is answered', async () => (await inquiryFor('Invoice 42 is wrong'))[0]?.status === 'answered');
+    expect((await inquiryFor('Invoice 42 is wrong'))[0]?.responder).toBe('answered-flag');
+  });
+
+  it('closes an inquiry when a reply to it lands in Sent, and threads the customer’s answer', async () => {
+    await appendAt('INBOX', buildMail({ from: 'bob@customer.example', to: SUPPORT, subject: 'Login fails', messageId: '<login-1@customer.example>', text: 'I cannot log in.' }), 20);
+    await until('the inquiry opens', async () => (await inquiryFor('Login fails')).length === 1);
+    const reply = buildMail({ from: `Support <${SUPPORT}>`, to: 'bob@customer.example', subject: 'Re: Login fails', messageId: '<r-login-1@example.test>', inReplyTo: '<login-1@customer.example>', references: ['<login-1@customer.example>'], text: 'Reset it here.' });
+    await appendAt('Sent', reply, 10, ['\\Seen']);
+    await until('the inquiry is answered from Sent', async () => (await inquiryFor('Login fails'))[0]?.status === 'answered');
+    expect((await inquiryFor('Login fails'))[0]?.responder).toBe(SUPPORT);
+
+    // The customer writes back in the thread: same conversation, a new inquiry.
+    await appendMail(server, SUPPORT, 'INBOX', buildMail({ from: 'bob@customer.example', to: SUPPORT, subject: 'Re: Login fails', messageId: '<login-2@customer.example>', inReplyTo: '<r-login-1@example.test>', references: ['<login-1@customer.example>', '<r-login-1@example.test>'], text: 'Still failing.\n\nOn Mon, Support wrote:\n> Reset it here.' }));
+    const thread = (await inquiryFor('Login fails'))[0]?.conversation;
+    await until('a second inquiry opens in the thread', async () => (await mailInquiries(hub)).filter((i) => i.conversation === thread).length === 2);
+    const [text] = await hub.db.query<{ text: string }>(`SELECT text FROM messages WHERE external_id = 'login-2@customer.example'`);
+    expect(text?.text).toBe('Still failing.');
+  });
+
+  it('counts a colleague’s reply with the support address in Cc as the answer', async () => {
+    await appendMail(server, SUPPORT, 'INBOX', buildMail({ from: 'carol@customer.example', to: SUPPORT, subject: 'Export broken', messageId: '<exp-1@customer.example>', text: 'The CSV is empty.' }));
+    await until('the inquiry opens', async () => (await inquiryFor('Export broken')).length === 1);
+    await appendMail(server, SUPPORT, 'INBOX', buildMail({ from: 'Dan <dan@example.test>', to: 'carol@customer.example', cc: SUPPORT, subject: 'Re: Export broken', messageId: '<exp-r@example.test>', inReplyTo: '<exp-1@customer.example>', text: 'Fixed.' }));
+    await until('the colleague’s reply answers it', async () => (await inquiryFor('Export broken'))[0]?.status === 'answered');
+    expect((await inquiryFor('Export broken'))[0]?.responder).toBe('dan@example.test');
+  });
+
+  it('opens nothing for auto-replies, bounces and list mail', async () => {
+    const before = await mailMessageCount(hub);
+    const machine = [
+      buildMail({ from: 'eve@customer.example', to: SUPPORT, subject: 'Out of office', text: 'Back Monday', headers: { 'Auto-Submitted': 'auto-replied' } }),
+      buildMail({ from: 'MAILER-DAEMON@mx.customer.example', to: SUPPORT, subject: 'Undelivered Mail Returned to Sender', text: 'bounce' }),
+      buildMail({ from: 'news@vendor.example', to: SUPPORT, subject: 'Our newsletter', text: 'News', headers: { 'List-Id': '<news.vendor.example>' } }),
+      buildMail({ from: 'frank@customer.example', to: SUPPORT, subject: 'Automatic reply: Invoice', text: 'I am away' }),
+    ];
+    for (const raw of machine) await appendMail(server, SUPPORT, 'INBOX', raw);
+    // A person's mail after them: once it is in, the machine-made ones before it were read too.
+    await appendMail(server, SUPPORT, 'INBOX', buildMail({ from: 'gina@customer.example', to: SUPPORT, subject: 'Marker after machine mail', text: 'real' }));
+    await until('the marker opens', async () => (await inquiryFor('Marker after machine mail')).length === 1);
+    expect(await mailMessageCount(hub)).toBe(before + 1);
+  });
+});
