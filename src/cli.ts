@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import 'reflect-metadata';
 import { runCheckConfig } from './cli/check-config.command';
+import { runMailCheck } from './cli/mail-check.command';
 import { runMigrate } from './cli/migrate.command';
 import { runOutbox } from './cli/outbox.command';
 import { runPluginNew } from './cli/plugin-new.command';
@@ -39,6 +40,9 @@ Commands:
                             write a connector plugin package (TypeScript, contract tests) into
                             DIR (default ./replywatch-plugin-NAME); SPEC: the replywatch
                             devDependency (default: this installation)
+  mail check [--account NAME]
+                            log in to each mailbox of connectors.mail and say what works:
+                            login and TLS, the watched and Sent mailboxes, IDLE, CONDSTORE
   help                      this text
 
 Environment: HUB_CONFIG, RULES_FILE, DATABASE_URL, DATA_DIR, PORT, HOST, ADMIN_TOKEN,
@@ -65,6 +69,9 @@ async function main(argv: string[]): Promise<number> {
     case 'plugin':
       if (rest[0] !== 'new') throw new UsageError('expected "plugin new NAME --outbound|--inbound [--dir DIR] [--sdk SPEC]"');
       return runPluginNew(rest.slice(1));
+    case 'mail':
+      if (rest[0] !== 'check') throw new UsageError('expected "mail check [--account NAME]"');
+      return runMailCheck(rest.slice(1));
     case 'sla':
       if (rest[0] !== 'due') throw new UsageError('expected "sla due --calendar NAME --from ISO --minutes N"');
       return runSlaDue(rest.slice(1));
