@@ -1,3 +1,4 @@
+import { type Clock } from '../../src/core/clock/clock';
 import { type DovecotServer } from './dovecot';
 import { startTestHub, type TestHub, type TestHubOptions } from './hub-harness';
 import { type TestDatabase } from './test-database';
@@ -19,11 +20,12 @@ export function mailAccount(server: DovecotServer, overrides: Record<string, unk
 }
 
 /** A hub watching the harness mailbox(es); `mail` adds or overrides settings of the connector. */
-export function startMailHub(server: DovecotServer, options: { mail?: Record<string, unknown>; database?: TestDatabase; rules?: Record<string, unknown> } = {}): Promise<TestHub> {
+export function startMailHub(server: DovecotServer, options: { mail?: Record<string, unknown>; database?: TestDatabase; rules?: Record<string, unknown>; clock?: Clock } = {}): Promise<TestHub> {
   const hubOptions: TestHubOptions = {
     hub: { connectors: { log: { enabled: true }, mail: { accounts: [mailAccount(server)], ...options.mail } } },
     ...(options.database ? { database: options.database } : {}),
     ...(options.rules ? { rules: options.rules } : {}),
+    ...(options.clock ? { clock: options.clock } : {}),
   };
   return startTestHub(hubOptions);
 }

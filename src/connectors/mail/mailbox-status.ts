@@ -1,6 +1,6 @@
 import { type Health, type HealthReporter } from 'replywatch/sdk';
 
-export type MailboxPhase = 'starting' | 'standby' | 'connecting' | 'syncing' | 'idling' | 'polling' | 'down';
+export type MailboxPhase = 'standby' | 'connecting' | 'syncing' | 'idling' | 'polling' | 'down';
 
 /** What operators see of one watched mailbox on /health/ready. */
 export interface MailboxStatus {
@@ -28,7 +28,8 @@ export class MailboxStatusBoard {
   ) {}
 
   add(name: string): MailboxStatus {
-    const status: MailboxStatus = { name, phase: 'starting', behind: 0 };
+    // Until this replica wins the mailbox's lease, another one may be watching it.
+    const status: MailboxStatus = { name, phase: 'standby', behind: 0 };
     this.mailboxes.set(name, status);
     return status;
   }
