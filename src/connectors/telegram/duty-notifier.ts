@@ -124,7 +124,12 @@ function linkFor(payload: DeliveryPayload): ConversationLink | undefined {
   const conversation = 'conversation' in payload ? payload.conversation : undefined;
   if (!conversation || typeof conversation.id !== 'string') return undefined;
   const title = typeof conversation.title === 'string' && conversation.title.length > 0 ? conversation.title : `${String(conversation.channel)} ${conversation.id}`;
-  if (conversation.channel !== 'telegram') return { title };
+  if (conversation.channel !== 'telegram') {
+    const opening = conversation.openingMessageId;
+    if (typeof opening !== 'string' || opening.length === 0) return { title };
+    // A mail is found by its Message-ID in any mail client's search.
+    return { title, reference: conversation.channel === 'email' ? `Message-ID: <${opening}>` : `${String(conversation.channel)} message ${opening}` };
+  }
   const url = inquiryLink(conversation.id, conversation.openingMessageId ?? undefined);
   return url ? { title, url } : { title };
 }

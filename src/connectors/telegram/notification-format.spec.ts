@@ -28,6 +28,10 @@ describe('formatNotification', () => {
     expect(formatNotification({ text: 'Breach' }, link)).toBe('Breach\nAcme Support\nhttps://t.me/c/1987654321/4711');
   });
 
+  it('adds the reference of a message that has no link (a mail’s Message-ID)', () => {
+    expect(formatNotification({ text: 'Breach' }, { title: 'Invoice · ann@customer.example', reference: 'Message-ID: <a@b>' })).toBe('Breach\nInvoice · ann@customer.example\nMessage-ID: <a@b>');
+  });
+
   it('shows the title alone when there is no link, and nothing when there is no conversation', () => {
     expect(formatNotification({ text: 'Breach' }, { title: 'Acme (basic group)' })).toBe('Breach\nAcme (basic group)');
     expect(formatNotification({ text: 'Breach' }, undefined)).toBe('Breach');

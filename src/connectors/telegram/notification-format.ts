@@ -6,6 +6,8 @@
 export interface ConversationLink {
   title: string;
   url?: string;
+  /** How to find the message where there is no link to it (a mail's Message-ID). */
+  reference?: string;
 }
 
 interface NotifyPayload {
@@ -27,6 +29,7 @@ export function formatNotification(payload: NotifyPayload, link: ConversationLin
   // The hub's texts usually name the conversation already; then only the link is added.
   if (link && !first.includes(link.title)) lines.push(link.title);
   if (link?.url) lines.push(link.url);
+  if (link?.reference) lines.push(link.reference);
   if (typeof payload.policy === 'string') lines.push(`Policy: ${payload.policy}${typeof payload.dueAt === 'string' ? ` · due ${payload.dueAt.slice(0, 16).replace('T', ' ')} UTC` : ''}`);
   if (typeof payload.reason === 'string' && payload.reason.length > 0) lines.push(`Reason: ${payload.reason}`);
   if (typeof payload.runbook === 'string') lines.push(`Runbook: ${payload.runbook}`);
