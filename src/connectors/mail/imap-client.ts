@@ -13,6 +13,7 @@ type Credentials = { user: string; pass: string } | { user: string; accessToken:
 /** Reads the account's password or token; names the variable that is missing. */
 export function credentialsOf(account: MailAccount, env: NodeJS.ProcessEnv = process.env): Credentials {
   if (account.password !== undefined) return { user: account.user, pass: account.password };
+  if (account.accessTokenFile !== undefined) return { user: account.user, accessToken: readToken(account.name, account.accessTokenFile) };
   const variable = account.passwordEnv ?? account.accessTokenEnv ?? '';
   const value = env[variable];
   if (value === undefined || value === '') {
@@ -48,6 +49,17 @@ export function createImapClient(account: MailAccount, settings: ClientSettings,
     tls: tlsOptions(account),
   };
   return new ImapFlow(options);
+}
+
+function readToken(accountName: string, file: string): string {
+  let token: string;
+  try {
+    token = readFileSync(file, 'utf8').trim();
+  } catch (error) {
+    throw new ConnectorError('AUTH_FAILED', `account ${accountName}: cannot read accessTokenFile ${file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+  }
+  if (token === '') throw new ConnectorError('AUTH_FAILED', `account ${accountName}: accessTokenFile ${file} is empty`);
+  return token;
 }
 
 function tlsOptions(account: MailAccount): ImapFlowOptions['tls'] {

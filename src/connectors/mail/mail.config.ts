@@ -32,6 +32,11 @@ const accountSchema = z
     passwordEnv: envName.optional(),
     /** Environment variable holding an OAuth2 access token (XOAUTH2); used instead of a password. */
     accessTokenEnv: envName.optional(),
+    /**
+     * A file holding an OAuth2 access token, read again for every connection: a token helper
+     * refreshes it (tokens live about an hour) and the next reconnect picks the new one up.
+     */
+    accessTokenFile: z.string().min(1).optional(),
     /** The mailbox watched for customer mail. */
     mailbox: z.string().min(1).default('INBOX'),
     /** Where replies are saved; default: the mailbox the server marks \Sent (SPECIAL-USE). `false`: do not watch. */
@@ -49,8 +54,8 @@ const accountSchema = z
   })
   .strict()
   .superRefine((account, ctx) => {
-    const credentials = [account.password, account.passwordEnv, account.accessTokenEnv].filter((v) => v !== undefined).length;
-    if (credentials !== 1) ctx.addIssue({ code: 'custom', message: 'expected exactly one of password, passwordEnv or accessTokenEnv' });
+    const credentials = [account.password, account.passwordEnv, account.accessTokenEnv, account.accessTokenFile].filter((v) => v !== undefined).length;
+    if (credentials !== 1) ctx.addIssue({ code: 'custom', message: 'expected exactly one of password, passwordEnv, accessTokenEnv or accessTokenFile' });
     if (account.tls === 'none' && !isLoopback(account.host)) {
       ctx.addIssue({ code: 'custom', path: ['tls'], message: 'plain-text IMAP is allowed only to a loopback host; use implicit or starttls' });
     }

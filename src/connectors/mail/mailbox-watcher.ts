@@ -65,7 +65,9 @@ export class MailboxWatcher {
     } catch (error) {
       if (signal.aborted) return;
       const failure = toConnectorError(error, name);
-      this.deps.board.update(name, { phase: 'down', lastError: failure.message });
+      // The status line names the mailbox already.
+      const lastError = failure.message.startsWith(`${name}: `) ? failure.message.slice(name.length + 2) : failure.message;
+      this.deps.board.update(name, { phase: 'down', lastError });
       throw failure;
     } finally {
       events?.dispose();
