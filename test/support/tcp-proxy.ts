@@ -37,6 +37,11 @@ export class TcpProxy {
     }
   }
 
+  /** Holds the bytes of every open connection (a half-open path) while new ones pass. */
+  stallOpenConnections(): void {
+    for (const pair of this.pairs) hold(pair);
+  }
+
   async stop(): Promise<void> {
     for (const pair of this.pairs) {
       pair.client.destroy();

@@ -43,8 +43,10 @@ export function createImapClient(account: MailAccount, settings: ClientSettings,
     disableBinary: true,
     connectionTimeout: 30_000,
     greetingTimeout: 16_000,
-    // The watchdog: IDLE restarts every idleRestartMs, so a socket silent much longer is dead.
-    socketTimeout: settings.idleRestartMs + 60_000,
+    // The watchdog: IDLE restarts every idleRestartMs, and the server answers the restart at
+    // once; a socket silent much longer than that is dead (a half-open path after a NAT or
+    // firewall dropped it), and the session ends so a fresh connection is made.
+    socketTimeout: settings.idleRestartMs + Math.min(60_000, Math.max(5000, settings.idleRestartMs / 2)),
     doSTARTTLS: account.tls === 'implicit' ? undefined : account.tls === 'starttls',
     tls: tlsOptions(account),
   };

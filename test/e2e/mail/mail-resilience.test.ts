@@ -2,7 +2,8 @@ import { describeWithDovecot, startDovecot, stopAllDovecots, type DovecotServer 
 import { type TestHub } from '../../support/hub-harness';
 import { appendMail, setFlags, withImap } from '../../support/imap-client';
 import { buildMail } from '../../support/mail-builder';
-import { mailHealth, mailInquiries, mailMessageCount, startMailHub, SUPPORT, until } from '../../support/mail-hub';
+import { mailAccount, mailHealth, mailInquiries, mailMessageCount, startMailHub, SUPPORT, until } from '../../support/mail-hub';
+import { TcpProxy } from '../../support/tcp-proxy';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database';
 
 const customer = (n: string, extra: Partial<Parameters<typeof buildMail>[0]> = {}) =>
@@ -152,5 +153,54 @@ describeWithDovecot('mail connector across restarts and failures', () => {
     expect(health?.detail).not.toContain('not-the-password');
     await appendMail(server, SUPPORT, 'INBOX', customer('still-works'));
     await opened(h, 1);
+  });
+});
+
+/** Faults on the wire, from a TCP proxy between the hub and Dovecot. */
+describeWithDovecot('mail connector across network faults', () => {
+  let server: DovecotServer;
+  let proxy: TcpProxy;
+  let hub: TestHub | undefined;
+
+  beforeEach(async () => {
+    server = await startDovecot();
+    proxy = new TcpProxy(server.host, server.port);
+  });
+
+  afterEach(async () => {
+    await hub?.close();
+    hub = undefined;
+    await proxy.stop();
+    await server.cleanup();
+  });
+
+  async function startBehindProxy(mail: Record<string, unknown> = {}): Promise<TestHub> {
+    const port = await proxy.start();
+    hub = await startMailHub(server, { mail: { accounts: [mailAccount(server, { port, sentMailbox: false })], ...mail } });
+    return hub;
+  }
+
+  it('resumes after the connection is cut in the middle of a catch-up, storing every mail once', async () => {
+    const padding = 'lorem ipsum dolor sit amet '.repeat(800);
+    await withImap(server, SUPPORT, async (client) => {
+      for (let i = 0; i < 150; i++) await client.append('INBOX', customer(`cut-${i}`, { text: `Problem ${i}\n${padding}` }));
+    });
+    const h = await startBehindProxy({ batchSize: 10 });
+    await until('the catch-up is under way', async () => (await mailMessageCount(h)) >= 20);
+    proxy.set('cut');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    proxy.set('pass');
+    await until('all 150 are stored', async () => (await mailMessageCount(h)) === 150, 60_000);
+    expect((await mailInquiries(h)).length).toBe(150);
+    const [dupes] = await h.db.query<{ n: number | string }>(`SELECT count(*) AS n FROM (SELECT external_id FROM messages GROUP BY external_id HAVING count(*) > 1) d`);
+    expect(Number(dupes?.n)).toBe(0);
+  });
+
+  it('drops a silent connection (the watchdog) and reconnects, so new mail is not missed', async () => {
+    const h = await startBehindProxy({ idleRestart: '2s' });
+    await until('idling', async () => (await mailHealth(h))?.detail?.includes('support/INBOX: idling') ?? false);
+    proxy.stallOpenConnections();
+    await appendMail(server, SUPPORT, 'INBOX', customer('after-stall'));
+    await until('the mail is read on a fresh connection', async () => (await mailInquiries(h)).length === 1, 30_000);
   });
 });
