@@ -1,4 +1,4 @@
-import { type Health, type HealthReporter } from 'replywatch/sdk';
+import { type Health, type HealthPart, type HealthReporter } from 'replywatch/sdk';
 
 export type MailboxPhase = 'standby' | 'connecting' | 'syncing' | 'idling' | 'polling' | 'down';
 
@@ -51,7 +51,17 @@ export class MailboxStatusBoard {
     const all = this.list();
     const down = all.filter((s) => s.phase === 'down');
     const status = all.length > 0 && down.length === all.length ? 'down' : down.length > 0 ? 'degraded' : 'up';
-    return { status, detail: all.map((s) => this.describe(s)).join('; ') };
+    return { status, detail: all.map((s) => this.describe(s)).join('; '), parts: all.map((s) => this.part(s)) };
+  }
+
+  private part(s: MailboxStatus): HealthPart {
+    return {
+      name: s.name,
+      status: s.phase === 'down' ? 'down' : 'up',
+      detail: s.lastError === undefined ? s.phase : `${s.phase}: ${s.lastError}`,
+      backlog: s.behind,
+      ...(s.lastSyncAt === undefined ? {} : { lastSyncAt: new Date(s.lastSyncAt).toISOString() }),
+    };
   }
 
   private describe(s: MailboxStatus): string {

@@ -31,6 +31,22 @@ export class MetricsController {
       this.logger.warn(`database gauges not refreshed: ${error instanceof Error ? error.message : String(error)}`);
     }
     for (const [id, health] of Object.entries(this.state.connectors)) this.metrics.connectorUp.set({ connector: id }, HEALTH_VALUE[health.status]);
+    this.exportParts();
     return this.metrics.registry.metrics();
+  }
+
+  /** Per-part gauges, rebuilt each scrape so a part that went away disappears. */
+  private exportParts(): void {
+    const { connectorPartUp, connectorPartBacklog, connectorPartLastSync } = this.metrics;
+    for (const gauge of [connectorPartUp, connectorPartBacklog, connectorPartLastSync]) gauge.reset();
+    for (const [connector, health] of Object.entries(this.state.connectors)) {
+      for (const part of Array.isArray(health.parts) ? health.parts : []) {
+        const labels = { connector, part: part.name };
+        connectorPartUp.set(labels, HEALTH_VALUE[part.status] ?? 0);
+        if (typeof part.backlog === 'number') connectorPartBacklog.set(labels, part.backlog);
+        const synced = part.lastSyncAt === undefined ? NaN : Date.parse(part.lastSyncAt);
+        if (!Number.isNaN(synced)) connectorPartLastSync.set(labels, synced / 1000);
+      }
+    }
   }
 }

@@ -94,6 +94,27 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly connectorPartUp = new Gauge({
+    name: 'replywatch_connector_part_up',
+    help: 'State of each part a connector watches (a mailbox): 1 up, 0.5 degraded, 0 down',
+    labelNames: ['connector', 'part'] as const,
+    registers: [this.registry],
+  });
+
+  readonly connectorPartBacklog = new Gauge({
+    name: 'replywatch_connector_part_backlog',
+    help: 'Items a connector part has found but not yet handed to the hub (mails behind)',
+    labelNames: ['connector', 'part'] as const,
+    registers: [this.registry],
+  });
+
+  readonly connectorPartLastSync = new Gauge({
+    name: 'replywatch_connector_part_last_sync_timestamp_seconds',
+    help: 'When a connector part last caught up completely (Unix time)',
+    labelNames: ['connector', 'part'] as const,
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'replywatch_' });
   }

@@ -18,6 +18,7 @@ import { migrateConnector } from './services/connector-database';
 import { ContextFactory, type ContextHandle } from './services/context-factory';
 import { connectorLogger } from './services/connector-logger';
 import { ChannelSink } from './services/message-sink';
+import { keptHealth } from './services/health-report';
 
 const VERIFY_TIMEOUT_MS = 10_000;
 
@@ -139,7 +140,7 @@ export class ConnectorHost implements OutboundDispatcher {
 
   private report(id: string, health: Health): void {
     const scrub = this.built.get(id)?.entry.scrub ?? ((text: string) => text);
-    this.health.connectors[id] = health.detail === undefined ? { status: health.status } : { status: health.status, detail: scrub(health.detail) };
+    this.health.connectors[id] = keptHealth(health, scrub);
   }
 }
 

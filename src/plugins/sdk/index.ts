@@ -69,6 +69,7 @@ export {
   type ConnectorMigration,
   type DutyTarget,
   type Health,
+  type HealthPart,
   type HealthReporter,
   type HealthStatus,
   type HotConversation,

@@ -31,6 +31,24 @@ export interface Health {
   status: HealthStatus;
   /** A short reason for operators; never a secret (the hub scrubs configured secrets anyway). */
   detail?: string;
+  /**
+   * The state of each thing the connector watches on its own (a mailbox, a poller), since
+   * contract 2.2: shown on /health/ready and exported as metrics per part.
+   */
+  parts?: HealthPart[];
+}
+
+/** One watched thing of a connector, for operators and metrics. */
+export interface HealthPart {
+  /** Stable within the connector, e.g. `support/INBOX`. */
+  name: string;
+  status: HealthStatus;
+  /** What it is doing (`idling`, `standby`) or why it is down. */
+  detail?: string;
+  /** Items found but not yet handed to the hub. */
+  backlog?: number;
+  /** When it last caught up completely (ISO 8601). */
+  lastSyncAt?: string;
 }
 
 /** Shown on /health/ready and in metrics as soon as it is reported. */

@@ -75,6 +75,18 @@ describeWithDovecot('mail connector against Dovecot', () => {
     expect((await inquiryFor('Export broken'))[0]?.responder).toBe('dan@example.test');
   });
 
+  it('shows each mailbox on /health/ready and in metrics', async () => {
+    const ready = (await (await fetch(`${hub.url}/health/ready`)).json()) as { connectors: Record<string, { parts?: Array<{ name: string; status: string; detail?: string; backlog?: number }> }> };
+    expect(ready.connectors.mail?.parts?.map((p) => [p.name, p.status, p.detail, p.backlog])).toEqual([
+      ['support/INBOX', 'up', 'idling', 0],
+      ['support/Sent', 'up', 'idling', 0],
+    ]);
+    const metrics = await (await fetch(`${hub.url}/metrics`)).text();
+    expect(metrics).toContain('replywatch_connector_part_up{connector="mail",part="support/INBOX"} 1');
+    expect(metrics).toContain('replywatch_connector_part_backlog{connector="mail",part="support/Sent"} 0');
+    expect(metrics).toMatch(/replywatch_connector_part_last_sync_timestamp_seconds\{connector="mail",part="support\/INBOX"\} \d{10}/);
+  });
+
   it('opens nothing for auto-replies, bounces and list mail', async () => {
     const before = await mailMessageCount(hub);
     const machine = [

@@ -23,6 +23,7 @@ import { RouteTable } from './route-table';
 import { SingletonRunner } from './singleton-runner';
 import { ConnectorStaff } from './staff-service';
 import { DatabaseStateStore } from './state-store';
+import { keptHealth } from './health-report';
 
 /** What the host keeps of a built context, to stop its background work. */
 export interface ContextHandle<C> {
@@ -134,6 +135,6 @@ export class ContextFactory {
   }
 
   private reportHealth(id: string, health: Health, scrub: (text: string) => string): void {
-    this.health.connectors[id] = health.detail === undefined ? { status: health.status } : { status: health.status, detail: scrub(health.detail) };
+    this.health.connectors[id] = keptHealth(health, scrub);
   }
 }
