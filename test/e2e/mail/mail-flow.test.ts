@@ -75,6 +75,29 @@ describeWithDovecot('mail connector against Dovecot', () => {
     expect((await inquiryFor('Export broken'))[0]?.responder).toBe('dan@example.test');
   });
 
+  it('reads hostile and broken mail without stopping: raw 8-bit headers, other charsets, broken MIME, no Message-ID', async () => {
+    const raw = (lines: string[]) => lines.join('\r\n');
+    const hostile = [
+      // Unencoded UTF-8 in the headers (8-bit), as some webmails send.
+      raw(['From: Пётр <petr@customer.example>', `To: ${SUPPORT}`, 'Subject: Не работает оплата', 'Message-ID: <raw8@customer.example>', '', 'Оплата не проходит.', '']),
+      // RFC 2047 in windows-1251 and quoted-printable ISO-8859-1.
+      raw(['From: =?windows-1251?B?yOLg7Q==?= <ivan@customer.example>', `To: ${SUPPORT}`, 'Subject: =?ISO-8859-1?Q?Caf=E9_order?=', 'Message-ID: <cp1251@customer.example>', '', 'Order missing.', '']),
+      // A multipart without its closing boundary and a part with a bogus transfer encoding.
+      raw(['From: broken@customer.example', `To: ${SUPPORT}`, 'Subject: Broken MIME', 'Message-ID: <broken@customer.example>', 'MIME-Version: 1.0', 'Content-Type: multipart/mixed; boundary="zz"', '', '--zz', 'Content-Type: text/plain; charset=unknown-8bit', 'Content-Transfer-Encoding: x-bogus', '', 'Help with the broken thing', '--zz', 'Content-Type: application/pdf', '', '%PDF-1.4 truncated']),
+      // No Message-ID at all.
+      raw(['From: noid@customer.example', `To: ${SUPPORT}`, 'Subject: No id at all', 'Date: Tue, 1 Dec 2026 09:00:00 +0000', '', 'Where is my refund?', '']),
+    ];
+    for (const mail of hostile) await appendMail(server, SUPPORT, 'INBOX', mail);
+    await until('all four open', async () => {
+      const titles = (await mailInquiries(hub)).map((i) => i.title ?? '');
+      return ['Не работает оплата', 'Café order', 'Broken MIME', 'No id at all'].every((subject) => titles.some((t) => t.startsWith(subject)));
+    });
+    const titles = (await mailInquiries(hub)).map((i) => i.title);
+    expect(titles).toContain('Не работает оплата · Пётр <petr@customer.example>');
+    expect(titles).toContain('Café order · Иван <ivan@customer.example>');
+    expect(await health()).toContain('support/INBOX: idling');
+  });
+
   it('shows each mailbox on /health/ready and in metrics', async () => {
     const ready = (await (await fetch(`${hub.url}/health/ready`)).json()) as { connectors: Record<string, { parts?: Array<{ name: string; status: string; detail?: string; backlog?: number }> }> };
     expect(ready.connectors.mail?.parts?.map((p) => [p.name, p.status, p.detail, p.backlog])).toEqual([
