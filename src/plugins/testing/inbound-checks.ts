@@ -1,4 +1,5 @@
 import { readsChannel, type ConnectorDefinition } from '../sdk';
+import { migrationProblems } from './kit-database';
 import { fail, runChecks, type CheckBody, type KitReport } from './kit-report';
 import { INBOUND_CHECKS, InboundHarness, type InboundCheck, type InboundKitOptions, type InboundRun } from './inbound-harness';
 import { attempt, describeError, pause, settleWithin, track, waitUntil } from './wait';
@@ -43,6 +44,7 @@ export async function checkInboundConnector<C>(definition: ConnectorDefinition<C
       if (!KEBAB.test(manifest.id)) problems.push(`id ${JSON.stringify(manifest.id)} is not kebab-case`);
       if (!readsChannel(manifest.direction)) problems.push(`direction is ${JSON.stringify(manifest.direction)}; a connector that reads a channel is inbound or duplex`);
       if (manifest.channel === undefined || !KEBAB.test(manifest.channel)) problems.push(`channel ${JSON.stringify(manifest.channel)} is not a kebab-case name`);
+      problems.push(...migrationProblems(manifest));
       const run = await h.launch(false);
       if (typeof run.instance.start !== 'function') problems.push('the instance has no start()');
       if (problems.length > 0) fail(problems.join('; '));

@@ -1,5 +1,6 @@
-import { type ConnectorDefinition, type ConnectorInstance, type Stoppable } from '../sdk';
+import { type ConnectorDatabase, type ConnectorDefinition, type ConnectorInstance, type Stoppable } from '../sdk';
 import { FakeSink } from './fake-sink';
+import { freshDatabase, type KitDatabase } from './kit-database';
 import { fail } from './kit-report';
 import { MemoryStateStore } from './memory-state-store';
 import { RouteServer } from './route-server';
@@ -32,6 +33,12 @@ export interface InboundKitOptions {
   skip?: Partial<Record<InboundCheck, string>>;
   /** Longest the kit waits for any one thing (an accept, a stop); default 5000 ms. */
   timeoutMs?: number;
+  /**
+   * Needed when the connector declares the `database` service: a database of your tests. Each
+   * check gets the schema `connector_<id>` afresh, with manifest.migrations applied; the
+   * instances of one check (before and after a restart) share it, as they share the state store.
+   */
+  database?: KitDatabase;
 }
 
 const CLEANUP_MS = 2000;
@@ -46,8 +53,8 @@ export interface InboundRun<C> {
 }
 
 /**
- * Per check: one route server, clock and state store that instances come and go on, as a
- * hub's would across a restart, and the source emptied first.
+ * Per check: one route server, clock, state store and (when declared) database that instances
+ * come and go on, as a hub's would across a restart, and the source emptied first.
  */
 export class InboundHarness<C> {
   readonly state: MemoryStateStore;
@@ -55,6 +62,7 @@ export class InboundHarness<C> {
   private readonly server = new RouteServer();
   private readonly runs: Array<InboundRun<C>> = [];
   private routesUrl = '';
+  private database: ConnectorDatabase | undefined;
 
   constructor(
     private readonly definition: ConnectorDefinition<C>,
@@ -66,6 +74,7 @@ export class InboundHarness<C> {
   }
 
   async open(): Promise<void> {
+    this.database = await freshDatabase(this.definition, this.options.database);
     this.routesUrl = await this.server.url();
     await this.options.source.reset();
   }
@@ -74,7 +83,7 @@ export class InboundHarness<C> {
   async launch(start = true): Promise<InboundRun<C>> {
     const raw = await this.options.config({ routesUrl: this.routesUrl });
     for (const value of secretsOf(this.definition, raw)) this.secrets.add(value);
-    const test = createTestContext(this.definition, { config: raw, clock: this.clock, state: this.state, routeServer: this.server });
+    const test = createTestContext(this.definition, { config: raw, clock: this.clock, state: this.state, routeServer: this.server, database: this.database });
     let instance: ConnectorInstance;
     try {
       instance = await attempt(() => this.definition.create(test.context));

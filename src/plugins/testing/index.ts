@@ -8,6 +8,7 @@ export { MemoryStateStore } from './memory-state-store';
 export { FakeSink, type AcceptCallListener, type RecordedRekey } from './fake-sink';
 export { FakePeer, type PeerResponse, type PeerScript, type RecordedRequest } from './fake-peer';
 export { RouteServer } from './route-server';
+export { connectorSchema, createConnectorDatabase, type KitDatabase } from './kit-database';
 export { createTestContext, type HealthLog, type LogLine, type TestContext, type TestContextOptions } from './test-context';
 export { type RecordedCommand } from './hub-services';
 export { assertKitPassed, formatKitReport, type CheckOutcome, type KitCheckResult, type KitReport } from './kit-report';

@@ -1,4 +1,5 @@
 import { ConnectorError, performsDeliveries, type ConnectorDefinition } from '../sdk';
+import { migrationProblems } from './kit-database';
 import { runChecks, fail, type CheckBody, type KitReport } from './kit-report';
 import { OutboundHarness } from './outbound-harness';
 import { OUTBOUND_CHECKS, DEFAULT_RESPONSES, type OutboundCheck, type OutboundKitOptions } from './outbound-options';
@@ -102,11 +103,19 @@ export async function checkOutboundConnector<C>(definition: ConnectorDefinition<
 
   return runChecks({
     connector: definition.manifest.id,
-    checks: OUTBOUND_CHECKS.map((name) => [name, bodies[name]] as const),
+    // Each check starts from empty tables (the failure cases, played together, share one set).
+    checks: OUTBOUND_CHECKS.map((name) => [name, withFreshTables(h, bodies[name])] as const),
     skip: options.skip,
     timeoutMs: CHECK_TIMEOUT_MS,
     secrets: h.secrets,
   });
+}
+
+function withFreshTables<C>(h: OutboundHarness<C>, body: CheckBody): CheckBody {
+  return async () => {
+    await h.freshDatabase();
+    return body();
+  };
 }
 
 async function manifestCheck<C>(definition: ConnectorDefinition<C>, options: OutboundKitOptions, h: OutboundHarness<C>): Promise<string> {
@@ -114,6 +123,7 @@ async function manifestCheck<C>(definition: ConnectorDefinition<C>, options: Out
   const problems: string[] = [];
   if (!KEBAB.test(manifest.id)) problems.push(`id ${JSON.stringify(manifest.id)} is not kebab-case`);
   if (!performsDeliveries(manifest.direction)) problems.push(`direction is ${JSON.stringify(manifest.direction)}; a connector that delivers is outbound or duplex`);
+  problems.push(...migrationProblems(manifest));
   if (manifest.targetSchema) {
     const { name: _name, ...to } = options.target;
     const parsed = manifest.targetSchema.safeParse(to);

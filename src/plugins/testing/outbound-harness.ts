@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { type ConnectorDefinition, type ConnectorInstance, type Delivery, type DeliveryResult } from '../sdk';
+import { type ConnectorDatabase, type ConnectorDefinition, type ConnectorInstance, type Delivery, type DeliveryResult } from '../sdk';
 import { FakePeer } from './fake-peer';
+import { freshDatabase } from './kit-database';
 import { fail } from './kit-report';
 import { defaultPayload, type OutboundKitOptions } from './outbound-options';
 import { secretsOf } from './secret-scan';
@@ -23,6 +24,7 @@ export interface OutboundRun<C> {
 export class OutboundHarness<C> {
   /** Every secret seen in a config so far; the report is scrubbed of them. */
   readonly secrets = new Set<string>();
+  private database: ConnectorDatabase | undefined;
 
   constructor(
     private readonly definition: ConnectorDefinition<C>,
@@ -36,6 +38,12 @@ export class OutboundHarness<C> {
     }
   }
 
+  /** Empty tables for the next check, when the connector declares `database`; fails when the kit has none. */
+  async freshDatabase(): Promise<void> {
+    this.database = undefined;
+    this.database = await freshDatabase(this.definition, this.options.database);
+  }
+
   async with<T>(body: (run: OutboundRun<C>) => Promise<T>): Promise<T> {
     const peer = new FakePeer();
     const url = await peer.start();
@@ -44,7 +52,7 @@ export class OutboundHarness<C> {
     try {
       const raw = this.options.config(url);
       this.remember(raw);
-      test = createTestContext(this.definition, { config: raw, dutyTargets: this.options.dutyTargets });
+      test = createTestContext(this.definition, { config: raw, dutyTargets: this.options.dutyTargets, database: this.database });
       const context = test.context;
       instance = await attempt(() => this.definition.create(context));
       return await body(this.run(peer, test, instance));

@@ -1,5 +1,6 @@
 import { type ConnectorErrorCode, type DeliveryPayload, type DeliveryTarget, type DutyTarget, type SlaMarkPayload } from '../sdk';
 import { type PeerResponse, type RecordedRequest } from './fake-peer';
+import { type KitDatabase } from './kit-database';
 
 export const OUTBOUND_CHECKS = [
   'manifest',
@@ -40,6 +41,11 @@ export interface OutboundKitOptions {
   /** Checks that do not apply, each with a written reason. */
   skip?: Partial<Record<OutboundCheck, string>>;
   dutyTargets?: DutyTarget[];
+  /**
+   * Needed when the connector declares the `database` service: a database of your tests. Each
+   * check gets the schema `connector_<id>` afresh, with manifest.migrations applied.
+   */
+  database?: KitDatabase;
 }
 
 export const FAILURE_CASES: ReadonlyArray<{ key: FailureCase; check: OutboundCheck }> = [

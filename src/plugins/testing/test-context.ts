@@ -38,6 +38,11 @@ export interface TestContextOptions {
   openInquiries?: Readonly<Record<string, OpenInquiry>>;
   /** Serve routes on this server (left open by dispose) instead of one of the context's own. */
   routeServer?: RouteServer;
+  /**
+   * `ctx.database`, for a connector that declares it: build it with createConnectorDatabase,
+   * which applies the manifest's migrations. Share one between two contexts to test a restart.
+   */
+  database?: ConnectorDatabase;
 }
 
 export interface LogLine {
@@ -101,7 +106,7 @@ export function createTestContext<C>(definition: ConnectorDefinition<C>, options
     hub: { dataDir, backend: 'embedded' },
     rules: { dutyTargets },
     state: offer('state', state),
-    database: offer('database', unavailableDatabase()),
+    database: offer('database', options.database ?? unavailableDatabase(manifest.id)),
     singleton: offer('singleton', loops.singleton),
     scheduler: offer('scheduler', loops.scheduler),
     routes: offer('routes', routes),
@@ -149,10 +154,12 @@ function loggerInto(logs: LogLine[]): ConnectorLogger {
   return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
 }
 
-/** The kit has no PostgreSQL; a connector with tables of its own is tested against the hub. */
-function unavailableDatabase(): ConnectorDatabase {
+/** What a connector that declares `database` gets when the test gave none: an error saying how to give one. */
+function unavailableDatabase(connectorId: string): ConnectorDatabase {
   const fail = (): never => {
-    throw new Error('ctx.database is not available in the test kit: test code that needs tables against a real hub');
+    throw new Error(
+      `ctx.database is not available in the test kit without a database: pass createTestContext(definition, { database: await createConnectorDatabase(kitDatabase, definition) }) (connector ${connectorId})`,
+    );
   };
   return {
     get schema(): string {
