@@ -14,10 +14,18 @@ export interface InboundFlaws {
   swallowsFailedAccept?: boolean;
 }
 
-/** Not a flaw: the same reader on ctx.scheduler.every instead of a long-running singleton. */
+/** Not flaws: the same reader on ctx.scheduler.every instead of a long-running singleton, or with its cursor in a table of its own. */
 export interface FeedOptions {
   loop?: 'singleton' | 'scheduler';
+  /** `table`: the cursor lives in ctx.database (`feed_cursor`, created and seeded by two migrations) instead of ctx.state. */
+  cursorIn?: 'state' | 'table';
 }
+
+/** The second needs the first: applied out of order, they fail. */
+const CURSOR_TABLE_MIGRATIONS = [
+  { name: '001-feed-cursor', up: `CREATE TABLE feed_cursor (feed text PRIMARY KEY, seq integer NOT NULL)` },
+  { name: '002-feed-cursor-start', up: `INSERT INTO feed_cursor (feed, seq) VALUES ('main', 0)` },
+];
 
 const configSchema = z.object({ feedUrl: z.url(), apiKey: secret(z.string().min(8)), pollInterval: durationSchema.default(2000) });
 type FeedConfig = z.infer<typeof configSchema>;
@@ -25,10 +33,21 @@ type FeedConfig = z.infer<typeof configSchema>;
 const BATCH = 10;
 
 /** Polls a feed on ctx.clock, in ctx.singleton, storing its cursor in ctx.state after each accept. */
-export function feedConnector(id: string, flaws: InboundFlaws = {}, { loop = 'singleton' }: FeedOptions = {}): ConnectorDefinition<FeedConfig> {
+export function feedConnector(id: string, flaws: InboundFlaws = {}, { loop = 'singleton', cursorIn = 'state' }: FeedOptions = {}): ConnectorDefinition<FeedConfig> {
+  const table = cursorIn === 'table';
   return defineConnector({
-    manifest: { id, direction: 'inbound', channel: 'kit-feed', configSchema, services: ['state', loop] },
+    manifest: { id, direction: 'inbound', channel: 'kit-feed', configSchema, services: [table ? 'database' : 'state', loop], ...(table ? { migrations: CURSOR_TABLE_MIGRATIONS } : {}) },
     create(ctx) {
+      const saveCursor = async (seq: number): Promise<void> => {
+        if (!table) return void (await ctx.state.set('cursor', seq));
+        await ctx.database.query(`UPDATE feed_cursor SET seq = $1 WHERE feed = 'main'`, [seq]);
+      };
+      const loadCursor = async (): Promise<number> => {
+        if (!table) return (await ctx.state.get<number>('cursor'))?.value ?? 0;
+        const [row] = await ctx.database.query<{ seq: number }>(`SELECT seq FROM feed_cursor WHERE feed = 'main'`);
+        if (!row) throw new Error('feed_cursor has no row: the migrations did not run in order');
+        return Number(row.seq);
+      };
       const read = async (after: number, limit: number, signal: AbortSignal): Promise<FeedItem[]> => {
         const response = await fetch(`${ctx.config.feedUrl}/items?after=${after}&limit=${limit}`, { headers: { authorization: `Bearer ${ctx.config.apiKey}` }, signal });
         if (response.status === 401) throw new ConnectorError('AUTH_FAILED', 'the feed rejected the API key');
@@ -40,7 +59,7 @@ export function feedConnector(id: string, flaws: InboundFlaws = {}, { loop = 'si
 
       const handOver = async (sink: { accept(m: InboundMessage): Promise<unknown> }, item: FeedItem): Promise<void> => {
         if (flaws.cursorBeforeAccept) {
-          await Promise.all([sink.accept(toMessage(item)), ctx.state.set('cursor', item.seq)]);
+          await Promise.all([sink.accept(toMessage(item)), saveCursor(item.seq)]);
           return;
         }
         if (flaws.swallowsFailedAccept) {
@@ -49,7 +68,7 @@ export function feedConnector(id: string, flaws: InboundFlaws = {}, { loop = 'si
           await sink.accept(toMessage(item));
         }
         if (flaws.memoryCursor) memoryCursor = item.seq;
-        else await ctx.state.set('cursor', item.seq);
+        else await saveCursor(item.seq);
       };
 
       return {
@@ -74,7 +93,7 @@ export function feedConnector(id: string, flaws: InboundFlaws = {}, { loop = 'si
               }
             }
           };
-          const storedCursor = async (): Promise<number> => (flaws.memoryCursor ? memoryCursor : ((await ctx.state.get<number>('cursor'))?.value ?? 0));
+          const storedCursor = async (): Promise<number> => (flaws.memoryCursor ? memoryCursor : await loadCursor());
           const handle =
             loop === 'scheduler'
               ? ctx.scheduler.every('poll', ctx.config.pollInterval, async (signal) => void (await readAll(signal, await storedCursor())))
