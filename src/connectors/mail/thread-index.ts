@@ -47,8 +47,11 @@ export class ThreadIndex {
       const known = await this.knownThreads(sql, mails);
       const placements: Placement[] = [];
       for (const mail of mails) {
-        const found = known.get(mail.key) ?? firstKnown(known, mail.replyTo) ?? (await this.bySubject(sql, mail, now));
-        const placement = found === undefined ? { threadKey: this.newThreadKey(mail.key), opens: true } : { threadKey: found, opens: false };
+        const own = this.newThreadKey(mail.key);
+        const threadKey = known.get(mail.key) ?? firstKnown(known, mail.replyTo) ?? (await this.bySubject(sql, mail, now)) ?? own;
+        // Judged by the key, not by novelty: a mail read again after a failed accept still
+        // opens its thread (and gives the conversation its title).
+        const placement = { threadKey, opens: threadKey === own };
         known.set(mail.key, placement.threadKey);
         placements.push(placement);
       }
