@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { httpConnector } from '../../../src/connectors/http/http.connector';
 import { logConnector } from '../../../src/connectors/log/log.connector';
 import { telegramConnector } from '../../../src/connectors/telegram/telegram.connector';
+import { webhookConnector } from '../../../src/connectors/webhook/webhook.connector';
 import { assertKitPassed, checkInboundConnector, checkOutboundConnector, formatKitReport, type KitReport, OUTBOUND_CHECKS, type OutboundCheck } from '../../../src/plugins/testing';
 import { FakeBotApi } from '../../support/fake-bot-api';
 import { BotApiSource } from '../../support/kit/bot-api-source';
@@ -67,6 +68,17 @@ describe('first-party connectors under the contract test kit', () => {
     } finally {
       await sender.drain();
     }
+  });
+
+  it('webhook posts signed events as the contract asks', async () => {
+    const report = await checkOutboundConnector(webhookConnector, {
+      config: (peerUrl) => ({ endpoints: [{ name: 'kit', url: `${peerUrl}/hook`, secret: `whsec_${randomBytes(32).toString('base64')}` }] }),
+      target: { name: 'hook', endpoint: 'kit' },
+      dutyTargets: [{ name: 'hook', to: { endpoint: 'kit' } }],
+      idempotencyKey: (request) => request.headers['webhook-id'],
+      skip: { 'verify-rejected-credentials': 'a webhook receiver has no endpoint to check credentials against; a refused signature shows on the first delivery (401/403 → AUTH_FAILED)' },
+    });
+    expectPassed(report);
   });
 
   it('log passes what applies to a connector with no peer', async () => {
