@@ -6,6 +6,7 @@ import { type LoadedConfig } from './core/config/load-config';
 import { HUB_CONFIG, INTAKE_SETTINGS, OUTBOX_SETTINGS } from './core/config/settings.tokens';
 import { ConversationDirectory } from './core/conversations/conversation-directory';
 import { OUTBOX_ENQUEUED } from './core/events/domain-events';
+import { DeliveryReplayController } from './core/http/delivery-replay.controller';
 import { AdminController } from './core/http/admin.controller';
 import { AdminGuard } from './core/http/admin.guard';
 import { HealthController } from './core/http/health.controller';
@@ -121,7 +122,7 @@ export class HubModule {
     return {
       module: HubModule,
       imports: [EventEmitterModule.forRoot()],
-      controllers: [HealthController, MetricsController, AdminController, InquiryCommandsController, ReportsController],
+      controllers: [HealthController, MetricsController, AdminController, InquiryCommandsController, DeliveryReplayController, ReportsController],
       providers,
     };
   }

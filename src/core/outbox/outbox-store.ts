@@ -93,16 +93,20 @@ export class OutboxStore {
     return updated.length === 1;
   }
 
-  /** Puts dead letters back in line with the same idempotency key and a fresh failure budget. */
-  async replay(filter: { id?: string; since?: Date; connector?: string }, now: Date): Promise<string[]> {
+  /**
+   * Puts dead letters back in line with the same idempotency key and a whole new attempt
+   * budget: both counters start again (a delivery dead-lettered by the cap on all attempts
+   * would otherwise get one try), and the history keeps every earlier attempt.
+   */
+  async replay(filter: { id?: string; since?: Date; until?: Date; connector?: string }, now: Date): Promise<string[]> {
     const note = JSON.stringify([{ attempt: 0, at: now.toISOString(), outcome: 'replayed' }]);
     const rows = await this.db.query<{ id: string }>(
-      `UPDATE deliveries SET status = 'pending', failures = 0, next_attempt_at = $1, updated_at = $1, dead_at = NULL,
+      `UPDATE deliveries SET status = 'pending', failures = 0, attempts = 0, next_attempt_at = $1, updated_at = $1, dead_at = NULL,
          history = history || $2::jsonb
        WHERE status = 'dead' AND ($3::uuid IS NULL OR id = $3::uuid) AND ($4::timestamptz IS NULL OR dead_at >= $4)
-         AND ($5::text IS NULL OR connector = $5)
+         AND ($5::text IS NULL OR connector = $5) AND ($6::timestamptz IS NULL OR dead_at < $6)
        RETURNING id`,
-      [now, note, filter.id ?? null, filter.since ?? null, filter.connector ?? null],
+      [now, note, filter.id ?? null, filter.since ?? null, filter.connector ?? null, filter.until ?? null],
     );
     return rows.map((r) => r.id);
   }

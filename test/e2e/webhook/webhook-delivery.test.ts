@@ -133,13 +133,29 @@ describe('signed webhooks', () => {
     expect(dead[1]?.last_error?.length).toBeLessThan(1000);
   });
 
+  it('replays a dead letter through the admin API with the same webhook-id and a fresh budget', async () => {
+    const [redirected] = await hub.db.query<{ id: string; idempotency_key: string }>(`SELECT id, idempotency_key FROM deliveries WHERE status = 'dead' AND last_error LIKE '%redirected%'`);
+    expect(redirected).toBeDefined();
+    expect((await hub.command(`/api/v1/deliveries/${redirected!.id}/replay`)).status).toBe(200);
+    await until('the replay is delivered', async () => (await hub.db.query<{ status: string }>(`SELECT status FROM deliveries WHERE id = $1`, [redirected!.id]))[0]?.status === 'delivered');
+    const posts = forConversation(ops, 'wh-6');
+    expect(posts.map((p) => p.id)).toEqual([redirected!.idempotency_key, redirected!.idempotency_key]);
+    expect((await hub.command(`/api/v1/deliveries/${redirected!.id}/replay`)).status).toBe(409);
+    expect((await hub.command(`/api/v1/deliveries/00000000-0000-4000-8000-000000000000/replay`)).status).toBe(404);
+    expect((await hub.command('/api/v1/deliveries/replay', {})).status).toBe(422);
+    const none = await hub.command('/api/v1/deliveries/replay', { connector: 'webhook', since: '2999-01-01T00:00:00Z' });
+    expect(await none.json()).toEqual({ replayed: [] });
+  });
+
   it('disables an endpoint that answers 410 Gone, tells the duty target once, and shows it on /health/ready', async () => {
+    const deadCount = async () => (await deliveries('ops-hook')).filter((d) => d.status === 'dead').length;
+    const deadBefore = await deadCount();
     ops.reply({ status: 410 });
     await open('wh-8');
-    await until('dead-lettered', async () => (await deliveries('ops-hook')).filter((d) => d.status === 'dead').length === 3);
+    await until('dead-lettered', async () => (await deadCount()) === deadBefore + 1);
     const before = ops.received.length;
     await open('wh-9');
-    await until('the next one is dead-lettered without a request', async () => (await deliveries('ops-hook')).filter((d) => d.status === 'dead').length === 4);
+    await until('the next one is dead-lettered without a request', async () => (await deadCount()) === deadBefore + 2);
     expect(ops.received.length).toBe(before);
     const notices = (await deliveries('duty-log')).filter((d) => d.payload.topic === 'webhook.disabled');
     expect(notices).toHaveLength(1);

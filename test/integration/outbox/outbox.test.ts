@@ -87,8 +87,25 @@ describe(`outbox (${testBackend})`, () => {
     expect(await store.replay({ id: dead!.id }, new Date(clock.now()))).toEqual([dead!.id]);
     await runUntilQuiet(worker, store, clock);
     const replayed = await store.get(dead!.id);
-    expect(replayed).toMatchObject({ status: 'delivered', idempotency_key: 'k1', attempts: 5 });
+    // A replay counts its attempts afresh; the history keeps the earlier ones.
+    expect(replayed).toMatchObject({ status: 'delivered', idempotency_key: 'k1', attempts: 1 });
+    expect(replayed!.history.map((h) => h.outcome)).toEqual(['failed', 'failed', 'failed', 'failed', 'replayed', 'delivered']);
     expect(dispatcher.callsFor('k1').map((c) => c.delivery.idempotencyKey)).toEqual(['k1', 'k1', 'k1', 'k1', 'k1']);
+  });
+
+  it('gives a replayed delivery a whole new budget, also one that hit the cap on all attempts', async () => {
+    const { clock, dispatcher, store, worker } = createOutbox(context.db, { settings: outboxSettings({ maxTotalAttempts: 5 }) });
+    await enqueue(context.db, clock, ['k1']);
+    const limited = () => new ConnectorError('RATE_LIMITED', '429', { retryAfterMs: 1000 });
+    dispatcher.script('k1', Array.from({ length: 5 }, limited));
+    await runUntilQuiet(worker, store, clock);
+    const [dead] = await store.list({ status: 'dead', limit: 10 });
+    expect(dead?.last_error).toMatch(/gave up after 5 attempts/);
+
+    dispatcher.script('k1', [limited(), limited(), limited(), {}]);
+    await store.replay({ id: dead!.id }, new Date(clock.now()));
+    await runUntilQuiet(worker, store, clock);
+    expect(await store.get(dead!.id)).toMatchObject({ status: 'delivered', attempts: 4 });
   });
 
   it('dead-letters at once what retrying cannot fix', async () => {
