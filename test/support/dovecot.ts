@@ -18,6 +18,20 @@ export interface DovecotOptions {
   capabilities?: string;
   /** STARTTLS on `port` and implicit TLS on `tlsPort`, with a certificate signed by a throwaway CA (`caFile`). */
   tls?: boolean;
+  /**
+   * OAuth2 bearer tokens (XOAUTH2, OAUTHBEARER) checked by Dovecot's oauth2 passdb against a
+   * token introspection endpoint (RFC 7662, `POST token=…`), besides the passwords of `users`
+   * for PLAIN and LOGIN. The endpoint must answer `{"active": true, "username": "<user>"}` for a
+   * good token; the user must still be one of `users` (the userdb stays the passwd-file).
+   */
+  oauth2?: DovecotOAuth2Options;
+}
+
+export interface DovecotOAuth2Options {
+  /** e.g. `http://127.0.0.1:PORT/introspect` (see test/support/oauth-introspection.ts). */
+  introspectionUrl: string;
+  /** The token mechanisms offered; default both. imapflow prefers OAUTHBEARER when offered. */
+  mechanisms?: ('xoauth2' | 'oauthbearer')[];
 }
 
 /** A real Dovecot IMAP server on loopback with Maildirs in a temporary directory. */
@@ -166,8 +180,33 @@ class HarnessDovecot implements DovecotServer {
     }
     chmodSync(path.join(this.dir, 'home'), 0o755);
     const tls = this.caFile ? await createCertificates(path.dirname(this.caFile)) : undefined;
-    const config = dovecotConfig({ dir: this.dir, passwdFile, logFile: this.logFile, owner, greeting: this.greeting, port: this.port, tlsPort: this.tlsPort, tls, capabilities: options.capabilities });
+    const oauth2 = options.oauth2 ? this.writeOAuth2Config(options.oauth2) : undefined;
+    const config = dovecotConfig({ dir: this.dir, passwdFile, logFile: this.logFile, owner, greeting: this.greeting, port: this.port, tlsPort: this.tlsPort, tls, capabilities: options.capabilities, oauth2 });
     writeFileSync(this.configFile, config);
+  }
+
+  /** The oauth2 passdb's settings file (read by the auth process, which runs as the dovecot user). */
+  private writeOAuth2Config(options: DovecotOAuth2Options): { configFile: string; mechanisms: string } {
+    const url = new URL(options.introspectionUrl);
+    if (!/^https?:$/.test(url.protocol) || /\s/.test(options.introspectionUrl)) throw new Error(`Not an http(s) URL: ${options.introspectionUrl}`);
+    const mechanisms = options.mechanisms ?? ['xoauth2', 'oauthbearer'];
+    if (mechanisms.length === 0) throw new Error('oauth2.mechanisms: name at least one of xoauth2, oauthbearer');
+    const configFile = path.join(this.dir, 'dovecot-oauth2.conf.ext');
+    const settings = [
+      // RFC 7662: POST with `token=<token>` as a form body; no tokeninfo_url, so every login is introspected.
+      'introspection_mode = post',
+      `introspection_url = ${options.introspectionUrl}`,
+      'username_attribute = username',
+      // The login name must equal the introspected one; %Lu (the default) would lowercase it.
+      'username_format = %u',
+      'active_attribute = active',
+      'active_value = true',
+      // An endpoint that does not answer fails the login instead of hanging it (default: no limit).
+      'timeout_msecs = 5000',
+    ];
+    writeFileSync(configFile, `${settings.join('\n')}\n`);
+    chmodSync(configFile, 0o644);
+    return { configFile, mechanisms: mechanisms.join(' ') };
   }
 
   /** Starts the master and resolves once it greets, retrying while the port is still busy. */
@@ -312,11 +351,12 @@ interface ConfigInput {
   tlsPort: number | undefined;
   tls: { certFile: string; keyFile: string } | undefined;
   capabilities: string | undefined;
+  oauth2: { configFile: string; mechanisms: string } | undefined;
 }
 
 /** A self-contained configuration: nothing of /etc/dovecot (conf.d, plugins) is included. */
 function dovecotConfig(input: ConfigInput): string {
-  const { dir, passwdFile, owner, tls } = input;
+  const { dir, passwdFile, owner, tls, oauth2 } = input;
   const mailbox = (name: string, specialUse: string): string => `  mailbox ${name} {\n    special_use = ${specialUse}\n    auto = subscribe\n  }`;
   const implicitTlsListener = tls ? `  inet_listener imaps {\n    address = ${HOST}\n    port = ${input.tlsPort}\n    ssl = yes\n  }` : '  inet_listener imaps {\n    port = 0\n  }';
   return `${[
@@ -332,7 +372,7 @@ function dovecotConfig(input: ConfigInput): string {
     `first_valid_uid = ${owner.uid}`,
     `first_valid_gid = ${owner.gid}`,
     'disable_plaintext_auth = no',
-    'auth_mechanisms = plain login',
+    `auth_mechanisms = plain login${oauth2 ? ` ${oauth2.mechanisms}` : ''}`,
     'auth_username_format = %u',
     // Tests try wrong passwords on purpose; the default 2 s penalty only slows them down.
     'auth_failure_delay = 0',
@@ -346,9 +386,16 @@ function dovecotConfig(input: ConfigInput): string {
     'mailbox_idle_check_interval = 1 secs',
     ...(input.capabilities === undefined ? [] : [`imap_capability = ${input.capabilities}`]),
     ...(tls ? ['ssl = yes', `ssl_cert = <${tls.certFile}`, `ssl_key = <${tls.keyFile}`] : ['ssl = no']),
-    `passdb {\n  driver = passwd-file\n  args = scheme=PLAIN username_format=%u ${passwdFile}\n}`,
+    // With tokens on, the passwords answer only PLAIN and LOGIN, and the tokens only the token mechanisms.
+    `passdb {\n  driver = passwd-file\n${oauth2 ? '  mechanisms = plain login\n' : ''}  args = scheme=PLAIN username_format=%u ${passwdFile}\n}`,
+    ...(oauth2 ? [`passdb {\n  driver = oauth2\n  mechanisms = ${oauth2.mechanisms}\n  args = ${oauth2.configFile}\n}`] : []),
     `userdb {\n  driver = passwd-file\n  args = username_format=%u ${passwdFile}\n}`,
     `namespace inbox {\n  inbox = yes\n${mailbox('Sent', '\\Sent')}\n${mailbox('Drafts', '\\Drafts')}\n${mailbox('Trash', '\\Trash')}\n}`,
+    // Token tests fail logins on purpose, one after another: the auth penalty (anvil, per IP,
+    // 2 s doubling up to 15 s) would hold back every next login from 127.0.0.1, good ones too.
+    // Mode 0 leaves the listener out, which turns the penalty off (login_trusted_networks did not
+    // in 2.3.19: the login process sent no no-penalty flag for a trusted 127.0.0.1).
+    ...(oauth2 ? ['service anvil {\n  unix_listener anvil-auth-penalty {\n    mode = 0\n  }\n}'] : []),
     `service imap-login {\n  inet_listener imap {\n    address = ${HOST}\n    port = ${input.port}\n  }\n${implicitTlsListener}\n}`,
   ].join('\n')}\n`;
 }
