@@ -1,7 +1,4 @@
-import { ConnectorError } from 'replywatch/sdk';
-import { type PostAnswer } from './webhook-post';
-
-const MAX_RETRY_AFTER_MS = 3_600_000;
+import { bodySnippet, ConnectorError, retryAfterMs, type HttpAnswer } from 'replywatch/sdk';
 
 /**
  * What a receiver's answer means (Standard Webhooks): 2xx delivered; 410 the endpoint is gone;
@@ -9,13 +6,13 @@ const MAX_RETRY_AFTER_MS = 3_600_000;
  * URL; a redirect is not followed; other 4xx a payload the receiver will never take (dead
  * letter at once, in the receiver's own words); 5xx and 408 try again.
  */
-export function outcomeOf(answer: PostAnswer, now: number): 'delivered' | 'gone' | ConnectorError {
+export function outcomeOf(answer: HttpAnswer, now: number): 'delivered' | 'gone' | ConnectorError {
   const { status } = answer;
   if (status >= 200 && status < 300) return 'delivered';
   if (status === 410) return 'gone';
   const said = `HTTP ${status}${snippet(answer.body)}`;
-  const retryAfterMs = retryAfter(answer.headers['retry-after'], now);
-  const wait = retryAfterMs === undefined ? {} : { retryAfterMs };
+  const waitMs = retryAfterMs(answer.headers['retry-after'], now);
+  const wait = waitMs === undefined ? {} : { retryAfterMs: waitMs };
   if (status === 429) return new ConnectorError('RATE_LIMITED', `the receiver is rate limiting (${said})`, wait);
   if (status >= 300 && status < 400) return new ConnectorError('NOT_FOUND', `the receiver redirected to ${String(answer.headers.location ?? 'another place')} (${said}); redirects are not followed: configure the final URL`);
   if (status === 401 || status === 403) return new ConnectorError('AUTH_FAILED', `the receiver refused the request (${said}); check that it has this endpoint's signing secret`);
@@ -24,17 +21,7 @@ export function outcomeOf(answer: PostAnswer, now: number): 'delivered' | 'gone'
   return new ConnectorError('INVALID_PAYLOAD', `the receiver rejected the event (${said})`);
 }
 
-/** Seconds or an HTTP date; capped at an hour so a broken header cannot park deliveries for days. */
-export function retryAfter(value: string | string[] | undefined, now: number): number | undefined {
-  const text = Array.isArray(value) ? value[0] : value;
-  if (text === undefined || text.trim() === '') return undefined;
-  const seconds = Number(text);
-  const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(text) - now;
-  if (!Number.isFinite(ms)) return undefined;
-  return Math.min(MAX_RETRY_AFTER_MS, Math.max(0, Math.round(ms)));
-}
-
 function snippet(body: string): string {
-  const text = body.replace(/\s+/g, ' ').trim().slice(0, 300);
+  const text = bodySnippet(body);
   return text === '' ? '' : `: ${text}`;
 }

@@ -1,9 +1,8 @@
-import { ConnectorError, type ConnectorContext, type ConnectorInstance, type Delivery, type DeliveryResult, type DeliverOptions, type Health, type HealthPart } from 'replywatch/sdk';
+import { ConnectorError, outboundHttp, type ConnectorContext, type ConnectorInstance, type Delivery, type DeliveryResult, type DeliverOptions, type Health, type HealthPart } from 'replywatch/sdk';
 import { GoneEndpoints } from './endpoint-state';
 import { outcomeOf } from './webhook-answer';
 import { type WebhookConfig, type WebhookEndpoint } from './webhook.config';
 import { envelopeOf, eventTypeOf } from './webhook-envelope';
-import { createHttpClient, postJson } from './webhook-post';
 import { WebhookSigner } from './webhook-signer';
 
 /**
@@ -12,7 +11,7 @@ import { WebhookSigner } from './webhook-signer';
  * written into messages (they may carry tokens); endpoints are named by their name.
  */
 export class WebhookRuntime implements ConnectorInstance {
-  private readonly http = createHttpClient();
+  private readonly http = outboundHttp();
   private readonly gone: GoneEndpoints;
   private readonly endpoints: ReadonlyMap<string, WebhookEndpoint>;
   private readonly signers = new Map<string, WebhookSigner>();
@@ -39,7 +38,7 @@ export class WebhookRuntime implements ConnectorInstance {
     const now = new Date(this.ctx.clock.now());
     const body = JSON.stringify(envelopeOf(delivery.payload, now));
     const headers = this.signerOf(endpoint).headers(delivery.idempotencyKey, now, body);
-    const answer = await postJson(this.http, endpoint.url, body, headers, { timeoutMs: endpoint.timeout, signal: options.signal, maxResponseBytes: this.ctx.config.maxResponseBytes });
+    const answer = await this.http.post(endpoint.url, body, { headers: { 'user-agent': 'replywatch-webhooks/1', ...headers }, timeoutMs: endpoint.timeout, signal: options.signal, maxResponseBytes: this.ctx.config.maxResponseBytes });
     const outcome = outcomeOf(answer, this.ctx.clock.now());
     if (outcome === 'delivered') return {};
     if (outcome === 'gone') {

@@ -103,3 +103,4 @@ export {
 } from './services';
 export { collectSecrets, isSecretSchema, redactSecrets, scrubSecrets, secret } from './secret';
 export { durationAtLeast, durationSchema, parseDuration } from './config';
+export { bodySnippet, outboundHttp, retryAfterMs, type HttpAnswer, type HttpRequestOptions, type OutboundHttp } from './outbound-http';

@@ -4,7 +4,7 @@
  * speaking 2.3 loads plugins written for 2.0 … 2.3 and refuses 2.4 (it lacks what they use)
  * and every other major. docs/PLUGINS.md keeps the changelog.
  */
-export const CONTRACT_VERSION = '2.2';
+export const CONTRACT_VERSION = '2.3';
 
 export interface ContractVersion {
   major: number;
