@@ -24,8 +24,13 @@ export function toConnectorError(error: unknown, where: string): ConnectorError 
   if (error instanceof ConnectorError) return error;
   const failure = (typeof error === 'object' && error !== null ? error : { message: String(error) }) as ImapFailure;
   const said = failure.responseText ?? failure.message ?? 'unknown error';
+  // imapflow flags every NO to a login as an authentication failure, also the server's "try
+  // later" (its password or token backend is down): that one is not the user's fault.
+  if (failure.serverResponseCode === 'UNAVAILABLE') {
+    return new ConnectorError('TEMPORARY', `${where}: the server cannot check logins right now (${said})`, { cause: error });
+  }
   if (failure.authenticationFailed || failure.serverResponseCode === 'AUTHENTICATIONFAILED') {
-    return new ConnectorError('AUTH_FAILED', `${where}: the server refused the login (${said}); check the user and the password or app password`, { cause: error });
+    return new ConnectorError('AUTH_FAILED', `${where}: the server refused the login (${said}); check the user and the password, app password or access token`, { cause: error });
   }
   if (failure.mailboxMissing || failure.serverResponseCode === 'NONEXISTENT') {
     return new ConnectorError('NOT_FOUND', `${where}: the mailbox does not exist on the server (${said})`, { cause: error });

@@ -50,7 +50,15 @@ export class MailRuntime implements ConnectorInstance {
     this.board.add(name);
     const { config } = this.ctx;
     const watcher = new MailboxWatcher(
-      { name, folder, lookbackMs: account.lookback, fetchBytes: config.fetchBytes, batchSize: config.batchSize },
+      {
+        name,
+        folder,
+        lookbackMs: account.lookback,
+        fetchBytes: config.fetchBytes,
+        batchSize: config.batchSize,
+        // A refreshed token file fixes a refused token within minutes; look again every minute.
+        ...(account.accessTokenFile !== undefined ? { authRetryMs: 60_000 } : {}),
+      },
       {
         connect: () => createImapClient(account, { idleRestartMs: config.idleRestart }),
         mailboxPath: (client) => (folder === 'inbox' ? Promise.resolve(account.mailbox) : sentMailboxPath(client, account)),

@@ -14,6 +14,11 @@ export interface WatcherSettings {
   lookbackMs: number;
   fetchBytes: number;
   batchSize: number;
+  /**
+   * How soon a refused login is tried again when a token helper may fix it meanwhile (access
+   * tokens); otherwise the hub's wait for a refused password applies (5 minutes).
+   */
+  authRetryMs?: number;
 }
 
 export interface WatcherDeps {
@@ -64,7 +69,7 @@ export class MailboxWatcher {
       await this.watch(client, events, signal);
     } catch (error) {
       if (signal.aborted) return;
-      const failure = toConnectorError(error, name);
+      const failure = this.retryable(toConnectorError(error, name));
       // The status line names the mailbox already.
       const lastError = failure.message.startsWith(`${name}: `) ? failure.message.slice(name.length + 2) : failure.message;
       this.deps.board.update(name, { phase: 'down', lastError });
@@ -180,6 +185,12 @@ export class MailboxWatcher {
     const found = await client.search({ since: new Date(from - 86_400_000) }, { uid: true });
     if (found === false || found === undefined) throw new ConnectorError('TEMPORARY', `${this.settings.name}: the search for recent mail failed`);
     return found.sort((a, b) => a - b);
+  }
+
+  private retryable(failure: ConnectorError): ConnectorError {
+    const { authRetryMs } = this.settings;
+    if (failure.code !== 'AUTH_FAILED' || authRetryMs === undefined || failure.retryAfterMs !== undefined) return failure;
+    return new ConnectorError('AUTH_FAILED', failure.message, { retryAfterMs: authRetryMs, cause: failure });
   }
 
   private phase(phase: MailboxPhase): void {
