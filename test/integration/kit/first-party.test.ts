@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { httpConnector } from '../../../src/connectors/http/http.connector';
 import { logConnector } from '../../../src/connectors/log/log.connector';
+import { slackConnector } from '../../../src/connectors/slack/slack.connector';
 import { telegramConnector } from '../../../src/connectors/telegram/telegram.connector';
 import { webhookConnector } from '../../../src/connectors/webhook/webhook.connector';
 import { assertKitPassed, checkInboundConnector, checkOutboundConnector, formatKitReport, type KitReport, OUTBOUND_CHECKS, type OutboundCheck } from '../../../src/plugins/testing';
@@ -77,6 +78,24 @@ describe('first-party connectors under the contract test kit', () => {
       dutyTargets: [{ name: 'hook', to: { endpoint: 'kit' } }],
       idempotencyKey: (request) => request.headers['webhook-id'],
       skip: { 'verify-rejected-credentials': 'a webhook receiver has no endpoint to check credentials against; a refused signature shows on the first delivery (401/403 → AUTH_FAILED)' },
+    });
+    expectPassed(report);
+  });
+
+  it('slack posts to a channel as the contract asks', async () => {
+    const slack = (body: Record<string, unknown>) => ({ status: 200, body });
+    const report = await checkOutboundConnector(slackConnector, {
+      config: (peerUrl) => ({ token: 'xoxb-1-2-kit', apiUrl: peerUrl }),
+      target: { name: 'duty', channel: 'C0DUTY00001' },
+      dutyTargets: [{ name: 'duty', to: { channel: 'C0DUTY00001' } }],
+      responses: {
+        success: slack({ ok: true, channel: 'C0DUTY00001', ts: '1764583200.000100' }),
+        unauthorized: slack({ ok: false, error: 'invalid_auth' }),
+        forbidden: slack({ ok: false, error: 'missing_scope' }),
+        notFound: slack({ ok: false, error: 'channel_not_found' }),
+        invalid: slack({ ok: false, error: 'invalid_blocks' }),
+      },
+      skip: { 'idempotency-key': 'chat.postMessage has no idempotency key: the connector remembers what it posted under the key instead (state), so only a post that timed out after Slack took it can appear twice' },
     });
     expectPassed(report);
   });
