@@ -17,6 +17,18 @@ export interface IntakeSettings {
   maxTextLength: number;
 }
 
+/** A fetched mail and what was read from it; machine-made mail is already left out. */
+export interface ReadMail {
+  mail: FetchedMail;
+  facts: MailFacts;
+}
+
+/** A batch after parsing: the mails to hand over, and how many were machine-made. */
+export interface ParsedBatch {
+  mails: ReadMail[];
+  machineMade: number;
+}
+
 export interface BatchOutcome {
   accepted: number;
   /** Machine-made mail (auto-replies, bounces, list mail) and mail the hub refused. */
@@ -41,8 +53,8 @@ export class MailIntake {
     private readonly logger: ConnectorLogger,
   ) {}
 
-  async inbox(batch: readonly FetchedMail[], uidValidity: string): Promise<BatchOutcome> {
-    const read = await this.read(batch, 'inbox');
+  async inbox(batch: ParsedBatch, uidValidity: string): Promise<BatchOutcome> {
+    const read = batch.mails;
     const now = new Date(this.clock.now());
     const indexed = read.map(({ mail, facts }) => this.indexed(facts, 'inbox', { uidValidity, uid: mail.uid }));
     const placements = await this.index.placeInbound(indexed, now);
@@ -52,19 +64,19 @@ export class MailIntake {
     const replies = await this.acceptInOrder(early.map((e) => ({ ...e.message, conversation: { id: e.threadKey } })));
     const answered = read.flatMap(({ mail, facts }, i) => (mail.flags.has('\\Answered') && this.isCustomer(facts) ? [{ key: facts.key, threadKey: placements[i]?.threadKey ?? '' }] : []));
     const flags = await this.answeredFlags(answered);
-    return { accepted: taken + replies + flags, skipped: batch.length - read.length + (messages.length - taken) };
+    return { accepted: taken + replies + flags, skipped: batch.machineMade + (messages.length - taken) };
   }
 
   /** Replies in the Sent mailbox: a staff answer in the thread they reply to. */
-  async sent(batch: readonly FetchedMail[]): Promise<BatchOutcome> {
-    const read = await this.read(batch, 'sent');
+  async sent(batch: ParsedBatch): Promise<BatchOutcome> {
+    const read = batch.mails;
     const entries = read.map(({ mail, facts }) => ({ mail: this.indexed(facts, 'sent', {}), message: this.reply(facts, mail) }));
     const threads = await this.index.placeSent(entries, new Date(this.clock.now()));
     const placed = entries.flatMap((entry, i) => {
       const thread = threads[i];
       return thread === undefined ? [] : [{ ...entry.message, conversation: { id: thread } }];
     });
-    return { accepted: await this.acceptInOrder(placed), skipped: batch.length - placed.length };
+    return { accepted: await this.acceptInOrder(placed), skipped: batch.machineMade + read.length - placed.length };
   }
 
   /** \Answered flags on inbox mails (live, or found after a reconnect). */
@@ -90,17 +102,18 @@ export class MailIntake {
     return accepted;
   }
 
-  private async read(batch: readonly FetchedMail[], folder: Folder): Promise<Array<{ mail: FetchedMail; facts: MailFacts }>> {
-    const out: Array<{ mail: FetchedMail; facts: MailFacts }> = [];
+  /** Reads each mail's headers and text; machine-made mail is counted and left out. */
+  async parse(batch: readonly FetchedMail[], folder: Folder): Promise<ParsedBatch> {
+    const mails: ReadMail[] = [];
     for (const mail of batch) {
       const facts = await readMailFacts(mail.source, this.settings.maxTextLength);
       if (facts.automated !== undefined) {
         this.logger.debug(`${this.settings.account}/${folder} UID ${mail.uid} <${facts.key}> left alone: ${facts.automated}`);
         continue;
       }
-      out.push({ mail, facts });
+      mails.push({ mail, facts });
     }
-    return out;
+    return { mails, machineMade: batch.length - mails.length };
   }
 
   private indexed(facts: MailFacts, folder: Folder, at: { uidValidity?: string; uid?: number }): IndexedMail {

@@ -14,13 +14,18 @@ export interface CursorValue {
 
 /** The restart-safe cursor of one watched mailbox, in the connector's state (shared by replicas). */
 export class MailboxCursor {
+  /** The version this process last read or wrote: saving against it needs no read first. */
+  private version: number | undefined;
+
   constructor(
     private readonly state: StateStore,
     private readonly key: string,
   ) {}
 
   async load(): Promise<CursorValue | undefined> {
-    return (await this.state.get<CursorValue>(this.key))?.value;
+    const stored = await this.state.get<CursorValue>(this.key);
+    this.version = stored?.version;
+    return stored?.value;
   }
 
   /**
@@ -28,11 +33,23 @@ export class MailboxCursor {
    * a moment ago cannot undo the progress of the one that took over.
    */
   async save(next: CursorValue): Promise<void> {
+    if (this.version !== undefined) {
+      const written = await this.state.compareAndSet(this.key, this.version, next);
+      if (written !== false) {
+        this.version = written;
+        return;
+      }
+    }
     for (let attempt = 0; attempt < 5; attempt++) {
       const stored = await this.state.get<CursorValue>(this.key);
       const current = stored?.value;
+      this.version = stored?.version;
       if (current && current.uidValidity === next.uidValidity && current.lastUid > next.lastUid) return;
-      if ((await this.state.compareAndSet(this.key, stored?.version, next)) !== false) return;
+      const written = await this.state.compareAndSet(this.key, stored?.version, next);
+      if (written !== false) {
+        this.version = written;
+        return;
+      }
     }
     throw new Error(`could not save the cursor ${this.key}: it kept changing underneath`);
   }

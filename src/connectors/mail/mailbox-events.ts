@@ -9,6 +9,7 @@ export type Wake = 'changed' | 'closed' | 'aborted';
  */
 export class MailboxEvents {
   private pending = false;
+  private flagsChanged = false;
   private closed: string | undefined;
   private ring: (() => void) | undefined;
   private readonly detach: () => void;
@@ -18,6 +19,10 @@ export class MailboxEvents {
       this.pending = true;
       this.ring?.();
     };
+    const flags = () => {
+      this.flagsChanged = true;
+      changed();
+    };
     const ended = (reason: string) => {
       this.closed ??= reason;
       this.ring?.();
@@ -26,13 +31,13 @@ export class MailboxEvents {
     // imapflow emits 'error' for a broken socket; without a listener Node would crash the hub.
     const onError = (error: Error) => ended(error.message);
     client.on('exists', changed);
-    client.on('flags', changed);
+    client.on('flags', flags);
     client.on('expunge', changed);
     client.on('close', onClose);
     client.on('error', onError);
     this.detach = () => {
       client.off('exists', changed);
-      client.off('flags', changed);
+      client.off('flags', flags);
       client.off('expunge', changed);
       client.off('close', onClose);
       client.off('error', onError);
@@ -61,6 +66,13 @@ export class MailboxEvents {
     if (signal.aborted) return 'aborted';
     this.pending = false;
     return 'changed';
+  }
+
+  /** Whether flags changed since the last call: only then are they looked at again. */
+  takeFlagChange(): boolean {
+    const changed = this.flagsChanged;
+    this.flagsChanged = false;
+    return changed;
   }
 
   dispose(): void {

@@ -1,7 +1,7 @@
 import { ConnectorError, type Clock, type ConnectorLogger } from 'replywatch/sdk';
 import { type ImapFlow } from 'imapflow';
 import { toConnectorError } from './mail-error.mapper';
-import { type FetchedMail, type MailIntake } from './mail-intake';
+import { type FetchedMail, type MailIntake, type ParsedBatch } from './mail-intake';
 import { type CursorValue, type MailboxCursor } from './mailbox-cursor';
 import { MailboxEvents } from './mailbox-events';
 import { type MailboxPhase, type MailboxStatusBoard } from './mailbox-status';
@@ -44,6 +44,8 @@ const HOUR_MS = 3_600_000;
  * with backoff, and on one replica only.
  */
 export class MailboxWatcher {
+  private sessionCursor: CursorValue | undefined;
+
   constructor(
     private readonly settings: WatcherSettings,
     private readonly deps: WatcherDeps,
@@ -65,7 +67,8 @@ export class MailboxWatcher {
       await client.mailboxOpen(path, { readOnly: true }).catch((error: unknown) => {
         throw toConnectorError(error, `${name}: open mailbox "${path}"`);
       });
-      await this.sync(client, signal);
+      this.sessionCursor = undefined;
+      await this.sync(client, signal, true);
       await this.watch(client, events, signal);
     } catch (error) {
       if (signal.aborted) return;
@@ -90,26 +93,28 @@ export class MailboxWatcher {
       const wake = await events.next(signal);
       if (wake === 'aborted') return;
       if (wake === 'closed') throw new ConnectorError('TEMPORARY', `${this.settings.name}: connection lost (${events.closedReason ?? 'closed'})`);
-      await this.sync(client, signal);
+      // New mail alone needs no flag check: that round trip is for flag changes.
+      await this.sync(client, signal, events.takeFlagChange());
       await idling;
     }
   }
 
-  /** Reads everything new since the cursor (or the lookback window) and the flags that changed. */
-  private async sync(client: ImapFlow, signal: AbortSignal): Promise<void> {
+  /** Reads everything new since the cursor (or the lookback window), and the flags that changed. */
+  private async sync(client: ImapFlow, signal: AbortSignal, checkFlags: boolean): Promise<void> {
     const mailbox = client.mailbox;
     if (!mailbox) throw new ConnectorError('TEMPORARY', `${this.settings.name}: no mailbox selected`);
     this.phase('syncing');
     const uidValidity = String(mailbox.uidValidity);
     const modseqBefore = mailbox.highestModseq === undefined ? undefined : String(mailbox.highestModseq);
-    const stored = await this.deps.cursor.load();
+    // Loaded once per connection: while this replica holds the lease, nobody else moves it.
+    const stored = this.sessionCursor ?? (await this.deps.cursor.load());
     const now = this.deps.clock.now();
     let cursor: CursorValue;
     if (stored?.uidValidity === uidValidity) {
       cursor = stored;
       await this.readNew(client, cursor, await this.uidsAfter(client, cursor.lastUid), signal);
       if (signal.aborted) return;
-      if (this.settings.folder === 'inbox') await this.reconcileFlags(client, cursor);
+      if (this.settings.folder === 'inbox' && checkFlags) await this.reconcileFlags(client, cursor);
     } else {
       // A first start reads the lookback window; a changed UIDVALIDITY (the mailbox was
       // recreated or restored) voids every stored UID: read again from before the last sync.
@@ -123,30 +128,53 @@ export class MailboxWatcher {
       // Older mail outside the window is passed over for good.
       cursor.lastUid = Math.max(cursor.lastUid, uidNextAtOpen - 1);
     }
-    cursor = { ...cursor, syncedAt: now, ...(modseqBefore === undefined ? {} : { highestModseq: modseqBefore }) };
+    // The modseq moves on only when flags were looked at up to it; otherwise changes since the
+    // last look would be skipped for good.
+    const flagsSeen = checkFlags || stored?.uidValidity !== uidValidity;
+    cursor = { ...cursor, syncedAt: now, ...(modseqBefore !== undefined && flagsSeen ? { highestModseq: modseqBefore } : {}) };
     await this.deps.cursor.save(cursor);
+    this.sessionCursor = cursor;
     this.deps.board.update(this.settings.name, { lastSyncAt: now, behind: 0 });
   }
 
-  /** Fetches `uids` in batches, hands each to the hub, and moves the cursor after each. */
+  /**
+   * Fetches `uids` in batches, hands each to the hub, and moves the cursor after each. The next
+   * batch is fetched and parsed while the current one is committed: IMAP, parsing and the
+   * database each wait less on the others. The cursor still moves batch by batch, in order.
+   */
   private async readNew(client: ImapFlow, cursor: CursorValue, uids: number[], signal: AbortSignal, notBefore?: number): Promise<void> {
-    const { batchSize, fetchBytes } = this.settings;
-    for (let i = 0; i < uids.length && !signal.aborted; i += batchSize) {
-      this.deps.board.update(this.settings.name, { behind: uids.length - i });
-      const chunk = uids.slice(i, i + batchSize);
-      const fetched = await client.fetchAll(chunk.join(','), { uid: true, flags: true, internalDate: true, source: { maxLength: fetchBytes } }, { uid: true });
-      const mails: FetchedMail[] = fetched
-        .filter((m) => m.source !== undefined)
-        .map((m) => ({ uid: m.uid, flags: m.flags ?? new Set<string>(), internalDate: toDate(m.internalDate, this.deps.clock.now()), source: m.source as Buffer }))
-        .filter((m) => notBefore === undefined || m.internalDate.getTime() >= notBefore)
-        .sort((a, b) => a.uid - b.uid);
-      if (mails.length > 0) {
-        const outcome = this.settings.folder === 'inbox' ? await this.deps.intake.inbox(mails, cursor.uidValidity) : await this.deps.intake.sent(mails);
-        if (outcome.accepted > 0) this.deps.logger.debug(`${this.settings.name}: ${outcome.accepted} handed over, ${outcome.skipped} left alone`);
+    const { batchSize } = this.settings;
+    const chunks: number[][] = [];
+    for (let i = 0; i < uids.length; i += batchSize) chunks.push(uids.slice(i, i + batchSize));
+    let next = chunks.length > 0 ? this.prepare(client, chunks[0] ?? [], notBefore) : undefined;
+    try {
+      for (let i = 0; i < chunks.length && next !== undefined && !signal.aborted; i++) {
+        this.deps.board.update(this.settings.name, { behind: uids.length - i * batchSize });
+        const batch = await next;
+        const following = chunks[i + 1];
+        next = following === undefined || signal.aborted ? undefined : this.prepare(client, following, notBefore);
+        if (batch.mails.length + batch.machineMade > 0) {
+          const outcome = this.settings.folder === 'inbox' ? await this.deps.intake.inbox(batch, cursor.uidValidity) : await this.deps.intake.sent(batch);
+          if (outcome.accepted > 0) this.deps.logger.debug(`${this.settings.name}: ${outcome.accepted} handed over, ${outcome.skipped} left alone`);
+        }
+        const chunk = chunks[i] ?? [];
+        cursor.lastUid = Math.max(cursor.lastUid, chunk[chunk.length - 1] ?? 0);
+        await this.deps.cursor.save(cursor);
       }
-      cursor.lastUid = Math.max(cursor.lastUid, chunk[chunk.length - 1] ?? 0);
-      await this.deps.cursor.save(cursor);
+    } finally {
+      // A batch fetched ahead and never used (an error, a stop): its failure is not news.
+      await next?.catch(() => undefined);
     }
+  }
+
+  private async prepare(client: ImapFlow, chunk: number[], notBefore: number | undefined): Promise<ParsedBatch> {
+    const fetched = await client.fetchAll(chunk.join(','), { uid: true, flags: true, internalDate: true, source: { maxLength: this.settings.fetchBytes } }, { uid: true });
+    const mails: FetchedMail[] = fetched
+      .filter((m) => m.source !== undefined)
+      .map((m) => ({ uid: m.uid, flags: m.flags ?? new Set<string>(), internalDate: toDate(m.internalDate, this.deps.clock.now()), source: m.source as Buffer }))
+      .filter((m) => notBefore === undefined || m.internalDate.getTime() >= notBefore)
+      .sort((a, b) => a.uid - b.uid);
+    return this.deps.intake.parse(mails, this.settings.folder);
   }
 
   /**

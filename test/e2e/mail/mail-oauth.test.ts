@@ -237,14 +237,15 @@ describeWithDovecot('mail connector with an OAuth2 access token against Dovecot'
 
     idp.revoke(revoked);
     // The sessions logged in before the revocation; after a restart they log in again (1 s of
-    // backoff) and are refused. The hub then waits 5 minutes, which this test does not wait out.
+    // backoff) and are refused. The hub then waits a minute (a token file may be refreshed
+    // meanwhile; a password would wait 5 minutes), which this test does not wait out.
     await server.restart();
     await until('INBOX and Sent are down with the refusal', async () => {
       const detail = (await mailHealth(h))?.detail ?? '';
       return /support\/INBOX: down[^;]*refused the login/.test(detail) && /support\/Sent: down[^;]*refused the login/.test(detail);
     });
     // The session's error as thrown to the hub, which logs it with the wait for AUTH_FAILED.
-    await until('the failure is logged', () => Promise.resolve(logged.lines.some((line) => /singleton mail\/mailbox-support-inbox failed \(support\/INBOX: connect: the server refused the login \(Authentication failed\.\);.*running it again in 300 s/.test(line))));
+    await until('the failure is logged', () => Promise.resolve(logged.lines.some((line) => /singleton mail\/mailbox-support-inbox failed \(support\/INBOX: connect: the server refused the login \(Authentication failed\.\);.*running it again in 60 s/.test(line))));
 
     const ready = await fetch(`${h.url}/health/ready`);
     const body = await ready.text();
