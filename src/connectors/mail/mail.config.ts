@@ -45,12 +45,6 @@ const accountSchema = z
     us: z.array(ourIdentity).default([]),
     /** How far back a first start (or a mailbox that was recreated) reads; older mail is left alone. */
     lookback: durationAtLeast(60_000, '1m').default(24 * 3_600_000),
-    /**
-     * A link to the mail in webmail, shown in alerts; `{messageId}` is replaced by the
-     * Message-ID (URL-encoded, without angle brackets), e.g.
-     * `https://mail.google.com/mail/u/0/#search/rfc822msgid%3A{messageId}`.
-     */
-    webmailLink: z.string().includes('{messageId}', { message: 'expected a URL containing {messageId}' }).optional(),
   })
   .strict()
   .superRefine((account, ctx) => {

@@ -14,7 +14,8 @@ describeWithDovecot('mail connector against Dovecot', () => {
 
   beforeAll(async () => {
     server = await startDovecot();
-    hub = await startMailHub(server);
+    // Staff of an outsourced desk, known to the runbook by address (not one of "us").
+    hub = await startMailHub(server, { rules: { staff: [{ name: 'Olga Outsourced', role: 'support', identities: [{ channel: 'email', email: 'olga@desk.example' }] }] } });
     await until('the mailboxes are idling', async () => (await health()).includes('support/INBOX: idling') && (await health()).includes('support/Sent: idling'));
   });
 
@@ -73,6 +74,23 @@ describeWithDovecot('mail connector against Dovecot', () => {
     await appendMail(server, SUPPORT, 'INBOX', buildMail({ from: 'Dan <dan@example.test>', to: 'carol@customer.example', cc: SUPPORT, subject: 'Re: Export broken', messageId: '<exp-r@example.test>', inReplyTo: '<exp-1@customer.example>', text: 'Fixed.' }));
     await until('the colleague’s reply answers it', async () => (await inquiryFor('Export broken'))[0]?.status === 'answered');
     expect((await inquiryFor('Export broken'))[0]?.responder).toBe('dan@example.test');
+  });
+
+  it('threads a reply that lost its References by subject and customer, and counts runbook staff as answers', async () => {
+    await appendAt('INBOX', buildMail({ from: 'pat@customer.example', to: SUPPORT, subject: 'Printer offline', messageId: '<printer-1@customer.example>', text: 'It is offline.' }), 30);
+    await until('the inquiry opens', async () => (await inquiryFor('Printer offline')).length === 1);
+    const thread = (await inquiryFor('Printer offline'))[0]?.conversation;
+    // Staff known to the runbook (rules.yaml, by address) answer in the thread.
+    await appendAt('INBOX', buildMail({ from: 'olga@desk.example', to: 'pat@customer.example', cc: SUPPORT, subject: 'Re: Printer offline', messageId: '<olga-1@desk.example>', inReplyTo: '<printer-1@customer.example>', text: 'Restart it.' }), 20);
+    await until('runbook staff answered', async () => (await inquiryFor('Printer offline'))[0]?.status === 'answered');
+    expect((await inquiryFor('Printer offline'))[0]?.responder).toBe('olga@desk.example');
+    // The customer's client dropped In-Reply-To and References, and kept the subject.
+    await appendMail(server, SUPPORT, 'INBOX', buildMail({ from: 'pat@customer.example', to: SUPPORT, subject: 'RE: Printer offline', messageId: '<printer-2@customer.example>', text: 'Still offline.' }));
+    await until('a second inquiry opens in the same conversation', async () => (await mailInquiries(hub)).filter((i) => i.conversation === thread).length === 2);
+    // The same subject from someone else is another conversation.
+    await appendMail(server, SUPPORT, 'INBOX', buildMail({ from: 'quinn@other.example', to: SUPPORT, subject: 'Re: Printer offline', messageId: '<printer-3@other.example>', text: 'Ours too.' }));
+    await until('it opens on its own', async () => (await mailInquiries(hub)).some((i) => i.title?.includes('quinn@other.example')));
+    expect((await mailInquiries(hub)).find((i) => i.title?.includes('quinn@other.example'))?.conversation).not.toBe(thread);
   });
 
   it('reads hostile and broken mail without stopping: raw 8-bit headers, other charsets, broken MIME, no Message-ID', async () => {
