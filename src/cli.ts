@@ -21,6 +21,8 @@ Commands:
   start                     run the hub (default); config/hub.yaml or built-in defaults
   check-config              validate config/hub.yaml and the rules file, then exit
   migrate                   apply database migrations, then exit
+  outbox status [--json]    per connector and duty target: queued, retrying (next retry),
+                            in flight, dead, and the last error in words
   outbox list [--status S] [--limit N] [--json]
                             deliveries, newest first (S: pending, in_flight, delivered, dead)
   outbox show ID            one delivery with its attempt history

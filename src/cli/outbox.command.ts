@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { OutboxStore, type DeliveryRow } from '../core/outbox/outbox-store';
+import { summarizeOutbox, type TargetSummary } from '../core/outbox/outbox-summary';
 import { type Database } from '../core/persistence/database';
 import { DELIVERY_STATUSES, type DeliveryStatus } from '../core/persistence/entities/delivery.entity';
 import { withDatabase } from './open-database';
@@ -7,10 +8,12 @@ import { UsageError } from './usage-error';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** `replywatch outbox list|show|replay`: look at the outbox and put dead letters back in line. */
+/** `replywatch outbox status|list|show|replay`: look at the outbox and put dead letters back in line. */
 export async function runOutbox(args: string[]): Promise<number> {
   const [action, ...rest] = args;
   switch (action) {
+    case 'status':
+      return status(rest);
     case 'list':
       return list(rest);
     case 'show':
@@ -18,8 +21,31 @@ export async function runOutbox(args: string[]): Promise<number> {
     case 'replay':
       return replay(rest);
     default:
-      throw new UsageError('expected "outbox list", "outbox show ID" or "outbox replay ID|--all-dead"');
+      throw new UsageError('expected "outbox status", "outbox list", "outbox show ID" or "outbox replay ID|--all-dead"');
   }
+}
+
+async function status(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { json: { type: 'boolean' } } });
+  const targets = await withDatabase((db) => summarizeOutbox(db));
+  if (values.json) process.stdout.write(`${JSON.stringify(targets, null, 2)}\n`);
+  else process.stdout.write(targets.length === 0 ? 'nothing waiting and no dead letters: every delivery was delivered\n' : `${targets.map((t) => targetLine(t, new Date())).join('\n')}\n`);
+  return 0;
+}
+
+/** One duty target in words: what waits, since when, what failed last. */
+function targetLine(t: TargetSummary, now: Date): string {
+  const counts = [`${t.queued} queued`, `${t.retrying} retrying`, `${t.inFlight} in flight`, `${t.dead} dead`].join(', ');
+  const lines = [`${t.connector} → ${t.target || '(unnamed target)'}: ${counts}`];
+  if (t.oldestWaitingSince) lines.push(`  oldest waiting since ${t.oldestWaitingSince} (${ago(t.oldestWaitingSince, now)})`);
+  if (t.nextAttemptAt) lines.push(`  next retry at ${t.nextAttemptAt}`);
+  if (t.lastError) lines.push(`  last error: ${t.lastError}`);
+  return lines.join('\n');
+}
+
+function ago(iso: string, now: Date): string {
+  const minutes = Math.max(0, Math.round((now.getTime() - Date.parse(iso)) / 60_000));
+  return minutes < 60 ? `${minutes} min ago` : `${Math.floor(minutes / 60)} h ${minutes % 60} min ago`;
 }
 
 async function list(args: string[]): Promise<number> {

@@ -1,8 +1,10 @@
-import { Controller, Get, Param, Query, UseGuards } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Query, UseGuards } from '@nestjs/common';
 import { plainQuery } from './plain-query';
 import { problem } from './problem';
 import { InquiryQueries, type InquiryView } from '../inquiries/inquiry-queries';
 import { OutboxStore, type DeliveryRow } from '../outbox/outbox-store';
+import { summarizeOutbox, type TargetSummary } from '../outbox/outbox-summary';
+import { DATABASE, type Database } from '../persistence/database';
 import { DELIVERY_STATUSES, type DeliveryStatus } from '../persistence/entities/delivery.entity';
 import { INQUIRY_STATUSES } from '../persistence/entities/inquiry.entity';
 import { AdminGuard } from './admin.guard';
@@ -16,6 +18,7 @@ export class AdminController {
   constructor(
     private readonly inquiries: InquiryQueries,
     private readonly outbox: OutboxStore,
+    @Inject(DATABASE) private readonly db: Database,
   ) {}
 
   @Get('inquiries')
@@ -46,6 +49,12 @@ export class AdminController {
       throw problem(400, 'Bad Request', `status: expected one of ${DELIVERY_STATUSES.join(', ')}`, { parameter: 'status' });
     }
     return { items: await this.outbox.list({ limit: parseLimit(query.limit), ...(status ? { status: status as DeliveryStatus } : {}) }) };
+  }
+
+  /** Per connector and duty target: queued, retrying (with the next attempt), in flight, dead, the last error. */
+  @Get('deliveries/summary')
+  async deliverySummary(): Promise<{ targets: TargetSummary[] }> {
+    return { targets: await summarizeOutbox(this.db) };
   }
 
   @Get('deliveries/:id')

@@ -165,6 +165,16 @@ describe('signed webhooks', () => {
     expect(ready.connectors.webhook?.parts?.find((p) => p.name === 'rotating')?.status).toBe('up');
   });
 
+  it('sums up the outbox per target through the admin API', async () => {
+    const response = await hub.admin('/api/v1/deliveries/summary');
+    expect(response.status).toBe(200);
+    const { targets } = (await response.json()) as { targets: Array<{ connector: string; target: string; dead: number; lastError: string | null }> };
+    const ops = targets.find((t) => t.target === 'ops-hook');
+    expect(ops).toMatchObject({ connector: 'webhook' });
+    expect(ops?.dead).toBeGreaterThanOrEqual(2);
+    expect(ops?.lastError).toMatch(/endpoint ops/);
+  });
+
   it('never shows a secret in errors or on /health/ready', async () => {
     const text = JSON.stringify(await hub.db.query(`SELECT last_error, history FROM deliveries`)) + (await (await fetch(`${hub.url}/health/ready`)).text());
     for (const value of [secret, oldSecret, newSecret]) expect(text).not.toContain(value.slice('whsec_'.length, 30));

@@ -33,6 +33,16 @@ describe(`replywatch CLI (${testBackend})`, () => {
     expect(out).not.toContain('cli-pending');
   });
 
+  it('sums up each connector and target: what waits, since when, and the last error', async () => {
+    const { code, out } = await cli(() => runOutbox(['status']), database);
+    expect(code).toBe(0);
+    expect(out).toContain('duty → (unnamed target): 0 queued, 0 retrying, 1 in flight, 1 dead');
+    expect(out).toContain('oldest waiting since 2026-11-02T12:00:00.000Z');
+    expect(out).toContain('last error: AUTH_FAILED: 401 from peer');
+    const json = await cli(() => runOutbox(['status', '--json']), database);
+    expect(JSON.parse(json.out)).toEqual([{ connector: 'duty', target: '', queued: 0, retrying: 0, inFlight: 1, dead: 1, nextAttemptAt: null, oldestWaitingSince: '2026-11-02T12:00:00.000Z', lastError: 'AUTH_FAILED: 401 from peer' }]);
+  });
+
   it('shows one delivery with its history', async () => {
     const { out } = await cli(() => runOutbox(['show', deadId]), database);
     expect(JSON.parse(out)).toMatchObject({ id: deadId, status: 'dead', idempotency_key: 'cli-dead', history: [{ outcome: 'failed' }] });
