@@ -24,7 +24,14 @@ export const outboxSchema = z
     maxAttempts: z.number().int().min(1).max(100).default(8),
     /** Upper bound on attempts including rate-limited ones, so nothing retries forever. */
     maxTotalAttempts: z.number().int().min(1).max(1000).default(50),
-    baseDelay: durationAtLeast(1, '1ms').default(1000),
+    /**
+     * The wait after each failed attempt, in order (the first attempt is immediate), with ±20 %
+     * jitter; past its end the last wait repeats. The default is Svix's: a peer down for a day
+     * still gets its events. Used unless `baseDelay` is set.
+     */
+    retrySchedule: z.array(durationSchema).min(1).default([5000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 36_000_000]),
+    /** Set it for exponential backoff from this delay instead of the schedule (doubling, capped at maxDelay). */
+    baseDelay: durationAtLeast(1, '1ms').optional(),
     maxDelay: durationSchema.default(3_600_000),
     /** How long a claim lasts; a delivery held by a process that died is retried after it. */
     lease: durationAtLeast(1000, '1s').default(60_000),

@@ -16,6 +16,20 @@ describe('decideRetry', () => {
     expect(decideRetry(temp, { attempts: 9, failures: 9 }, capped, full)).toMatchObject({ delayMs: 10000 });
   });
 
+  it('follows the retry schedule by default (Svix: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h) with ±20 % jitter', () => {
+    const svix = outboxSchema.parse({});
+    const temp = new ConnectorError('TEMPORARY', 'down');
+    const waits = [0, 1, 2, 3, 4, 5, 6].map((failures) => decideRetry(temp, { attempts: failures + 1, failures }, svix, () => 0.5));
+    expect(waits.map((w) => (w.retry ? w.delayMs : null))).toEqual([5000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 36_000_000]);
+    expect(decideRetry(temp, { attempts: 1, failures: 0 }, svix, none)).toMatchObject({ delayMs: 4000 });
+    expect(decideRetry(temp, { attempts: 1, failures: 0 }, svix, full)).toMatchObject({ delayMs: 6000 });
+    // The eighth failure (the first attempt and seven retries) ends it, about 27.5 h after the first.
+    expect(decideRetry(temp, { attempts: 8, failures: 7 }, svix, none)).toMatchObject({ retry: false, reason: 'gave up after 8 failed attempts' });
+    // A peer's retry-after longer than the schedule's wait wins.
+    const slow = new ConnectorError('TEMPORARY', '503', { retryAfterMs: 60_000 });
+    expect(decideRetry(slow, { attempts: 1, failures: 0 }, svix, none)).toMatchObject({ delayMs: 60_000 });
+  });
+
   it('waits at least the retry-after a rate-limited peer asks for, without using the failure budget', () => {
     const limited = new ConnectorError('RATE_LIMITED', '429', { retryAfterMs: 30_000 });
     const decision = decideRetry(limited, { attempts: 5, failures: 3 }, settings, none);

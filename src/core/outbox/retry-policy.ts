@@ -4,8 +4,9 @@ import { type OutboxSettings } from '../config/hub-config.schema';
 export type RetryDecision = { retry: true; delayMs: number; countsAsFailure: boolean } | { retry: false; reason: string };
 
 /**
- * What to do after a failed attempt. Exponential backoff with "equal jitter" (half fixed,
- * half random) spreads retries of many deliveries that failed together. A peer's
+ * What to do after a failed attempt. Failures wait as the retry schedule says (by default
+ * Svix's, from 5 s to 10 h), or back off exponentially when `baseDelay` is set; jitter in both
+ * spreads retries of many deliveries that failed together. A peer's
  * retry-after is a floor, never shortened. Rate-limit waits do not use up the failure budget
  * (a 429 storm delays notifications, it must not dead-letter them), but a separate cap on all
  * attempts keeps anything from retrying forever.
@@ -22,13 +23,26 @@ export function decideRetry(
   if (failures >= settings.maxAttempts) return { retry: false, reason: `gave up after ${failures} failed attempts` };
   if (state.attempts >= settings.maxTotalAttempts) return { retry: false, reason: `gave up after ${state.attempts} attempts` };
 
-  // Rate limits do not add failures, so they grow the backoff by attempts instead.
-  const steps = countsAsFailure ? failures : state.attempts;
-  const exponential = Math.min(settings.maxDelay, settings.baseDelay * 2 ** Math.max(0, steps - 1));
-  const backoff = exponential / 2 + random() * (exponential / 2);
+  const backoff = countsAsFailure && settings.baseDelay === undefined ? scheduled(settings.retrySchedule, failures, random) : exponential(settings, countsAsFailure ? failures : state.attempts, random);
   if (error.retryAfterMs === undefined) return { retry: true, delayMs: Math.round(backoff), countsAsFailure };
   // Spread the herd a little past the peer's deadline, never before it.
   const afterPeer = error.retryAfterMs + random() * Math.min(1000, error.retryAfterMs * 0.1);
   const delayMs = error.code === 'RATE_LIMITED' ? afterPeer : Math.max(afterPeer, backoff);
   return { retry: true, delayMs: Math.round(delayMs), countsAsFailure };
+}
+
+/** The schedule's wait after the `failures`-th failure, ±20 % so deliveries that failed together spread out. */
+function scheduled(schedule: readonly number[], failures: number, random: () => number): number {
+  const wait = schedule[Math.min(failures, schedule.length) - 1] ?? 0;
+  return wait * (0.8 + 0.4 * random());
+}
+
+/**
+ * Doubling from `baseDelay` (1 s when only the schedule is set) with "equal jitter". Rate
+ * limits without a retry-after always back off this way: they do not add failures, so they
+ * step by attempts instead.
+ */
+function exponential(settings: OutboxSettings, steps: number, random: () => number): number {
+  const delay = Math.min(settings.maxDelay, (settings.baseDelay ?? 1000) * 2 ** Math.max(0, steps - 1));
+  return delay / 2 + random() * (delay / 2);
 }
