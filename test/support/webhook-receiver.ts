@@ -11,6 +11,8 @@ export interface ReceivedWebhook {
   body: string;
   json: { type: string; version: number; timestamp: string; data: Record<string, unknown> } | undefined;
   path: string;
+  /** The status it was answered with (undefined: dropped or not answered yet). */
+  answered?: number;
 }
 
 /** What the receiver does with one request: answer, answer late, or drop the connection. */
@@ -27,6 +29,8 @@ export class WebhookReceiver {
   readonly received: ReceivedWebhook[] = [];
   private server: Server | undefined;
   private script: Array<(request: ReceivedWebhook) => Reply | undefined> = [];
+  /** Answers every request the script does not (default: 204). */
+  otherwise: (request: ReceivedWebhook) => Reply = () => ({ status: 204 });
   url = '';
 
   constructor(
@@ -44,6 +48,11 @@ export class WebhookReceiver {
   /** Replies for the next requests, in order; after them, 204. A function may decline (undefined). */
   reply(...replies: Array<Reply | ((request: ReceivedWebhook) => Reply | undefined)>): void {
     this.script.push(...replies.map((r) => (typeof r === 'function' ? r : () => r)));
+  }
+
+  /** Ids of the requests answered 2xx: what a receiver has taken. */
+  acceptedIds(): string[] {
+    return this.received.filter((r) => r.verifiedBy >= 0 && (r.answered ?? 0) >= 200 && (r.answered ?? 0) < 300).map((r) => r.id);
   }
 
   /** Requests that verified, by webhook-id: a receiver deduplicates by it. */
@@ -74,10 +83,11 @@ export class WebhookReceiver {
     this.received.push(request);
     if (verifiedBy < 0) return void res.writeHead(401, { 'content-type': 'text/plain' }).end('invalid signature');
     const next = this.script.shift();
-    const reply = next?.(request) ?? { status: 204 };
+    const reply = next?.(request) ?? this.otherwise(request);
     if ('reset' in reply) return void req.socket.destroy();
     if (reply.delayMs) await new Promise((resolve) => setTimeout(resolve, reply.delayMs));
     if (res.destroyed) return;
+    request.answered = reply.status;
     res.writeHead(reply.status, { 'content-type': 'text/plain', ...reply.headers }).end(reply.body ?? '');
   }
 
