@@ -43,7 +43,7 @@ describe('replywatch plugin new', () => {
     printed.inbound = (await node([CLI, 'plugin', 'new', INBOUND, '--inbound', '--dir', inboundDir, '--sdk', `file:${tarball}`], work)).stdout;
     await npmOrExplain(outboundDir, ['install']);
     // Most of an install is unpacking the hub's own dependencies, the same for both packages; starting
-    // from a copy, npm only prunes what the inbound package does not need (axios), as a clean install would.
+    // from a copy, npm only prunes what the inbound package does not need, as a clean install would.
     cpSync(path.join(outboundDir, 'node_modules'), path.join(inboundDir, 'node_modules'), { recursive: true, verbatimSymlinks: true });
     await npmOrExplain(inboundDir, ['install']);
   }, SETUP_MS);
@@ -86,8 +86,6 @@ describe('replywatch plugin new', () => {
   }, STEP_MS);
 
   it('inbound: npm test builds the package and passes every check of the kit', async () => {
-    // Installed like a clean install would: the outbound package's axios is gone.
-    expect(existsSync(path.join(inboundDir, 'node_modules/axios'))).toBe(false);
     const { stdout } = await npmOrExplain(inboundDir, ['test']);
     expect(stdout).toContain(`connector ${INBOUND}: 7 passed, 0 failed, 0 skipped`);
     expect(stdout).toMatch(/^# fail 0$/m);
