@@ -27,7 +27,8 @@ describe('loadConfig', () => {
     const env = { HUB_CONFIG: 'config/hub.example.yaml', RULES_FILE: 'config/rules.example.yaml' };
     const config = loadConfig(env);
     expect(config.hub.server.port).toBe(3000);
-    expect(config.hub.outbox.baseDelay).toBe(1000);
+    expect(config.hub.outbox.retrySchedule).toEqual([5000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 36_000_000]);
+    expect(config.hub.outbox.baseDelay).toBeUndefined();
     expect(config.rules.staff[0]?.identities[0]).toEqual({ channel: 'telegram', id: '123456789' });
   });
 
