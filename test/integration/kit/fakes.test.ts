@@ -44,7 +44,9 @@ describe('TestClock', () => {
     const clock = new TestClock({ start: 0, autoAdvance: true });
     const started = performance.now();
     await clock.sleep(60 * 60_000);
-    expect(performance.now() - started).toBeLessThan(50);
+    // An hour of clock time in well under a second of real time; a tighter bound flaked on a
+    // loaded 2-core CI machine (77 ms).
+    expect(performance.now() - started).toBeLessThan(1000);
     expect(clock.now()).toBe(60 * 60_000);
   });
 
