@@ -1,6 +1,6 @@
 import { ConnectorError } from 'replywatch/sdk';
 import { Webhook } from 'standardwebhooks';
-import { type WebhookEndpoint } from './webhook.config';
+import { WHSEC, type WebhookEndpoint } from './webhook.config';
 
 /**
  * Signs per Standard Webhooks: `webhook-id`, `webhook-timestamp` and `webhook-signature` over
@@ -31,7 +31,7 @@ function readSecret(endpoint: WebhookEndpoint, variable: string | undefined, env
     if (!required) return undefined;
     throw new ConnectorError('AUTH_FAILED', `endpoint ${endpoint.name}: the environment variable ${variable ?? '(none)'} holding its signing secret is not set`);
   }
-  if (!/^whsec_[A-Za-z0-9+/]{32,}={0,2}$/.test(value)) {
+  if (!WHSEC.test(value)) {
     throw new ConnectorError('AUTH_FAILED', `endpoint ${endpoint.name}: ${variable ?? 'the secret'} is not a Standard Webhooks secret ("whsec_" followed by base64)`);
   }
   return value;

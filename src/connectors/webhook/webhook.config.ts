@@ -3,7 +3,10 @@ import { durationAtLeast, secret } from 'replywatch/sdk';
 import { WEBHOOK_EVENT_TYPES } from './webhook-envelope';
 
 const envName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'expected the name of an environment variable, e.g. REPLYWATCH_WEBHOOK_SECRET');
-const whsec = z.string().regex(/^whsec_[A-Za-z0-9+/]{32,}={0,2}$/, 'expected a Standard Webhooks secret: "whsec_" followed by base64 of 24-64 bytes');
+/** A Standard Webhooks secret: `whsec_` and base64 (of 24 bytes or more). */
+export const WHSEC = /^whsec_[A-Za-z0-9+/]{32,}={0,2}$/;
+
+const whsec = z.string().regex(WHSEC, 'expected a Standard Webhooks secret: "whsec_" followed by base64 of 24 bytes or more');
 
 const endpointSchema = z
   .object({
