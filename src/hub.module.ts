@@ -17,7 +17,10 @@ import { InquiryCommands } from './core/inquiries/inquiry-commands';
 import { InquiryQueries } from './core/inquiries/inquiry-queries';
 import { IntakeService } from './core/intake/intake.service';
 import { Metrics } from './core/observability/metrics';
-import { OUTBOUND_DISPATCHER } from './core/outbox/outbound-dispatcher';
+import { type OutboxSettings } from './core/config/hub-config.schema';
+import { DeliveryPolicies } from './core/outbox/delivery-policies';
+import { OUTBOUND_DISPATCHER, type OutboundDispatcher } from './core/outbox/outbound-dispatcher';
+import { pauseNotices } from './core/outbox/pause-notices';
 import { OutboxStore } from './core/outbox/outbox-store';
 import { OutboxWorker } from './core/outbox/outbox-worker';
 import { Database, DATABASE } from './core/persistence/database';
@@ -95,9 +98,15 @@ export class HubModule {
       AdminGuard,
       { provide: OutboxStore, inject: [DATABASE], useFactory: (db: Database) => new OutboxStore(db) },
       {
+        provide: DeliveryPolicies,
+        useValue: new DeliveryPolicies(options.config.hub.outbox, options.config.hub.connectors, (connector, target) =>
+          rules.current.rules.duty.targets.find((t) => t.name === target && t.connector === connector)?.delivery),
+      },
+      {
         provide: OutboxWorker,
-        inject: [OutboxStore, OUTBOUND_DISPATCHER, CLOCK, OUTBOX_SETTINGS, Metrics],
-        useFactory: (...args: ConstructorParameters<typeof OutboxWorker>) => new OutboxWorker(...args),
+        inject: [OutboxStore, OUTBOUND_DISPATCHER, CLOCK, OUTBOX_SETTINGS, Metrics, DeliveryPolicies, DATABASE, EventEmitter2],
+        useFactory: (store: OutboxStore, dispatcher: OutboundDispatcher, clock: Clock, settings: OutboxSettings, metrics: Metrics, policies: DeliveryPolicies, db: Database, events: EventEmitter2) =>
+          new OutboxWorker(store, dispatcher, clock, settings, metrics, Math.random, { policies, onCircuitChange: pauseNotices(db, rules, clock, events) }),
       },
       {
         provide: SlaScheduler,

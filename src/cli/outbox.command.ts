@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { OutboxStore, type DeliveryRow } from '../core/outbox/outbox-store';
-import { summarizeOutbox, type TargetSummary } from '../core/outbox/outbox-summary';
+import { type BreakerView, summarizeOutbox, type TargetSummary } from '../core/outbox/outbox-summary';
 import { type Database } from '../core/persistence/database';
 import { DELIVERY_STATUSES, type DeliveryStatus } from '../core/persistence/entities/delivery.entity';
 import { withDatabase } from './open-database';
@@ -39,8 +39,18 @@ function targetLine(t: TargetSummary, now: Date): string {
   const lines = [`${t.connector} → ${t.target || '(unnamed target)'}: ${counts}`];
   if (t.oldestWaitingSince) lines.push(`  oldest waiting since ${t.oldestWaitingSince} (${ago(t.oldestWaitingSince, now)})`);
   if (t.nextAttemptAt) lines.push(`  next retry at ${t.nextAttemptAt}`);
+  if (t.breaker) lines.push(`  ${breakerLine(t.breaker)}`);
   if (t.lastError) lines.push(`  last error: ${t.lastError}`);
   return lines.join('\n');
+}
+
+/** A breaker in words: what holds the deliveries, since when, and when it tries again. */
+function breakerLine(b: BreakerView): string {
+  const what = b.target === '' ? `every delivery through ${b.connector} is paused` : b.state === 'half_open' ? 'breaker half-open: a probe is in flight' : 'breaker open: deliveries are held';
+  const why = b.reason === 'auth' ? 'credentials refused' : `${b.failures} failed attempts in a row`;
+  const since = b.since ? ` since ${b.since}` : '';
+  const probe = b.nextProbeAt && b.state === 'open' ? `, next probe at ${b.nextProbeAt}` : '';
+  return `${what} (${why})${since}${probe}`;
 }
 
 function ago(iso: string, now: Date): string {

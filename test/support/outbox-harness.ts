@@ -3,7 +3,8 @@ import { outboxSchema, type OutboxSettings } from '../../src/core/config/hub-con
 import { Metrics } from '../../src/core/observability/metrics';
 import { type OutboundDispatcher } from '../../src/core/outbox/outbound-dispatcher';
 import { OutboxStore } from '../../src/core/outbox/outbox-store';
-import { OutboxWorker } from '../../src/core/outbox/outbox-worker';
+import { type DeliveryPolicies } from '../../src/core/outbox/delivery-policies';
+import { type CircuitListener, OutboxWorker } from '../../src/core/outbox/outbox-worker';
 import { enqueueDeliveries, type NewDelivery } from '../../src/core/outbox/outbox-writer';
 import { type Database } from '../../src/core/persistence/database';
 import { type Delivery, type DeliveryResult } from '../../src/plugins/sdk/delivery';
@@ -34,11 +35,15 @@ export function outboxSettings(overrides: Record<string, unknown> = {}): OutboxS
   return outboxSchema.parse({ maxAttempts: 4, maxTotalAttempts: 20, baseDelay: '1s', maxDelay: '1m', lease: '30s', attemptTimeout: '10s', ...overrides });
 }
 
-export function createOutbox(db: Database, options: { clock?: VirtualClock; settings?: OutboxSettings; random?: () => number } = {}) {
+export function createOutbox(
+  db: Database,
+  options: { clock?: VirtualClock; settings?: OutboxSettings; random?: () => number; dispatcher?: OutboundDispatcher; policies?: DeliveryPolicies; onCircuitChange?: CircuitListener } = {},
+) {
   const clock = options.clock ?? new VirtualClock('2026-11-02T12:00:00Z');
   const dispatcher = new ScriptedDispatcher(clock);
   const store = new OutboxStore(db);
-  const worker = new OutboxWorker(store, dispatcher, clock, options.settings ?? outboxSettings(), new Metrics(), options.random ?? (() => 0.5));
+  const extra = { ...(options.policies ? { policies: options.policies } : {}), ...(options.onCircuitChange ? { onCircuitChange: options.onCircuitChange } : {}) };
+  const worker = new OutboxWorker(store, options.dispatcher ?? dispatcher, clock, options.settings ?? outboxSettings(), new Metrics(), options.random ?? (() => 0.5), extra);
   return { clock, dispatcher, store, worker };
 }
 

@@ -69,7 +69,7 @@ export async function resetTables(db: Database): Promise<void> {
   await db.transaction(async (sql) => {
     await sql.query(`SET LOCAL replywatch.purge = 'on'`);
     await sql.query(`TRUNCATE inquiry_events, deliveries, inquiries, messages, conversations, ingest_receipts,
-        connector_state, connector_leases, connector_jobs, staff_roster, audit_log, report_runs RESTART IDENTITY CASCADE`);
+        connector_state, connector_leases, connector_jobs, staff_roster, audit_log, report_runs, outbox_circuits, outbox_buckets RESTART IDENTITY CASCADE`);
   });
 }
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { secret } from '../../plugins/sdk/secret';
+import { breakerSchema, connectorDeliverySchema, DEFAULT_RETRY_SCHEDULE } from './delivery-policy.schema';
 import { durationAtLeast, durationSchema } from './duration';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -29,7 +30,7 @@ export const outboxSchema = z
      * jitter; past its end the last wait repeats. The default is Svix's: a peer down for a day
      * still gets its events. Used unless `baseDelay` is set.
      */
-    retrySchedule: z.array(durationSchema).min(1).default([5000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 36_000_000]),
+    retrySchedule: z.array(durationSchema).min(1).default(DEFAULT_RETRY_SCHEDULE),
     /** Set it for exponential backoff from this delay instead of the schedule (doubling, capped at maxDelay). */
     baseDelay: durationAtLeast(1, '1ms').optional(),
     maxDelay: durationSchema.default(3_600_000),
@@ -39,8 +40,12 @@ export const outboxSchema = z
     attemptTimeout: durationAtLeast(100, '100ms').default(30_000),
     /** Longest idle wait between checks for deliveries written by other replicas. */
     pollInterval: durationAtLeast(10, '10ms').default(1000),
-    /** Deliveries claimed and attempted at once (each claim's lease covers its own attempt). */
-    concurrency: z.number().int().min(1).max(64).default(4),
+    /** Deliveries this process attempts at once (each claim's lease covers its own attempt). */
+    concurrency: z.number().int().min(1).max(256).default(16),
+    /** The circuit breaker per duty target; a connector or target may set its own. */
+    breaker: breakerSchema.prefault({}),
+    /** How long a connector's deliveries are held after its credentials were refused, before one probe. */
+    authPause: durationAtLeast(1000, '1s').default(600_000),
   })
   .strict()
   .refine((o) => o.attemptTimeout < o.lease, { path: ['attemptTimeout'], message: 'expected less than outbox.lease' });
@@ -101,7 +106,7 @@ export const hubConfigSchema = z
     intake: intakeSchema.prefault({}),
     outbox: outboxSchema.prefault({}),
     /** Each key is a connector id; each connector's own schema validates the rest. */
-    connectors: z.record(z.string(), z.object({ enabled: z.boolean().default(true) }).loose()).default({}),
+    connectors: z.record(z.string(), z.object({ enabled: z.boolean().default(true), delivery: connectorDeliverySchema.optional() }).loose()).default({}),
     plugins: z.array(pluginSchema).default([]),
   })
   .strict();

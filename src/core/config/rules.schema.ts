@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { targetDeliverySchema } from './delivery-policy.schema';
 import { calendarSchema } from '../sla/calendar.schema';
 import { isCatchAll } from '../sla/policy-matcher';
 import { reportsSchema } from '../reporting/report-schedule.schema';
@@ -48,6 +49,8 @@ const dutyTargetSchema = z
     connector: z.string().min(1),
     /** Connector-specific address, e.g. `{ chatId: -100123 }`. */
     to: z.record(z.string(), z.unknown()).default({}),
+    /** This target's own retry schedule, attempt budget and breaker, over its connector's. */
+    delivery: targetDeliverySchema.optional(),
   })
   .strict();
 

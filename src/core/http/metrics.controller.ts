@@ -27,6 +27,10 @@ export class MetricsController {
       // Reset first: a policy with nothing waiting any more must show 0, not its last count.
       this.metrics.inquiriesWaiting.reset();
       for (const row of await this.queries.waitingByPolicy()) this.metrics.inquiriesWaiting.set({ policy: row.policy, status: row.status }, row.count);
+      this.metrics.outboxBreaker.reset();
+      for (const b of await this.outbox.circuits.list()) {
+        this.metrics.outboxBreaker.set({ connector: b.connector, target: b.target, reason: b.reason ?? '' }, b.state === 'open' ? 2 : 1);
+      }
     } catch (error) {
       this.logger.warn(`database gauges not refreshed: ${error instanceof Error ? error.message : String(error)}`);
     }

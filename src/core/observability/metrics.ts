@@ -87,6 +87,13 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly outboxBreaker = new Gauge({
+    name: 'replywatch_outbox_breaker_state',
+    help: 'Breakers holding deliveries: 1 half-open (a probe in flight), 2 open; a target with no series is closed. target "" is a whole connector paused',
+    labelNames: ['connector', 'target', 'reason'] as const,
+    registers: [this.registry],
+  });
+
   readonly connectorUp = new Gauge({
     name: 'replywatch_connector_up',
     help: 'Last verify() result per enabled connector: 1 up, 0.5 degraded, 0 down',

@@ -1,5 +1,7 @@
 import { type Database, type Sql } from '../persistence/database';
 import { type DeliveryAttempt, type DeliveryStatus } from '../persistence/entities/delivery.entity';
+import { CircuitStore, NOT_HELD } from './circuit-store';
+import { type ConnectorLimits } from './delivery-policies';
 
 export interface DeliveryRow {
   id: string;
@@ -27,34 +29,104 @@ export interface DeliveryRow {
 const HEAD_OF_LINE = `(d.ordering_key IS NULL OR NOT EXISTS (
   SELECT 1 FROM deliveries e WHERE e.ordering_key = d.ordering_key AND e.status IN ('pending', 'in_flight') AND e.seq < d.seq))`;
 
+/** Due, first in line for its ordering key, and not held by a breaker. */
+const DUE = `status = 'pending' AND next_attempt_at <= $1 AND ${HEAD_OF_LINE} AND ${NOT_HELD}`;
+
+/** How soon to look again when a connector's concurrency limit is full on other replicas. */
+const FULL_RECHECK_MS = 100;
+
+/** What one claim took, and what the worker needs to know about it. */
+export interface Claim {
+  rows: DeliveryRow[];
+  /** Ids of the deliveries sent as a breaker's probe. */
+  probes: Set<string>;
+  /** A connector's limit held deliveries back: look again after this long. */
+  throttledMs: number | undefined;
+  /** Breakers (by circuitKey) with something for a success to reset. */
+  unsettled: Set<string>;
+}
+
 /** A claim is ours only while status, claimant and attempt number are what we set. */
 const OURS = `id = $1 AND status = 'in_flight' AND claimed_by = $2 AND attempts = $3`;
 
 /** SQL of the outbox, for the worker, the CLI and the admin API. */
 export class OutboxStore {
-  constructor(private readonly db: Database) {}
+  readonly circuits: CircuitStore;
+
+  constructor(private readonly db: Database) {
+    this.circuits = new CircuitStore(db);
+  }
 
   /**
-   * Claims up to `limit` deliveries that are due, or whose claimant's lease ran out (it died
-   * or hung). SKIP LOCKED lets replicas claim side by side without waiting on each other.
+   * Claims up to `limit` deliveries for one worker: those whose claimant's lease ran out (it
+   * died or hung) first, then one probe per breaker whose wait is over, then due deliveries
+   * that no breaker holds, within each connector's shared concurrency and rate limits. SKIP
+   * LOCKED lets replicas claim side by side; the limits' bucket rows make them take turns.
    */
-  claim(workerId: string, now: Date, leaseMs: number, limit: number): Promise<DeliveryRow[]> {
+  claim(workerId: string, now: Date, leaseMs: number, limit: number, limits: readonly ConnectorLimits[] = []): Promise<Claim> {
     const leaseUntil = new Date(now.getTime() + leaseMs);
     return this.db.transaction(async (sql) => {
-      const expired = await this.claimWhere(sql, `status = 'in_flight' AND lease_until <= $1`, 'lease_until', [now, leaseUntil, workerId, limit]);
-      // Only the oldest unfinished delivery of an ordering key may go; the rest wait their turn.
-      const due = await this.claimWhere(sql, `status = 'pending' AND next_attempt_at <= $1 AND ${HEAD_OF_LINE}`, 'next_attempt_at, seq', [
-        now,
-        leaseUntil,
-        workerId,
-        limit - expired.length,
-      ]);
-      return [...expired, ...due];
+      const claim: Claim = { rows: [], probes: new Set(), throttledMs: undefined, unsettled: new Set() };
+      const take = async (condition: string, order: string, max: number, extra: unknown[] = []): Promise<DeliveryRow[]> => {
+        const rows = await this.claimWhere(sql, condition, order, [now, leaseUntil, workerId, Math.min(max, limit - claim.rows.length), ...extra]);
+        claim.rows.push(...rows);
+        return rows;
+      };
+      await take(`status = 'in_flight' AND lease_until <= $1`, 'lease_until', limit);
+      for (const circuit of await this.circuits.takeProbes(sql, now, leaseUntil)) {
+        if (claim.rows.length >= limit) break;
+        // The probe itself is held only by the breaker it probes.
+        const [probe] = await take(`status = 'pending' AND next_attempt_at <= $1 AND ${HEAD_OF_LINE} AND connector = $5 AND ($6 = '' OR coalesce(target->>'name', '') = $6)`, 'next_attempt_at, seq', 1, [circuit.connector, circuit.target]);
+        if (probe) claim.probes.add(probe.id);
+      }
+      for (const connectorLimits of limits) {
+        if (claim.rows.length >= limit) break;
+        const allowance = await this.limitAllowance(sql, connectorLimits, now, limit - claim.rows.length);
+        const rows = allowance.n > 0 ? await take(`${DUE} AND connector = $5`, 'next_attempt_at, seq', allowance.n, [connectorLimits.connector]) : [];
+        await this.spendTokens(sql, connectorLimits, rows.length, now, allowance.tokens);
+        if (rows.length === allowance.n && allowance.waitMs !== undefined) claim.throttledMs = Math.min(claim.throttledMs ?? Infinity, allowance.waitMs);
+      }
+      const limited = limits.map((l) => l.connector);
+      if (claim.rows.length < limit) await take(`${DUE} AND NOT (connector = ANY($5::text[]))`, 'next_attempt_at, seq', limit, [limited]);
+      claim.unsettled = await this.circuits.unsettled(sql);
+      return claim;
     });
   }
 
-  private claimWhere(sql: Sql, condition: string, order: string, params: [Date, Date, string, number]): Promise<DeliveryRow[]> {
-    if (params[3] <= 0) return Promise.resolve([]);
+  /**
+   * How many of `connector`'s deliveries may start now: its bucket row is locked for the rest
+   * of the claim, so replicas see each other's spending. `waitMs` says when more may start
+   * if the limit, not a lack of due deliveries, is what stops the claim.
+   */
+  private async limitAllowance(sql: Sql, limits: ConnectorLimits, now: Date, room: number): Promise<{ n: number; tokens: number; waitMs: number | undefined }> {
+    await sql.query(`INSERT INTO outbox_buckets (connector, tokens, refilled_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, [limits.connector, limits.burst, now]);
+    const [bucket] = await sql.query<{ tokens: number; refilled_at: Date }>(`SELECT tokens, refilled_at FROM outbox_buckets WHERE connector = $1 FOR UPDATE`, [limits.connector]);
+    let n = room;
+    let tokens = Infinity;
+    let waitMs: number | undefined;
+    if (limits.ratePerSecond !== undefined && bucket) {
+      const elapsed = Math.max(0, now.getTime() - new Date(bucket.refilled_at).getTime()) / 1000;
+      tokens = Math.min(limits.burst, Number(bucket.tokens) + elapsed * limits.ratePerSecond);
+      n = Math.min(n, Math.floor(tokens));
+      waitMs = Math.ceil(((Math.floor(tokens) + 1 - tokens) / limits.ratePerSecond) * 1000);
+    }
+    if (limits.concurrency !== undefined) {
+      const [row] = await sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM deliveries WHERE connector = $1 AND status = 'in_flight' AND lease_until > $2`, [limits.connector, now]);
+      const free = Math.max(0, limits.concurrency - Number(row?.n ?? 0));
+      // Full: a finishing attempt here wakes the worker; one on another replica is seen at the next look.
+      if (free <= n) waitMs = Math.min(waitMs ?? Infinity, free === 0 ? FULL_RECHECK_MS : Infinity);
+      n = Math.min(n, free);
+    }
+    return { n: Math.max(0, n), tokens, waitMs: waitMs === Infinity ? undefined : waitMs };
+  }
+
+  private async spendTokens(sql: Sql, limits: ConnectorLimits, spent: number, now: Date, tokens: number): Promise<void> {
+    if (limits.ratePerSecond === undefined) return;
+    await sql.query(`UPDATE outbox_buckets SET tokens = $2, refilled_at = $3 WHERE connector = $1`, [limits.connector, tokens - spent, now]);
+  }
+
+  private claimWhere(sql: Sql, condition: string, order: string, params: unknown[]): Promise<DeliveryRow[]> {
+    if ((params[3] as number) <= 0) return Promise.resolve([]);
     return sql.query<DeliveryRow>(
       `UPDATE deliveries SET status = 'in_flight', attempts = attempts + 1, lease_until = $2, claimed_by = $3, updated_at = $1
        WHERE id IN (SELECT d.id FROM deliveries d WHERE ${condition} ORDER BY ${order} LIMIT $4 FOR UPDATE SKIP LOCKED)
@@ -130,14 +202,19 @@ export class OutboxStore {
     return counts;
   }
 
-  /** When the next delivery falls due or the next lease runs out, if any. */
-  /** When the worker has something to do next; a delivery waiting behind another does not count. */
+  /**
+   * When the worker has something to do next: a delivery falls due, a lease runs out, or a
+   * breaker's probe may go. Deliveries waiting behind another or held by a breaker do not count.
+   */
   async nextWakeAt(): Promise<Date | null> {
     const [row] = await this.db.query<{ at: Date | null }>(
       `SELECT LEAST(
-         (SELECT min(next_attempt_at) FROM deliveries d WHERE status = 'pending' AND ${HEAD_OF_LINE}),
+         (SELECT min(next_attempt_at) FROM deliveries d WHERE status = 'pending' AND ${HEAD_OF_LINE} AND ${NOT_HELD}),
          (SELECT min(lease_until) FROM deliveries WHERE status = 'in_flight')) AS at`,
     );
-    return row?.at ?? null;
+    const probe = await this.circuits.nextProbeAt();
+    const at = row?.at ?? null;
+    if (!probe) return at;
+    return !at || probe < at ? probe : at;
   }
 }

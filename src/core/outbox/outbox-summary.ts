@@ -1,4 +1,5 @@
 import { type Database } from '../persistence/database';
+import { CircuitStore, type Circuit } from './circuit-store';
 
 /** Where one duty target's deliveries stand, for operators. */
 export interface TargetSummary {
@@ -16,6 +17,38 @@ export interface TargetSummary {
   oldestWaitingSince: string | null;
   /** The newest error of a waiting or dead delivery, in the connector's words. */
   lastError: string | null;
+  /** The breaker holding this target's deliveries (its own, or its connector's pause), if any. */
+  breaker: BreakerView | null;
+}
+
+/** A breaker that is not closed, for operators. */
+export interface BreakerView {
+  connector: string;
+  /** The duty target, or '' when the whole connector is paused. */
+  target: string;
+  state: 'open' | 'half_open';
+  /** `failures`: the peer kept failing; `auth`: credentials refused. */
+  reason: string | null;
+  since: string | null;
+  /** When the next probe may go (open), or when the probe in flight times out (half-open). */
+  nextProbeAt: string | null;
+  failures: number;
+  lastError: string | null;
+}
+
+export function breakerViews(circuits: readonly Circuit[]): BreakerView[] {
+  return circuits
+    .filter((c) => c.state !== 'closed')
+    .map((c) => ({
+      connector: c.connector,
+      target: c.target,
+      state: c.state as 'open' | 'half_open',
+      reason: c.reason,
+      since: c.openedAt?.toISOString() ?? null,
+      nextProbeAt: c.probeAt?.toISOString() ?? null,
+      failures: c.failures,
+      lastError: c.lastError,
+    }));
 }
 
 interface Row {
@@ -49,7 +82,10 @@ export async function summarizeOutbox(db: Database): Promise<TargetSummary[]> {
       GROUP BY 1, 2
       ORDER BY 1, 2`,
   );
-  return rows.map((r) => ({
+  const breakers = breakerViews(await new CircuitStore(db).list());
+  const breakerOf = (connector: string, target: string) =>
+    breakers.find((b) => b.connector === connector && b.target === '') ?? breakers.find((b) => b.connector === connector && b.target === target) ?? null;
+  const summaries = rows.map((r) => ({
     connector: r.connector,
     target: r.target,
     queued: Number(r.queued),
@@ -59,7 +95,15 @@ export async function summarizeOutbox(db: Database): Promise<TargetSummary[]> {
     nextAttemptAt: iso(r.next_attempt_at),
     oldestWaitingSince: iso(r.oldest_waiting),
     lastError: r.last_error,
+    breaker: breakerOf(r.connector, r.target),
   }));
+  // A breaker with nothing waiting behind it (yet) is still worth showing.
+  for (const b of breakers) {
+    if (b.target !== '' && !summaries.some((s) => s.connector === b.connector && s.target === b.target)) {
+      summaries.push({ connector: b.connector, target: b.target, queued: 0, retrying: 0, inFlight: 0, dead: 0, nextAttemptAt: null, oldestWaitingSince: null, lastError: b.lastError, breaker: b });
+    }
+  }
+  return summaries;
 }
 
 function iso(value: Date | string | null): string | null {

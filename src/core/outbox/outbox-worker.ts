@@ -10,11 +10,15 @@ import { type Metrics } from '../observability/metrics';
 import { type DeliveryAttempt } from '../persistence/entities/delivery.entity';
 import { type OutboundDispatcher } from './outbound-dispatcher';
 import { type DeliveryRow, type OutboxStore } from './outbox-store';
+import { type AttemptSignal, type Circuit, type CircuitChange, circuitKey } from './circuit-store';
+import { DeliveryPolicies } from './delivery-policies';
 import { decideRetry } from './retry-policy';
 
 const ERROR_TEXT_LIMIT = 1000;
 /** How long a stop waits for deliveries in hand before aborting them. */
 const SHUTDOWN_GRACE_MS = 10_000;
+/** Shortest idle sleep when due deliveries are all held: they must not make the loop spin. */
+const IDLE_FLOOR_MS = 200;
 
 /**
  * Takes due deliveries from the outbox and hands them to outbound connectors. Every claimed
@@ -26,6 +30,13 @@ export class OutboxWorker {
   readonly workerId = `outbox-${randomUUID().slice(0, 8)}`;
   private readonly loop: WakeableLoop;
   private readonly inFlight = new Set<AbortController>();
+  private readonly running = new Set<Promise<void>>();
+  private readonly policies: DeliveryPolicies;
+  private readonly onCircuitChange: CircuitListener;
+  /** Breakers with something for a success to reset, as of the last claim. */
+  private unsettled = new Set<string>();
+  /** The last claim took all it asked for: when attempts finish, more may be due. */
+  private moreDue = false;
 
   constructor(
     private readonly store: OutboxStore,
@@ -34,7 +45,10 @@ export class OutboxWorker {
     private readonly settings: OutboxSettings,
     private readonly metrics: Metrics,
     private readonly random: () => number = Math.random,
+    options: { policies?: DeliveryPolicies; onCircuitChange?: CircuitListener } = {},
   ) {
+    this.policies = options.policies ?? new DeliveryPolicies(settings, {});
+    this.onCircuitChange = options.onCircuitChange ?? (() => Promise.resolve());
     this.loop = new WakeableLoop(clock, () => this.pass(), (error) => this.logger.error(`outbox pass failed: ${describe(error)}`), settings.pollInterval);
   }
 
@@ -54,6 +68,7 @@ export class OutboxWorker {
       for (const attempt of this.inFlight) attempt.abort(new ConnectorError('TEMPORARY', 'the hub is shutting down'));
     });
     await stopped;
+    await Promise.all([...this.running]);
     grace.abort();
   }
 
@@ -62,18 +77,45 @@ export class OutboxWorker {
     this.loop.wake();
   }
 
-  /** Claims one batch of due deliveries and attempts each; returns how many were attempted. */
+  /** Claims what fits in the free slots, attempts each and waits for them; returns how many were attempted. */
   async runOnce(): Promise<number> {
-    // Claim only what is attempted at once: every claim's lease then covers its own attempt.
-    const claimed = await this.store.claim(this.workerId, new Date(this.clock.now()), this.settings.lease, this.settings.concurrency);
-    await Promise.all(claimed.map((row) => this.attempt(row)));
-    return claimed.length;
+    const started = await this.claimAndStart();
+    await Promise.all(started);
+    return started.length;
   }
 
-  /** One pass of the loop: returns how long to sleep (0 when more may be due right away). */
+  /**
+   * One pass of the loop: fills the free slots and returns how long to sleep. Attempts run on
+   * after the pass; finishing ones wake the loop once half the slots are free, so claims come
+   * in batches rather than one row at a time.
+   */
   private async pass(): Promise<number> {
-    const attempted = await this.runOnce();
-    return attempted >= this.settings.concurrency ? 0 : this.msUntilNextWork();
+    const started = await this.claimAndStart();
+    if (this.running.size >= this.settings.concurrency) return this.settings.pollInterval;
+    if (this.moreDue) return 0;
+    if (this.throttledMs !== undefined) return Math.min(this.throttledMs, this.settings.pollInterval);
+    const wait = await this.msUntilNextWork();
+    // Due rows that could not be claimed are held (a breaker, a full connector elsewhere): do not spin on them.
+    return started.length === 0 && wait === 0 ? Math.min(IDLE_FLOOR_MS, this.settings.pollInterval) : wait;
+  }
+
+  private throttledMs: number | undefined;
+
+  private async claimAndStart(): Promise<Array<Promise<void>>> {
+    const room = this.settings.concurrency - this.running.size;
+    if (room <= 0) return [];
+    const claim = await this.store.claim(this.workerId, new Date(this.clock.now()), this.settings.lease, room, this.policies.limits);
+    this.unsettled = claim.unsettled;
+    this.throttledMs = claim.throttledMs;
+    this.moreDue = claim.rows.length >= room;
+    return claim.rows.map((row) => {
+      const attempt = this.attempt(row, claim.probes.has(row.id)).finally(() => {
+        this.running.delete(attempt);
+        if (this.moreDue && this.running.size <= this.settings.concurrency / 2) this.loop.wake();
+      });
+      this.running.add(attempt);
+      return attempt;
+    });
   }
 
   /** Sleep until the next known due time, but poll for rows other replicas may have written. */
@@ -84,10 +126,11 @@ export class OutboxWorker {
     return Math.max(0, Math.min(poll, next.getTime() - this.clock.now()));
   }
 
-  private async attempt(row: DeliveryRow): Promise<void> {
+  private async attempt(row: DeliveryRow, probe: boolean): Promise<void> {
     const startedAt = new Date(this.clock.now());
     const attempt = new AbortController();
     this.inFlight.add(attempt);
+    const target = targetName(row);
     let result: DeliveryResult;
     try {
       const delivery: Delivery = {
@@ -102,7 +145,9 @@ export class OutboxWorker {
       result = await this.withTimeout(this.dispatcher.deliver(row.connector, delivery, { signal: attempt.signal }), attempt);
     } catch (thrown) {
       this.inFlight.delete(attempt);
-      await this.recordFailure(row, thrown, startedAt).catch((error: unknown) => this.logger.error(`delivery ${row.id}: ${describe(error)}`));
+      const error = asConnectorError(thrown);
+      await this.recordFailure(row, error, startedAt).catch((e: unknown) => this.logger.error(`delivery ${row.id}: ${describe(e)}`));
+      await this.moveBreaker(row.connector, target, signalOf(error), probe, error).catch((e: unknown) => this.logger.error(`breaker of ${row.connector} → ${target}: ${describe(e)}`));
       return;
     }
     this.inFlight.delete(attempt);
@@ -115,6 +160,26 @@ export class OutboxWorker {
       if (!kept) this.logger.warn(`delivery ${row.id} succeeded after its lease passed to another worker`);
     } catch (error) {
       this.logger.error(`delivery ${row.id} was delivered but could not be recorded (${describe(error)}); it will be retried after its lease`);
+    }
+    await this.moveBreaker(row.connector, target, 'answered', probe).catch((e: unknown) => this.logger.error(`breaker of ${row.connector} → ${target}: ${describe(e)}`));
+  }
+
+  /**
+   * Tells the breakers how an attempt ended. A plain success where no breaker has anything
+   * counted costs no query: that is nearly every delivery.
+   */
+  private async moveBreaker(connector: string, target: string, signal: AttemptSignal, probe: boolean, error?: ConnectorError): Promise<void> {
+    const unsettled = this.unsettled.has(circuitKey(connector, target)) || this.unsettled.has(circuitKey(connector, ''));
+    if (signal === 'answered' && !probe && !unsettled) return;
+    const policy = this.policies.policyFor(connector, target);
+    const detail = error ? { error: `${error.code}: ${error.message}`.slice(0, ERROR_TEXT_LIMIT), ...(error.scope ? { scope: error.scope } : {}) } : {};
+    const moved = await this.store.circuits.record(connector, target, signal, policy, new Date(this.clock.now()), detail);
+    if (signal !== 'answered') this.unsettled.add(circuitKey(connector, moved.circuit?.target ?? target));
+    if (moved.change && moved.circuit) {
+      logCircuitChange(this.logger, moved.change, moved.circuit);
+      await this.onCircuitChange(moved.change, moved.circuit);
+    } else if (moved.change === 'closed') {
+      this.logger.log(`${connector} → ${target}: the peer answers again; held deliveries go out`);
     }
   }
 
@@ -136,25 +201,60 @@ export class OutboxWorker {
     return Promise.race([delivery, gaveUp]).finally(() => timer.abort());
   }
 
-  private async recordFailure(row: DeliveryRow, thrown: unknown, startedAt: Date): Promise<void> {
-    const error = asConnectorError(thrown);
+  private async recordFailure(row: DeliveryRow, error: ConnectorError, startedAt: Date): Promise<void> {
     const at = new Date(Math.max(this.clock.now(), startedAt.getTime()));
     const text = `${error.code}: ${error.message}`.slice(0, ERROR_TEXT_LIMIT);
-    const decision = decideRetry(error, { attempts: row.attempts, failures: row.failures }, this.settings, this.random);
+    const decision = decideRetry(error, { attempts: row.attempts, failures: row.failures }, this.policies.policyFor(row.connector, targetName(row)), this.random);
     const base: DeliveryAttempt = { attempt: row.attempts, at: at.toISOString(), outcome: 'failed', code: error.code, error: text };
     if (decision.retry) {
       const retryAt = new Date(at.getTime() + decision.delayMs);
       await this.store.scheduleRetry(row, at, { ...base, retryAt: retryAt.toISOString() }, retryAt, decision.countsAsFailure);
       this.metrics.deliveryAttempts.inc({ connector: row.connector, outcome: 'retry' });
       // Waiting out a rate limit is routine (connectors pace themselves this way); failures are not.
-      const line = `delivery ${row.id} via ${row.connector} ${error.code === 'RATE_LIMITED' ? 'waits' : 'failed'} (${text}); retry at ${retryAt.toISOString()}`;
-      if (error.code === 'RATE_LIMITED') this.logger.debug(line);
+      const line = `delivery ${row.id} via ${row.connector} ${error.code === 'RATE_LIMITED' ? 'waits' : error.code === 'AUTH_FAILED' ? 'is held' : 'failed'} (${text}); retry at ${retryAt.toISOString()}`;
+      if (error.code === 'RATE_LIMITED' || error.code === 'AUTH_FAILED') this.logger.debug(line);
       else this.logger.warn(line);
     } else {
       await this.store.markDead(row, at, { ...base, error: `${text} (${decision.reason})` });
       this.metrics.deliveryAttempts.inc({ connector: row.connector, outcome: 'dead' });
       this.logger.error(`delivery ${row.id} via ${row.connector} dead-lettered: ${text} (${decision.reason})`);
     }
+  }
+}
+
+/** A listener told when a breaker opens, pauses or closes (the hub tells the duty targets of a pause). */
+export type CircuitListener = (change: Exclude<CircuitChange, null>, circuit: Circuit) => Promise<void>;
+
+/** Breakers and policies are per duty target, known by name. */
+function targetName(row: DeliveryRow): string {
+  const name = row.target.name;
+  return typeof name === 'string' ? name : '';
+}
+
+/** How an attempt's error moves the breakers. */
+function signalOf(error: ConnectorError): AttemptSignal {
+  if (error.code === 'AUTH_FAILED') return 'refused';
+  if (error.code === 'TEMPORARY' || error.code === 'UNKNOWN') return 'failed';
+  // The peer answered: a rate limit or a refusal of this one delivery says it is up.
+  return 'answered';
+}
+
+function logCircuitChange(logger: Logger, change: Exclude<CircuitChange, null>, circuit: Circuit): void {
+  const where = circuit.target === '' ? `every delivery through ${circuit.connector}` : `${circuit.connector} → ${circuit.target}`;
+  const probe = circuit.probeAt ? `; next probe at ${circuit.probeAt.toISOString()}` : '';
+  const why = circuit.lastError ? ` (${circuit.lastError})` : '';
+  switch (change) {
+    case 'opened':
+      logger.warn(`breaker opened for ${where} after ${circuit.failures} failed attempts in a row${why}: deliveries are held, not dropped${probe}`);
+      return;
+    case 'reopened':
+      logger.warn(`probe of ${where} failed${why}${probe}`);
+      return;
+    case 'paused':
+      logger.error(`${where} paused: credentials refused${why}; deliveries are held until a probe gets through${probe}`);
+      return;
+    case 'closed':
+      logger.log(`${where}: the peer answers again; held deliveries go out`);
   }
 }
 

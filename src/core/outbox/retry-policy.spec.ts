@@ -44,9 +44,15 @@ describe('decideRetry', () => {
   });
 
   it('dead-letters errors that retrying cannot fix, at once', () => {
-    for (const code of ['AUTH_FAILED', 'NOT_FOUND', 'INVALID_PAYLOAD'] as const) {
+    for (const code of ['NOT_FOUND', 'INVALID_PAYLOAD'] as const) {
       expect(decideRetry(new ConnectorError(code, 'x'), { attempts: 1, failures: 0 }, settings, none)).toMatchObject({ retry: false });
     }
+  });
+
+  it('holds a delivery whose credentials were refused for the pause, without using its failure budget, until the cap on all attempts', () => {
+    const refused = new ConnectorError('AUTH_FAILED', '401');
+    expect(decideRetry(refused, { attempts: 3, failures: 3 }, settings, full)).toEqual({ retry: true, delayMs: settings.authPause, countsAsFailure: false });
+    expect(decideRetry(refused, { attempts: 10, failures: 0 }, settings, none)).toMatchObject({ retry: false, reason: 'credentials still refused after 10 attempts' });
   });
 
   it('gives up after maxAttempts failures and after maxTotalAttempts of any kind', () => {

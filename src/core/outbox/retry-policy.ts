@@ -1,5 +1,7 @@
 import { type ConnectorError } from '../../plugins/sdk/connector-error';
-import { type OutboxSettings } from '../config/hub-config.schema';
+import { type DeliveryPolicy } from './delivery-policies';
+
+type RetrySettings = Pick<DeliveryPolicy, 'retrySchedule' | 'baseDelay' | 'maxDelay' | 'maxAttempts' | 'maxTotalAttempts' | 'authPause'>;
 
 export type RetryDecision = { retry: true; delayMs: number; countsAsFailure: boolean } | { retry: false; reason: string };
 
@@ -14,9 +16,15 @@ export type RetryDecision = { retry: true; delayMs: number; countsAsFailure: boo
 export function decideRetry(
   error: ConnectorError,
   state: { attempts: number; failures: number },
-  settings: OutboxSettings,
+  settings: RetrySettings,
   random: () => number,
 ): RetryDecision {
+  if (error.code === 'AUTH_FAILED') {
+    // Refused credentials pause the connector (or target) and wait for an operator: the
+    // delivery is held, not dead-lettered, and its failure budget is kept for the peer itself.
+    if (state.attempts >= settings.maxTotalAttempts) return { retry: false, reason: `credentials still refused after ${state.attempts} attempts` };
+    return { retry: true, delayMs: settings.authPause, countsAsFailure: false };
+  }
   if (!error.retryable) return { retry: false, reason: `${error.code} is not retryable` };
   const countsAsFailure = error.code !== 'RATE_LIMITED';
   const failures = state.failures + (countsAsFailure ? 1 : 0);
@@ -42,7 +50,7 @@ function scheduled(schedule: readonly number[], failures: number, random: () => 
  * limits without a retry-after always back off this way: they do not add failures, so they
  * step by attempts instead.
  */
-function exponential(settings: OutboxSettings, steps: number, random: () => number): number {
+function exponential(settings: RetrySettings, steps: number, random: () => number): number {
   const delay = Math.min(settings.maxDelay, (settings.baseDelay ?? 1000) * 2 ** Math.max(0, steps - 1));
   return delay / 2 + random() * (delay / 2);
 }

@@ -85,7 +85,8 @@ export class ConnectorCatalog {
         problems.push(hubSource.problem(['connectors', id], `no connector "${id}" is installed (installed: ${known})`));
         continue;
       }
-      const { enabled: _enabled, ...settings } = section;
+      // `delivery` is the outbox's policy for this connector, checked with the hub's settings.
+      const { enabled: _enabled, delivery: _delivery, ...settings } = section;
       const fromEnvironment = this.applyEnvironment(installed.definition, settings);
       try {
         const config = hubSource.validateValue(installed.definition.manifest.configSchema, settings, ['connectors', id]);

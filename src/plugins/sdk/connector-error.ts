@@ -12,18 +12,28 @@ export type ConnectorErrorCode = (typeof CONNECTOR_ERROR_CODES)[number];
 export interface ConnectorErrorOptions {
   /** How long the peer asked to wait (Retry-After, retry_after), in ms. */
   retryAfterMs?: number;
+  /**
+   * For AUTH_FAILED: whose credentials were refused. `connector` (the default: a bot token, an
+   * API key) pauses every delivery through the connector; `target` (one endpoint's own secret
+   * or URL token) pauses only that duty target's. Since contract 2.5.
+   */
+  scope?: ConnectorErrorScope;
   cause?: unknown;
 }
+
+export type ConnectorErrorScope = 'connector' | 'target';
 
 export class ConnectorError extends Error {
   readonly code: ConnectorErrorCode;
   readonly retryAfterMs: number | undefined;
+  readonly scope: ConnectorErrorScope | undefined;
 
   constructor(code: ConnectorErrorCode, message: string, options: ConnectorErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'ConnectorError';
     this.code = code;
     this.retryAfterMs = options.retryAfterMs;
+    this.scope = options.scope;
     Object.defineProperty(this, CONNECTOR_ERROR_BRAND, { value: true });
   }
 
@@ -54,14 +64,15 @@ export function isRetryableCode(code: ConnectorErrorCode): boolean {
 
 /**
  * Anything thrown, as a ConnectorError of this copy of the SDK: one from another copy keeps
- * its code and wait; anything else counts as UNKNOWN (tried again).
+ * its code, wait and scope; anything else counts as UNKNOWN (tried again).
  */
 export function asConnectorError(error: unknown): ConnectorError {
   if (error instanceof ConnectorError) return error;
   if (ConnectorError.is(error)) {
-    const foreign = error as { code: ConnectorErrorCode; message: string; retryAfterMs?: unknown };
+    const foreign = error as { code: ConnectorErrorCode; message: string; retryAfterMs?: unknown; scope?: unknown };
     const retryAfterMs = typeof foreign.retryAfterMs === 'number' ? foreign.retryAfterMs : undefined;
-    return new ConnectorError(foreign.code, foreign.message, { cause: error, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) });
+    const scope = foreign.scope === 'connector' || foreign.scope === 'target' ? foreign.scope : undefined;
+    return new ConnectorError(foreign.code, foreign.message, { cause: error, ...(retryAfterMs === undefined ? {} : { retryAfterMs }), ...(scope === undefined ? {} : { scope }) });
   }
   const message = error instanceof Error ? error.message : String(error);
   return new ConnectorError('UNKNOWN', message, { cause: error });

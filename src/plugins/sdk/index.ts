@@ -20,7 +20,7 @@ export {
   type SchemaIssue,
   type Stoppable,
 } from './connector';
-export { asConnectorError, CONNECTOR_ERROR_CODES, ConnectorError, isRetryableCode, type ConnectorErrorCode, type ConnectorErrorOptions } from './connector-error';
+export { asConnectorError, CONNECTOR_ERROR_CODES, ConnectorError, isRetryableCode, type ConnectorErrorCode, type ConnectorErrorOptions, type ConnectorErrorScope } from './connector-error';
 export { type DeliverOptions, type Delivery, type DeliveryResult, type DeliveryTarget } from './delivery';
 export {
   DELIVERY_EVENTS,

@@ -17,7 +17,7 @@ describe(`replywatch CLI (${testBackend})`, () => {
     const clock = { now: () => Date.parse('2026-11-02T12:00:00Z') };
     await enqueue(db, clock, ['cli-dead', 'cli-pending']);
     const store = new OutboxStore(db);
-    const [claimed] = (await store.claim('cli-test', new Date(clock.now()), 1000, 10)).filter((d) => d.idempotency_key === 'cli-dead');
+    const [claimed] = (await store.claim('cli-test', new Date(clock.now()), 1000, 10)).rows.filter((d) => d.idempotency_key === 'cli-dead');
     await store.markDead(claimed!, new Date(clock.now()), { attempt: 1, at: '2026-11-02T12:00:00Z', outcome: 'failed', error: 'AUTH_FAILED: 401 from peer' });
     deadId = claimed!.id;
     await db.close(); // the embedded database allows one process (and one opener) at a time

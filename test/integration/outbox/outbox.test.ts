@@ -110,12 +110,12 @@ describe(`outbox (${testBackend})`, () => {
 
   it('dead-letters at once what retrying cannot fix', async () => {
     const { clock, dispatcher, store, worker } = createOutbox(context.db);
-    await enqueue(context.db, clock, ['auth', 'payload']);
-    dispatcher.script('auth', [new ConnectorError('AUTH_FAILED', '401 from peer')]);
+    await enqueue(context.db, clock, ['missing', 'payload']);
+    dispatcher.script('missing', [new ConnectorError('NOT_FOUND', '404 from peer')]);
     dispatcher.script('payload', [new ConnectorError('INVALID_PAYLOAD', '400 from peer')]);
     await worker.runOnce();
     const dead = await store.list({ status: 'dead', limit: 10 });
-    expect(dead.map((d) => d.idempotency_key).sort()).toEqual(['auth', 'payload']);
+    expect(dead.map((d) => d.idempotency_key).sort()).toEqual(['missing', 'payload']);
     expect(dead.every((d) => d.attempts === 1)).toBe(true);
   });
 
@@ -130,7 +130,7 @@ describe(`outbox (${testBackend})`, () => {
   it('takes over a delivery whose worker died after claiming it, once the lease expires', async () => {
     const crashed = createOutbox(context.db);
     await enqueue(context.db, crashed.clock, ['k1']);
-    const [claimed] = await crashed.store.claim('worker-that-died', new Date(crashed.clock.now()), 30_000, 10);
+    const [claimed] = (await crashed.store.claim('worker-that-died', new Date(crashed.clock.now()), 30_000, 10)).rows;
     expect(claimed).toBeDefined();
 
     const survivor = createOutbox(context.db, { clock: crashed.clock });

@@ -9,6 +9,7 @@ import { ReportRuns1764400000000 } from './1764400000000-report-runs';
 import { ReportIndexes1764500000000 } from './1764500000000-report-indexes';
 import { ConnectorServices1764600000000 } from './1764600000000-connector-services';
 import { ReceiptFingerprints1764700000000 } from './1764700000000-receipt-fingerprints';
+import { DeliveryPolicy1764800000000 } from './1764800000000-delivery-policy';
 
 /** Every migration, oldest first. Add new ones at the end; never edit one that has shipped. */
 export const MIGRATIONS = [
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   ReportIndexes1764500000000,
   ConnectorServices1764600000000,
   ReceiptFingerprints1764700000000,
+  DeliveryPolicy1764800000000,
 ];
