@@ -27,7 +27,15 @@ export interface OutboundHttp {
 }
 
 const NETWORK = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'ETIMEDOUT', 'ECONNABORTED', 'ERR_SOCKET_CONNECTION_TIMEOUT']);
-const TLS = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS|EPROTO/;
+/**
+ * Node's codes for a peer certificate that did not verify: OpenSSL's X509 verify results
+ * (DEPTH_ZERO_SELF_SIGNED_CERT, SELF_SIGNED_CERT_IN_CHAIN, UNABLE_TO_VERIFY_LEAF_SIGNATURE,
+ * UNABLE_TO_GET_ISSUER_CERT_LOCALLY, CERT_HAS_EXPIRED, CERT_NOT_YET_VALID, CERT_REVOKED, …)
+ * and the host name check (ERR_TLS_CERT_ALTNAME_INVALID).
+ */
+const CERTIFICATE = /CERT|SELF_SIGNED|UNABLE_TO_|^INVALID_CA$|^INVALID_PURPOSE$|^PATH_LENGTH_EXCEEDED$|^HOSTNAME_MISMATCH$/;
+/** A TLS handshake that failed for another reason: no common protocol, plain HTTP on an https port, a handshake timeout. */
+const HANDSHAKE = /^EPROTO$|^ERR_SSL_|^ERR_TLS_/;
 const DEFAULT_MAX_RESPONSE = 64 * 1024;
 const MAX_RETRY_AFTER_MS = 3_600_000;
 
@@ -36,8 +44,10 @@ const MAX_RETRY_AFTER_MS = 3_600_000;
  * and NO_PROXY; redirects not followed (a peer that moves must be configured, not obeyed,
  * and a redirect could carry a token to another host); each attempt bounded by its timeout
  * and the delivery's abort signal; the answer read as a stream and cut at a size limit, so a
- * huge or endless body costs nothing. Network failures become ConnectorErrors: refused,
- * reset and timed out are TEMPORARY; a certificate that does not verify is AUTH_FAILED.
+ * huge or endless body costs nothing. TLS certificates are always verified (Node's trust
+ * store, plus NODE_EXTRA_CA_CERTS for a private CA). Network failures become ConnectorErrors:
+ * refused, reset, timed out and a certificate that does not verify are TEMPORARY (see
+ * networkError for why a certificate is), so the outbox's retry budget ends them.
  */
 export function outboundHttp(): OutboundHttp {
   const client = axios.create({ maxRedirects: 0, validateStatus: () => true, responseType: 'stream', decompress: true });
@@ -94,10 +104,33 @@ async function readCapped(stream: Readable, limit: number): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
+/**
+ * A failed request as a ConnectorError. A certificate that does not verify (self-signed, an
+ * unknown or private CA, expired, issued for another host name) is TEMPORARY, on purpose, not
+ * AUTH_FAILED or NOT_FOUND:
+ * - nothing was sent: the handshake fails before the first byte of the request, so another
+ *   attempt leaks nothing and cannot post twice; verification is never switched off;
+ * - it will not fix itself within seconds, and the outbox does not retry within seconds: its
+ *   schedule (5 s, 5 min, 30 min, 2 h, … 10 h) spans the time the usual fixes take — the peer
+ *   renews or corrects its certificate, or the hub's operator trusts a private CA
+ *   (NODE_EXTRA_CA_CERTS) or corrects the URL and restarts — after which the waiting
+ *   deliveries go out by themselves, with no replay;
+ * - AUTH_FAILED means "our credentials were refused": the outbox pauses the whole connector
+ *   for it, which would stop every endpoint or channel for the certificate of one peer; and
+ *   NOT_FOUND would dead-letter every event at once, for a fault that is often fixed in hours;
+ * - it is never retried forever: past the retry budget the delivery is dead-lettered with this
+ *   message, which is also its last error (and its target's in the outbox summary) meanwhile.
+ * Other handshake failures (EPROTO: plain HTTP on the port, no common protocol) are TEMPORARY
+ * for the same reasons.
+ */
 function networkError(error: unknown): ConnectorError {
   const code = isAxiosError(error) ? (error.code ?? '') : ((error as { code?: string } | null)?.code ?? '');
   const message = error instanceof Error ? error.message : String(error);
-  if (TLS.test(code) || TLS.test(message)) return new ConnectorError('AUTH_FAILED', `the peer's TLS certificate was not accepted (${code || message})`, { cause: error });
+  if (CERTIFICATE.test(code)) {
+    const problem = code === 'ERR_TLS_CERT_ALTNAME_INVALID' || code === 'HOSTNAME_MISMATCH' ? `hostname mismatch: ${message}` : message;
+    return new ConnectorError('TEMPORARY', `the peer's TLS certificate was not accepted (${problem}; ${code}), so nothing was sent: fix the certificate at the peer, or trust its CA with NODE_EXTRA_CA_CERTS`, { cause: error });
+  }
+  if (HANDSHAKE.test(code)) return new ConnectorError('TEMPORARY', `the TLS handshake with the peer failed (${code}: ${message}), so nothing was sent: is the URL's port serving https?`, { cause: error });
   if (NETWORK.has(code)) return new ConnectorError('TEMPORARY', `cannot reach the peer (${code}: ${message})`, { cause: error });
   return new ConnectorError('TEMPORARY', `the request failed (${code ? `${code}: ` : ''}${message})`, { cause: error });
 }
