@@ -38,6 +38,9 @@ export class WakeableLoop {
 
   private async loop(): Promise<void> {
     while (!this.stopping) {
+      // A wake-up during the pass is kept: what it announced (a commit, a finished attempt)
+      // may have come too late for the pass to see, so the loop goes round again at once.
+      this.wakeUp = new AbortController();
       let idleMs: number;
       try {
         idleMs = await this.pass();
@@ -46,10 +49,7 @@ export class WakeableLoop {
         idleMs = this.retryMs;
       }
       if (this.stopping) break;
-      // A wake-up that arrived during the pass has been served by it.
-      if (this.wakeUp.signal.aborted) this.wakeUp = new AbortController();
-      if (idleMs > 0) await this.clock.sleep(idleMs, this.wakeUp.signal);
-      if (this.wakeUp.signal.aborted) this.wakeUp = new AbortController();
+      if (idleMs > 0 && !this.wakeUp.signal.aborted) await this.clock.sleep(idleMs, this.wakeUp.signal);
     }
   }
 }

@@ -35,7 +35,7 @@ export class OutboxWorker {
   private readonly onCircuitChange: CircuitListener;
   /** Breakers with something for a success to reset, as of the last claim. */
   private unsettled = new Set<string>();
-  /** The last claim took all it asked for: when attempts finish, more may be due. */
+  /** The last claim took all it asked for: more may be due right away. */
   private moreDue = false;
 
   constructor(
@@ -86,17 +86,20 @@ export class OutboxWorker {
 
   /**
    * One pass of the loop: fills the free slots and returns how long to sleep. Attempts run on
-   * after the pass; finishing ones wake the loop once half the slots are free, so claims come
-   * in batches rather than one row at a time.
+   * after the pass; each one finishing wakes the loop (a slot is free, and the delivery queued
+   * behind it may go). Passes do not overlap, so under load the slots freed while one claim
+   * runs are filled together by the next.
    */
   private async pass(): Promise<number> {
     const started = await this.claimAndStart();
-    if (this.running.size >= this.settings.concurrency) return this.settings.pollInterval;
-    if (this.moreDue) return 0;
-    if (this.throttledMs !== undefined) return Math.min(this.throttledMs, this.settings.pollInterval);
+    const poll = this.settings.pollInterval;
+    if (this.moreDue && this.running.size < this.settings.concurrency) return 0;
+    const throttled = this.throttledMs === undefined ? poll : Math.min(this.throttledMs, poll);
+    // Attempts in hand wake the loop as they finish; no need to ask the database when to look.
+    if (this.running.size > 0 || this.throttledMs !== undefined) return throttled;
     const wait = await this.msUntilNextWork();
     // Due rows that could not be claimed are held (a breaker, a full connector elsewhere): do not spin on them.
-    return started.length === 0 && wait === 0 ? Math.min(IDLE_FLOOR_MS, this.settings.pollInterval) : wait;
+    return started.length === 0 && wait === 0 ? Math.min(IDLE_FLOOR_MS, poll) : wait;
   }
 
   private throttledMs: number | undefined;
@@ -111,7 +114,7 @@ export class OutboxWorker {
     return claim.rows.map((row) => {
       const attempt = this.attempt(row, claim.probes.has(row.id)).finally(() => {
         this.running.delete(attempt);
-        if (this.moreDue && this.running.size <= this.settings.concurrency / 2) this.loop.wake();
+        this.loop.wake();
       });
       this.running.add(attempt);
       return attempt;
