@@ -15,7 +15,8 @@ export function outcomeOf(answer: HttpAnswer, now: number): 'delivered' | 'gone'
   const wait = waitMs === undefined ? {} : { retryAfterMs: waitMs };
   if (status === 429) return new ConnectorError('RATE_LIMITED', `the receiver is rate limiting (${said})`, wait);
   if (status >= 300 && status < 400) return new ConnectorError('NOT_FOUND', `the receiver redirected to ${String(answer.headers.location ?? 'another place')} (${said}); redirects are not followed: configure the final URL`);
-  if (status === 401 || status === 403) return new ConnectorError('AUTH_FAILED', `the receiver refused the request (${said}); check that it has this endpoint's signing secret`);
+  // The signing secret is this endpoint's own: a refusal holds its duty target, not every endpoint.
+  if (status === 401 || status === 403) return new ConnectorError('AUTH_FAILED', `the receiver refused the request (${said}); check that it has this endpoint's signing secret`, { scope: 'target' });
   if (status === 404) return new ConnectorError('NOT_FOUND', `no receiver at this URL (${said})`);
   if (status === 408 || status >= 500) return new ConnectorError('TEMPORARY', `the receiver failed (${said})`, wait);
   return new ConnectorError('INVALID_PAYLOAD', `the receiver rejected the event (${said})`);
