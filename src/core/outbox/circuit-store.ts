@@ -67,10 +67,13 @@ export class CircuitStore {
     );
   }
 
-  /** Breakers with failures counted or not closed: a success there has something to reset. */
-  async unsettled(sql: Sql): Promise<Set<string>> {
-    const rows = await sql.query<{ connector: string; target: string }>(`SELECT connector, target FROM outbox_circuits WHERE state <> 'closed' OR failures > 0`);
-    return new Set(rows.map((r) => circuitKey(r.connector, r.target)));
+  /**
+   * Breakers with failures counted or not closed: a success there has something to reset, and
+   * only those not closed can hold deliveries or be probed. Usually none: then the claim skips
+   * the probe step.
+   */
+  async unsettled(sql: Sql): Promise<Array<{ connector: string; target: string; state: CircuitState }>> {
+    return sql.query<{ connector: string; target: string; state: CircuitState }>(`SELECT connector, target, state FROM outbox_circuits WHERE state <> 'closed' OR failures > 0`);
   }
 
   /** When a held delivery could next go out as a probe, if any breaker holds one. */

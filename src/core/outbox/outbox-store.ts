@@ -1,6 +1,6 @@
 import { type Database, type Sql } from '../persistence/database';
 import { type DeliveryAttempt, type DeliveryStatus } from '../persistence/entities/delivery.entity';
-import { CircuitStore, NOT_HELD } from './circuit-store';
+import { circuitKey, CircuitStore, NOT_HELD } from './circuit-store';
 import { type ConnectorLimits } from './delivery-policies';
 
 export interface DeliveryRow {
@@ -44,6 +44,8 @@ export interface Claim {
   throttledMs: number | undefined;
   /** Breakers (by circuitKey) with something for a success to reset. */
   unsettled: Set<string>;
+  /** Some breaker holds deliveries (so the next wake-up may be its probe). */
+  anyHeld: boolean;
 }
 
 /** A claim is ours only while status, claimant and attempt number are what we set. */
@@ -66,14 +68,18 @@ export class OutboxStore {
   claim(workerId: string, now: Date, leaseMs: number, limit: number, limits: readonly ConnectorLimits[] = []): Promise<Claim> {
     const leaseUntil = new Date(now.getTime() + leaseMs);
     return this.db.transaction(async (sql) => {
-      const claim: Claim = { rows: [], probes: new Set(), throttledMs: undefined, unsettled: new Set() };
+      const claim: Claim = { rows: [], probes: new Set(), throttledMs: undefined, unsettled: new Set(), anyHeld: false };
       const take = async (condition: string, order: string, max: number, extra: unknown[] = []): Promise<DeliveryRow[]> => {
         const rows = await this.claimWhere(sql, condition, order, [now, leaseUntil, workerId, Math.min(max, limit - claim.rows.length), ...extra]);
         claim.rows.push(...rows);
         return rows;
       };
+      const unsettled = await this.circuits.unsettled(sql);
+      claim.unsettled = new Set(unsettled.map((c) => circuitKey(c.connector, c.target)));
+      claim.anyHeld = unsettled.some((c) => c.state !== 'closed');
       await take(`status = 'in_flight' AND lease_until <= $1`, 'lease_until', limit);
-      for (const circuit of await this.circuits.takeProbes(sql, now, leaseUntil)) {
+      const probes = claim.anyHeld ? await this.circuits.takeProbes(sql, now, leaseUntil) : [];
+      for (const circuit of probes) {
         if (claim.rows.length >= limit) break;
         // The probe itself is held only by the breaker it probes.
         const [probe] = await take(`status = 'pending' AND next_attempt_at <= $1 AND ${HEAD_OF_LINE} AND connector = $5 AND ($6 = '' OR coalesce(target->>'name', '') = $6)`, 'next_attempt_at, seq', 1, [circuit.connector, circuit.target]);
@@ -88,7 +94,6 @@ export class OutboxStore {
       }
       const limited = limits.map((l) => l.connector);
       if (claim.rows.length < limit) await take(`${DUE} AND NOT (connector = ANY($5::text[]))`, 'next_attempt_at, seq', limit, [limited]);
-      claim.unsettled = await this.circuits.unsettled(sql);
       return claim;
     });
   }
@@ -206,13 +211,13 @@ export class OutboxStore {
    * When the worker has something to do next: a delivery falls due, a lease runs out, or a
    * breaker's probe may go. Deliveries waiting behind another or held by a breaker do not count.
    */
-  async nextWakeAt(): Promise<Date | null> {
+  async nextWakeAt(options: { probes?: boolean } = {}): Promise<Date | null> {
     const [row] = await this.db.query<{ at: Date | null }>(
       `SELECT LEAST(
          (SELECT min(next_attempt_at) FROM deliveries d WHERE status = 'pending' AND ${HEAD_OF_LINE} AND ${NOT_HELD}),
          (SELECT min(lease_until) FROM deliveries WHERE status = 'in_flight')) AS at`,
     );
-    const probe = await this.circuits.nextProbeAt();
+    const probe = options.probes === false ? null : await this.circuits.nextProbeAt();
     const at = row?.at ?? null;
     if (!probe) return at;
     return !at || probe < at ? probe : at;

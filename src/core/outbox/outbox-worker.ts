@@ -103,12 +103,15 @@ export class OutboxWorker {
   }
 
   private throttledMs: number | undefined;
+  /** The last claim saw a breaker holding deliveries. */
+  private anyHeld = false;
 
   private async claimAndStart(): Promise<Array<Promise<void>>> {
     const room = this.settings.concurrency - this.running.size;
     if (room <= 0) return [];
     const claim = await this.store.claim(this.workerId, new Date(this.clock.now()), this.settings.lease, room, this.policies.limits);
     this.unsettled = claim.unsettled;
+    this.anyHeld = claim.anyHeld;
     this.throttledMs = claim.throttledMs;
     this.moreDue = claim.rows.length >= room;
     return claim.rows.map((row) => {
@@ -123,7 +126,7 @@ export class OutboxWorker {
 
   /** Sleep until the next known due time, but poll for rows other replicas may have written. */
   private async msUntilNextWork(): Promise<number> {
-    const next = await this.store.nextWakeAt();
+    const next = await this.store.nextWakeAt({ probes: this.anyHeld });
     const poll = this.settings.pollInterval;
     if (!next) return poll;
     return Math.max(0, Math.min(poll, next.getTime() - this.clock.now()));
