@@ -13,6 +13,8 @@ export interface ReceivedWebhook {
   body: string;
   json: { type: string; version: number; timestamp: string; data: Record<string, unknown> } | undefined;
   path: string;
+  /** When the request's body had arrived (the receiver's clock). */
+  arrivedAt: number;
   /** The status it was answered with (undefined: dropped or not answered yet). */
   answered?: number;
   /** The connection closed before the answer was complete (the client gave up, or a `reset` reply), this long after the request arrived. */
@@ -95,7 +97,7 @@ export class WebhookReceiver {
     } catch {
       json = undefined;
     }
-    const request: ReceivedWebhook = { id, timestamp, signatures, verifiedBy, body, json, path: req.url ?? '/' };
+    const request: ReceivedWebhook = { id, timestamp, signatures, verifiedBy, body, json, path: req.url ?? '/', arrivedAt: this.now() };
     this.received.push(request);
     res.on('close', () => {
       if (!res.writableFinished) request.closedAfterMs = Date.now() - arrived;

@@ -45,7 +45,11 @@ export class WebhookRuntime implements ConnectorInstance {
       await this.disable(endpoint, now);
       throw new ConnectorError('NOT_FOUND', `endpoint ${endpoint.name}: the receiver answered 410 Gone; the endpoint is disabled until its url changes`);
     }
-    throw new ConnectorError(outcome.code, `endpoint ${endpoint.name}: ${outcome.message}`, outcome.retryAfterMs === undefined ? {} : { retryAfterMs: outcome.retryAfterMs });
+    // The scope travels too: one receiver refusing its secret must pause that endpoint, not every endpoint.
+    throw new ConnectorError(outcome.code, `endpoint ${endpoint.name}: ${outcome.message}`, {
+      ...(outcome.retryAfterMs === undefined ? {} : { retryAfterMs: outcome.retryAfterMs }),
+      ...(outcome.scope === undefined ? {} : { scope: outcome.scope }),
+    });
   }
 
   private endpointOf(delivery: Delivery): WebhookEndpoint {

@@ -29,10 +29,10 @@ function readSecret(endpoint: WebhookEndpoint, variable: string | undefined, env
   const value = variable === undefined ? undefined : env[variable];
   if (value === undefined || value === '') {
     if (!required) return undefined;
-    throw new ConnectorError('AUTH_FAILED', `endpoint ${endpoint.name}: the environment variable ${variable ?? '(none)'} holding its signing secret is not set`);
+    throw new ConnectorError('AUTH_FAILED', `endpoint ${endpoint.name}: the environment variable ${variable ?? '(none)'} holding its signing secret is not set`, { scope: 'target' });
   }
   if (!WHSEC.test(value)) {
-    throw new ConnectorError('AUTH_FAILED', `endpoint ${endpoint.name}: ${variable ?? 'the secret'} is not a Standard Webhooks secret ("whsec_" followed by base64)`);
+    throw new ConnectorError('AUTH_FAILED', `endpoint ${endpoint.name}: ${variable ?? 'the secret'} is not a Standard Webhooks secret ("whsec_" followed by base64)`, { scope: 'target' });
   }
   return value;
 }

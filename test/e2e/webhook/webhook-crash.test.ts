@@ -1,26 +1,15 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Webhook } from 'standardwebhooks';
 import { stringify } from 'yaml';
+import { freePort, postMessage, spawnHub } from '../../support/hub-process';
 import { until } from '../../support/mail-hub';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database';
 import { WebhookReceiver } from '../../support/webhook-receiver';
 
-const ROOT = path.join(__dirname, '../..', '..');
-const CLI = path.join(ROOT, 'dist/cli.js');
 const EVENTS = 12;
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as { port: number }).port;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /**
  * The hub killed with SIGKILL while it is posting webhooks: after a restart every event
@@ -37,7 +26,6 @@ describe('signed webhooks across a SIGKILL mid-delivery', () => {
   const log: string[] = [];
 
   beforeAll(async () => {
-    if (!existsSync(CLI)) throw new Error('dist/cli.js is missing: run `npm run build` first (npm test does)');
     await receiver.start();
     database = await createTestDatabase();
     dir = mkdtempSync(path.join(tmpdir(), 'replywatch-webhook-crash-'));
@@ -68,24 +56,12 @@ describe('signed webhooks across a SIGKILL mid-delivery', () => {
   });
 
   async function startHub(): Promise<ChildProcess> {
-    const child = spawn(process.execPath, [CLI, 'start'], { cwd: dir, env: { ...process.env, NODE_OPTIONS: '', HUB_CONFIG: path.join(dir, 'hub.yaml') }, stdio: ['ignore', 'pipe', 'pipe'] });
-    child.stdout?.on('data', (chunk: Buffer) => log.push(chunk.toString()));
-    child.stderr?.on('data', (chunk: Buffer) => log.push(chunk.toString()));
-    hub = child;
-    await until('the hub is ready', async () => (await fetch(`http://127.0.0.1:${port}/health/ready`).catch(() => undefined))?.status === 200, 30_000);
-    return child;
+    hub = await spawnHub(path.join(dir, 'hub.yaml'), port, log);
+    return hub;
   }
 
   async function post(conversation: string): Promise<void> {
-    const body = JSON.stringify({ conversation: { id: conversation }, message: { id: randomUUID(), text: 'help', sentAt: new Date(Date.now() - 1000).toISOString() }, author: { id: 'c-1' } });
-    const id = `msg_${randomUUID()}`;
-    const at = new Date();
-    const response = await fetch(`http://127.0.0.1:${port}/api/v1/messages`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'webhook-id': id, 'webhook-timestamp': String(Math.floor(at.getTime() / 1000)), 'webhook-signature': new Webhook(ingestSecret).sign(id, at, body) },
-      body,
-    });
-    expect(response.status).toBe(200);
+    expect(await postMessage(port, ingestSecret, conversation)).toBe(200);
   }
 
   it('delivers every event after the restart; repeats only with the same webhook-id', async () => {
