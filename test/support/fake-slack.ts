@@ -79,7 +79,8 @@ export class FakeSlack {
   minIntervalMs = 1000;
 
   constructor(
-    readonly token: string,
+    /** The one token accepted; a test may change it to revoke the bot's. */
+    public token: string,
     private readonly now: () => number = Date.now,
   ) {}
 
