@@ -64,7 +64,7 @@ export async function runConfiguration(config: Configuration, options: OutboxBen
     const machineBefore = await machineCpu();
     const started = performance.now();
     const enqueue = await send('healthy', options.deliveries / K, options.rate / K);
-    const cutAt = await waitArrived(ctx, enqueue.acknowledged * K, hubs);
+    const cutAt = await waitArrived(ctx, enqueue.acknowledged * K, hubs, started);
     const elapsedMs = performance.now() - started;
     const cpuAfter = await Promise.all(hubs.map((h) => h.cpuMs()));
     const hubCpuShare = cpuAfter.reduce((sum, ms, i) => sum + ms - (cpuBefore[i] ?? 0), 0) / elapsedMs;
@@ -77,8 +77,9 @@ export async function runConfiguration(config: Configuration, options: OutboxBen
     const enqueue = await send('outage', options.outageDeliveries / K, 0);
     await sleep(options.outageSeconds * 1000);
     const healthyAt = Date.now();
+    const recovered = performance.now();
     const { refused } = await peer.setMode('healthy');
-    const cutAt = await waitArrived(ctx, enqueue.acknowledged * K, hubs);
+    const cutAt = await waitArrived(ctx, enqueue.acknowledged * K, hubs, recovered);
     return { enqueue, healthyAt, refused, cutAt };
   });
 
@@ -137,8 +138,9 @@ async function session<T>(ctx: Context, outbox: Record<string, unknown>, phase: 
       console.log(`     ${hubs.map((hub) => `${hub.name} pid ${hub.pid}`).join(', ')}; database ${scratch.location}`);
       const urls = hubs.map((hub) => hub.baseUrl);
       const send: Send = (prefix, messages, messagesPerSecond) => openInquiries(urls, secrets.ingest, prefix, messages, { messagesPerRequest: options.messagesPerRequest, messagesPerSecond });
+      const warmStart = performance.now();
       const warm = await send('warm', options.warmMessages, 0);
-      await waitArrived(ctx, warm.acknowledged * options.endpoints, hubs);
+      await waitArrived(ctx, warm.acknowledged * options.endpoints, hubs, warmStart);
       await peer.take();
       result = await phase(hubs, send);
     } finally {
@@ -163,19 +165,19 @@ async function session<T>(ctx: Context, outbox: Record<string, unknown>, phase: 
 }
 
 /**
- * Polls the peer until `expected` distinct deliveries arrived since the last take. Gives up at
- * the phase limit and returns the wall clock then (undefined when everything arrived).
+ * Polls the peer until `expected` distinct deliveries arrived since the last take. Gives up
+ * once the phase limit has passed since `since` (performance.now() at the start of the
+ * measured window) and returns the wall clock then; undefined when everything arrived.
  */
-async function waitArrived(ctx: Context, expected: number, hubs: readonly OutboxHub[]): Promise<number | undefined> {
-  const started = performance.now();
-  let reportedAt = started;
+async function waitArrived(ctx: Context, expected: number, hubs: readonly OutboxHub[], since: number): Promise<number | undefined> {
+  let reportedAt = performance.now();
   for (;;) {
     const { accepted } = await ctx.peer.counts();
     if (accepted >= expected) return undefined;
     const now = performance.now();
-    if (now - started > ctx.options.phaseLimitSeconds * 1000) {
+    if (now - since > ctx.options.phaseLimitSeconds * 1000) {
       console.log(`     cut off: ${accepted} of ${expected} arrived within the ${ctx.options.phaseLimitSeconds} s phase limit`);
-      if (accepted === 0) for (const hub of hubs) console.log(await hub.logTail(15));
+      if (accepted === 0) for (const hub of hubs) console.log(await hub.logTail(8));
       return Date.now();
     }
     if (now - reportedAt > PROGRESS_EVERY_MS) {

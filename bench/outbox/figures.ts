@@ -32,7 +32,7 @@ export interface PhaseFigures {
 }
 
 export interface DrainFigures extends PhaseFigures {
-  /** Peer healthy again → the first and the last arrival of the queued deliveries (or the cut). */
+  /** Peer healthy again → the first (NaN: none arrived) and the last arrival of the queued deliveries (or the cut). */
   firstAfterMs: number;
   drainMs: number;
   /** Queued deliveries per second from "healthy" to the last arrival. */
@@ -75,7 +75,7 @@ export function phaseFigures(phase: string, expected: number, stored: readonly S
 export function drainFigures(expected: number, stored: readonly StoredDelivery[], arrivals: ReadonlyMap<string, PeerArrival>, healthyAt: number, cutAt?: number): DrainFigures {
   const figures = phaseFigures('outage', expected, stored, arrivals, cutAt);
   const times = stored.filter((d) => d.phase === 'outage').flatMap((d) => arrivals.get(d.id)?.at ?? []);
-  const first = least(times) - healthyAt;
+  const first = times.length > 0 ? least(times) - healthyAt : NaN;
   const drainMs = (figures.cutOff && cutAt !== undefined ? cutAt : greatest(times)) - healthyAt;
   return { ...figures, firstAfterMs: first, drainMs, drainPerSecond: drainMs > 0 ? times.length / (drainMs / 1000) : 0 };
 }

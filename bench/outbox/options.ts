@@ -16,7 +16,7 @@ export interface OutboxBenchOptions {
   concurrency: number[];
   /** `outbox.concurrency` of each replica in the two-replica configuration; 0 skips it. */
   replicaConcurrency: number;
-  /** Longest wait for a phase's deliveries after its last enqueue; what is still queued then is reported as cut off. */
+  /** Longest wait for a phase's deliveries, from its start; what is still queued then is reported as cut off. */
   phaseLimitSeconds: number;
   /** Inquiries opened first in each session and left out of the figures (connections, JIT, first claims). */
   warmMessages: number;
@@ -50,9 +50,10 @@ inquiries through the signed HTTP intake: each opened inquiry is K deliveries.
 One configuration per --concurrency value (outbox.concurrency, default 4,16), then two
 replicas (two hub processes, one database, intake spread over both) at --replica-concurrency
 (default 16; 0 skips). Each phase runs on a fresh database with fresh hubs and a warm-up of 20
-inquiries. After its last enqueue a phase waits at most --phase-limit seconds (default 30) for
-its deliveries; if some are still queued then, throughput is over the time until the cut and
-the latencies count them as arriving at the cut (lower bounds), marked "cut off". Retries come
+inquiries. A phase waits at most --phase-limit seconds (default 30) from its start (the first
+enqueue; in the outage, the peer healthy again) for its deliveries; if some are still queued
+then, throughput is over the time until the cut and the latencies count them as arriving at
+the cut (lower bounds), marked "cut off". Retries come
 back fast: baseDelay 200ms, maxDelay 1s (and a short breaker where the build has one).
 --quick: a smoke run of every phase in under a minute: only the two-replica configuration
 (where duplicates and order across processes can go wrong), 1000 deliveries, 500 in the

@@ -27,7 +27,7 @@ export function printConfiguration(run: ConfigurationRun): void {
     2,
   );
   console.log(
-    `   outage: ${o.arrived} of ${o.expected} queued deliveries arrived ${seconds(o.drainMs)} after the peer was healthy again (first after ${seconds(o.firstAfterMs)}); ` +
+    `   outage: ${o.arrived} of ${o.expected} queued deliveries arrived ${seconds(o.drainMs)} after the peer was healthy again (first after ${Number.isNaN(o.firstAfterMs) ? 'none' : seconds(o.firstAfterMs)}); ` +
       `${o.refused} attempts answered 503 while it was down; outage latency is enqueue → arrival, outage included`,
   );
   console.log(
