@@ -40,7 +40,21 @@ describe(`replywatch CLI (${testBackend})`, () => {
     expect(out).toContain('oldest waiting since 2026-11-02T12:00:00.000Z');
     expect(out).toContain('last error: AUTH_FAILED: 401 from peer');
     const json = await cli(() => runOutbox(['status', '--json']), database);
-    expect(JSON.parse(json.out)).toEqual([{ connector: 'duty', target: '', queued: 0, retrying: 0, inFlight: 1, dead: 1, nextAttemptAt: null, oldestWaitingSince: '2026-11-02T12:00:00.000Z', lastError: 'AUTH_FAILED: 401 from peer' }]);
+    expect(JSON.parse(json.out)).toEqual([{ connector: 'duty', target: '', queued: 0, retrying: 0, inFlight: 1, dead: 1, nextAttemptAt: null, oldestWaitingSince: '2026-11-02T12:00:00.000Z', lastError: 'AUTH_FAILED: 401 from peer', breaker: null }]);
+  });
+
+  it('says when a breaker or a pause holds a target, and when the next probe goes', async () => {
+    const db = await database.open();
+    await db.query(
+      `INSERT INTO outbox_circuits (connector, target, state, reason, failures, opens, opened_at, probe_at, last_error, updated_at)
+       VALUES ('duty', '', 'open', 'auth', 0, 1, '2026-11-02T12:00:00Z', '2026-11-02T12:10:00Z', 'AUTH_FAILED: 401 from peer', now())`,
+    );
+    await db.close();
+    const { out } = await cli(() => runOutbox(['status']), database);
+    expect(out).toContain('every delivery through duty is paused (credentials refused) since 2026-11-02T12:00:00.000Z, next probe at 2026-11-02T12:10:00.000Z');
+    const reopened = await database.open();
+    await reopened.query(`DELETE FROM outbox_circuits`);
+    await reopened.close();
   });
 
   it('shows one delivery with its history', async () => {
