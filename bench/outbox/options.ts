@@ -50,7 +50,7 @@ inquiries through the signed HTTP intake: each opened inquiry is K deliveries.
 One configuration per --concurrency value (outbox.concurrency, default 4,16), then two
 replicas (two hub processes, one database, intake spread over both) at --replica-concurrency
 (default 16; 0 skips). Each phase runs on a fresh database with fresh hubs and a warm-up of 20
-inquiries. A phase waits at most --phase-limit seconds (default 30) from its start (the first
+inquiries. A phase waits at most --phase-limit seconds (default 20) from its start (the first
 enqueue; in the outage, the peer healthy again) for its deliveries; if some are still queued
 then, throughput is over the time until the cut and the latencies count them as arriving at
 the cut (lower bounds), marked "cut off". Retries come
@@ -109,7 +109,7 @@ export function parseOptions(argv: string[]): OutboxBenchOptions {
     outageSeconds: positive('outage-seconds', values['outage-seconds'] ?? (quick ? '1' : '3')),
     concurrency,
     replicaConcurrency,
-    phaseLimitSeconds: positive('phase-limit', values['phase-limit'] ?? (quick ? '5' : '30')),
+    phaseLimitSeconds: positive('phase-limit', values['phase-limit'] ?? (quick ? '5' : '20')),
     warmMessages: quick ? 5 : 20,
     messagesPerRequest,
     timeoutSeconds: positive('timeout', values.timeout),
