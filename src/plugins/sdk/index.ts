@@ -103,4 +103,5 @@ export {
 } from './services';
 export { collectSecrets, isSecretSchema, redactSecrets, scrubSecrets, secret } from './secret';
 export { durationAtLeast, durationSchema, parseDuration } from './config';
+export { httpLink, MAX_LINK_LENGTH } from './links';
 export { bodySnippet, outboundHttp, retryAfterMs, type HttpAnswer, type HttpRequestOptions, type OutboundHttp } from './outbound-http';

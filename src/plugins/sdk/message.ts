@@ -38,6 +38,13 @@ export interface InboundMessage {
   text: string;
   sentAt: Date;
   author: InboundAuthor;
+  /**
+   * Where a person opens this message, or its conversation, in the source (since 2.4): the hub
+   * keeps the link of the message that opens an inquiry and puts it in the notifications
+   * (`ConversationRef.link`). Only an absolute http(s) URL of at most 2048 characters is kept
+   * (see `httpLink()`); anything else is dropped and the message accepted without it.
+   */
+  link?: string;
 }
 
 export type AcceptEffect = 'opened' | 'updated' | 'answered' | 'none';

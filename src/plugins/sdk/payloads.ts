@@ -16,6 +16,13 @@ export interface ConversationRef {
   title: string | null;
   /** External id of the message that opened the inquiry, for a link straight to it. */
   openingMessageId?: string | null;
+  /**
+   * Where a person opens the conversation (since 2.4): a link to the message that opened the
+   * inquiry (a Telegram `https://t.me/…` link) or to the conversation (the link an HTTP sender
+   * gave). Always an absolute http(s) URL of at most 2048 characters (see `httpLink()`); null
+   * or absent when the channel has none (mail) or the inquiry predates links.
+   */
+  link?: string | null;
 }
 
 interface InquiryPayloadBase {

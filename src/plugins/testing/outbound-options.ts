@@ -85,7 +85,7 @@ export function defaultPayload(now: number): SlaMarkPayload {
     event: 'sla.mark',
     text: '⚡ 45 min without an answer in “Acme Corp · support” (standard, due 10:00)',
     inquiryId: 'inq_01HZX3K8Q4',
-    conversation: { channel: 'telegram', id: '-1001234567890:7', title: 'Acme Corp · support', openingMessageId: '4711' },
+    conversation: { channel: 'telegram', id: '-1001234567890:7', title: 'Acme Corp · support', openingMessageId: '4711', link: 'https://t.me/c/1234567890/7/4711' },
     policy: 'standard',
     dueAt: new Date(opened + 60 * 60_000).toISOString(),
     level: 'warning',
