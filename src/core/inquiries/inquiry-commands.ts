@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { CLOCK, type Clock } from '../clock/clock';
 import { OUTBOX_ENQUEUED } from '../events/domain-events';
-import { escalation, inquiryResolved, toDutyTargets } from '../outbox/payload-builder';
+import { conversationRef, escalation, inquiryResolved, toDutyTargets } from '../outbox/payload-builder';
 import { enqueueDeliveries } from '../outbox/outbox-writer';
 import { DATABASE, type Database, type Sql } from '../persistence/database';
 import { type InquiryStatus } from '../persistence/entities/inquiry.entity';
@@ -30,6 +30,8 @@ interface Locked {
   channel: string;
   external_id: string;
   title: string | null;
+  opening_message_id: string | null;
+  opening_link: string | null;
 }
 
 export const INQUIRY_COMMAND_EVENT = 'inquiry.command';
@@ -102,7 +104,7 @@ export class InquiryCommands {
     const { rules } = this.rules.current;
     const payload = inquiryResolved({
       inquiryId: inquiry.id,
-      conversation: { channel: inquiry.channel, id: inquiry.external_id, title: inquiry.title },
+      conversation: conversationOf(inquiry),
       policy: inquiry.policy,
       at: now.toISOString(),
       by: input.by,
@@ -134,7 +136,7 @@ export class InquiryCommands {
       trigger: 'manual',
       text: `🚨 Escalated by ${input.by} — ${title}${input.reason ? `: ${input.reason}` : ''}`,
       inquiryId: inquiry.id,
-      conversation: { channel: inquiry.channel, id: inquiry.external_id, title: inquiry.title },
+      conversation: conversationOf(inquiry),
       policy: inquiry.policy,
       by: input.by,
       ...(input.reason ? { reason: input.reason } : {}),
@@ -146,12 +148,18 @@ export class InquiryCommands {
   }
 }
 
+function conversationOf(inquiry: Locked) {
+  return conversationRef({ channel: inquiry.channel, externalId: inquiry.external_id, title: inquiry.title, openingMessageId: inquiry.opening_message_id, link: inquiry.opening_link });
+}
+
 async function lock(sql: Sql, inquiryId: string): Promise<Locked | undefined> {
   const [ref] = await sql.query<{ conversation_id: number }>(`SELECT conversation_id FROM inquiries WHERE id = $1`, [inquiryId]);
   if (!ref) return undefined;
   await sql.query(`SELECT id FROM conversations WHERE id = $1 FOR UPDATE`, [ref.conversation_id]);
   const [row] = await sql.query<Locked>(
-    `SELECT i.id, i.status, i.held_at, i.policy, i.conversation_id, c.channel, c.external_id, c.title
+    `SELECT i.id, i.status, i.held_at, i.policy, i.conversation_id, c.channel, c.external_id, c.title,
+       (SELECT m.external_id FROM messages m WHERE m.id = i.first_message_id) AS opening_message_id,
+       (SELECT m.link FROM messages m WHERE m.id = i.first_message_id) AS opening_link
      FROM inquiries i JOIN conversations c ON c.id = i.conversation_id WHERE i.id = $1 FOR UPDATE OF i`,
     [inquiryId],
   );

@@ -47,14 +47,14 @@ const SELECT = `SELECT i.id, i.status, c.channel, c.external_id, c.title, i.open
   i.responder_id, i.responder_name, i.customer_message_count, i.last_customer_message_at, i.policy, i.due_at, i.frt_business_ms, i.breached
   FROM inquiries i JOIN conversations c ON c.id = i.conversation_id`;
 
-/** The external id of the message that opened each inquiry (for links back to the chat). */
-export async function openingMessageIds(db: Database, inquiryIds: readonly string[]): Promise<Map<string, string>> {
+/** The external id and the link (null where its channel has none) of the message that opened each inquiry. */
+export async function openingMessages(db: Database, inquiryIds: readonly string[]): Promise<Map<string, { externalId: string; link: string | null }>> {
   if (inquiryIds.length === 0) return new Map();
-  const rows = await db.query<{ id: string; external_id: string }>(
-    `SELECT i.id, m.external_id FROM inquiries i JOIN messages m ON m.id = i.first_message_id WHERE i.id = ANY($1::uuid[])`,
+  const rows = await db.query<{ id: string; external_id: string; link: string | null }>(
+    `SELECT i.id, m.external_id, m.link FROM inquiries i JOIN messages m ON m.id = i.first_message_id WHERE i.id = ANY($1::uuid[])`,
     [inquiryIds],
   );
-  return new Map(rows.map((r) => [r.id, r.external_id]));
+  return new Map(rows.map((r) => [r.id, { externalId: r.external_id, link: r.link }]));
 }
 
 /** Read-side of inquiries for the admin API and the CLI. */

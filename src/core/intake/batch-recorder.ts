@@ -8,7 +8,7 @@ import { appendEventsBatch, loadLatestInquiries, saveInquiries } from './inquiry
 import { type InquiryChange } from './inquiry-tracker';
 import { replayNewer, type InquiryState, type ReplayMessage } from './inquiry-replay';
 import { lifecycleNotifications } from './notifications';
-import { MAX_STORED_TEXT, recordMessage, type RecordedMessage } from './record-message';
+import { MAX_STORED_TEXT, recordMessage, storedLink, type RecordedMessage } from './record-message';
 
 export interface BatchItem {
   channel: string;
@@ -92,8 +92,9 @@ async function recordNewer(
     const replay = replayNewer(conversation.id, latest.get(conversation.id), group.map((p) => toReplay(p, ids)));
     touched.push(...replay.touched.map((state) => ({ conversationId: conversation.id, state })));
     changes.push(...replay.changes);
-    const externalIds = new Map(group.map((p) => [ids.get(p.index), p.message.id]));
-    const written = lifecycleNotifications(rules, replay.changes, conversation, (id) => externalIds.get(id));
+    // Replaying newer messages only, an inquiry opens at one of this group's messages.
+    const openings = new Map(group.map((p) => [ids.get(p.index), { id: p.message.id, link: storedLink(p.message) }]));
+    const written = lifecycleNotifications(rules, replay.changes, conversation, (id) => openings.get(id));
     deliveries.push(...written);
     for (const outcome of replay.outcomes) {
       const p = group.find((g) => g.index === outcome.index) as Prepared;
@@ -115,10 +116,10 @@ async function recordNewer(
 
 async function insertMessages(sql: Sql, items: Prepared[], conversations: Map<string, LockedConversation>, now: Date): Promise<Map<number, number>> {
   const rows = await sql.query<{ id: number; conversation_id: number; external_id: string }>(
-    `INSERT INTO messages (conversation_id, external_id, author_id, author_name, author_role, role_source, text, sent_at, received_at)
-     SELECT m.conversation_id, m.external_id, m.author_id, m.author_name, m.author_role, m.role_source, m.text, m.sent_at, $2
+    `INSERT INTO messages (conversation_id, external_id, author_id, author_name, author_role, role_source, text, sent_at, received_at, link)
+     SELECT m.conversation_id, m.external_id, m.author_id, m.author_name, m.author_role, m.role_source, m.text, m.sent_at, $2, m.link
      FROM json_to_recordset($1::json) AS m(ord int, conversation_id bigint, external_id text, author_id text, author_name text,
-       author_role text, role_source text, text text, sent_at timestamptz)
+       author_role text, role_source text, text text, sent_at timestamptz, link text)
      ORDER BY m.ord
      RETURNING id, conversation_id, external_id`,
     [
@@ -133,6 +134,7 @@ async function insertMessages(sql: Sql, items: Prepared[], conversations: Map<st
           role_source: p.classification.source,
           text: p.message.text.slice(0, MAX_STORED_TEXT),
           sent_at: p.sentAt,
+          link: storedLink(p.message),
         })),
       ),
       now,

@@ -1,13 +1,19 @@
+import { httpLink } from '../../plugins/sdk/links';
 import { type AcceptResult, type InboundMessage } from '../../plugins/sdk/message';
 import { type Rules } from '../config/rules.schema';
 import { type Sql } from '../persistence/database';
 import { type StormGuard } from '../sla/storm-guard';
 import { type Classification } from './author-classifier';
 import { InquiryTracker, type InquiryChange, type TrackOutcome } from './inquiry-tracker';
-import { lifecycleNotifications, type ConversationRef } from './notifications';
+import { lifecycleNotifications, type ConversationRef, type OpeningMessage } from './notifications';
 
 /** Longest text kept per message; longer texts are cut (the HTTP API refuses them outright). */
 export const MAX_STORED_TEXT = 65_536;
+
+/** The message's link as stored: an http(s) URL, or null (none given, or not one the hub keeps). */
+export function storedLink(message: InboundMessage): string | null {
+  return httpLink(message.link) ?? null;
+}
 
 export interface RecordedMessage {
   result: AcceptResult;
@@ -34,9 +40,10 @@ export async function recordMessage(
   // A sender's clock ahead of ours would start an SLA clock in the future.
   const sentAt = message.sentAt > now ? now : message.sentAt;
   const conversation = await lockConversation(sql, channel, message, sentAt);
+  const link = storedLink(message);
   const [stored] = await sql.query<{ id: number }>(
-    `INSERT INTO messages (conversation_id, external_id, author_id, author_name, author_role, role_source, text, sent_at, received_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+    `INSERT INTO messages (conversation_id, external_id, author_id, author_name, author_role, role_source, text, sent_at, received_at, link)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
      ON CONFLICT (conversation_id, external_id) DO NOTHING RETURNING id`,
     [
       conversation.id,
@@ -48,6 +55,7 @@ export async function recordMessage(
       message.text.slice(0, MAX_STORED_TEXT),
       sentAt,
       now,
+      link,
     ],
   );
   if (!stored) return duplicate(sql, conversation, message.id);
@@ -67,7 +75,8 @@ export async function recordMessage(
       break;
   }
   await appendEvents(sql, outcome.changes, now);
-  const notifications = lifecycleNotifications(rules, outcome.changes, conversation, (id) => (id === stored.id ? message.id : undefined));
+  const openings = await openingMessages(sql, outcome.changes, stored.id, { id: message.id, link });
+  const notifications = lifecycleNotifications(rules, outcome.changes, conversation, (id) => openings.get(id));
   const deliveriesWritten = await storm.add(notifications);
   return {
     result: { duplicate: false, role: classification.role, effect: outcome.effect, inquiryId: outcome.inquiryId },
@@ -90,6 +99,19 @@ async function lockConversation(sql: Sql, channel: string, message: InboundMessa
   );
   if (!row) throw new Error('conversation upsert returned no row');
   return { id: Number(row.id), channel, externalId: message.conversation.id, title: row.title };
+}
+
+/**
+ * The external id and link of each message that opened an inquiry in `changes`: this one, or
+ * an older stored message when a late staff reply split an inquiry and the rest opened anew.
+ */
+async function openingMessages(sql: Sql, changes: readonly InquiryChange[], rowId: number, own: OpeningMessage): Promise<Map<number, OpeningMessage>> {
+  const openings = new Map<number, OpeningMessage>([[rowId, own]]);
+  const others = changes.flatMap((c) => (c.type === 'opened' && typeof c.data.messageId === 'number' && c.data.messageId !== rowId ? [c.data.messageId] : []));
+  if (others.length === 0) return openings;
+  const rows = await sql.query<{ id: number; external_id: string; link: string | null }>(`SELECT id, external_id, link FROM messages WHERE id = ANY($1::bigint[])`, [others]);
+  for (const row of rows) openings.set(Number(row.id), { id: row.external_id, link: row.link });
+  return openings;
 }
 
 async function duplicate(sql: Sql, conversation: ConversationRef, externalId: string): Promise<RecordedMessage> {

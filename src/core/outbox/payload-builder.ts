@@ -11,6 +11,7 @@ import {
   type SlaDigestPayload,
   type SlaMarkPayload,
 } from '../../plugins/sdk/payloads';
+import { httpLink } from '../../plugins/sdk/links';
 import { type Rules } from '../config/rules.schema';
 import { type NewDelivery } from './outbox-writer';
 
@@ -52,6 +53,34 @@ function kindOf(payload: DeliveryPayload): string {
     default:
       return 'notify';
   }
+}
+
+/** A conversation as the core knows it, for conversationRef(). */
+export interface ConversationFacts {
+  channel: string;
+  /** The conversation's id within its channel. */
+  externalId: string;
+  title: string | null;
+  /** The channel's id of the message that opened the inquiry; omitted from the ref when not given. */
+  openingMessageId?: string | null;
+  /** The opening message's stored link; anything but an http(s) URL becomes null. */
+  link?: string | null;
+}
+
+/**
+ * The `conversation` of a payload. `link` is always there: the opening message's link when
+ * the channel gave one (a Telegram t.me link, an HTTP sender's URL), else null (mail, a basic
+ * Telegram group, an inquiry older than links). It is checked again here, so whatever reached
+ * the database, a payload carries only an absolute http(s) URL.
+ */
+export function conversationRef(facts: ConversationFacts): ConversationRef {
+  return {
+    channel: facts.channel,
+    id: facts.externalId,
+    title: facts.title,
+    ...(facts.openingMessageId === undefined ? {} : { openingMessageId: facts.openingMessageId }),
+    link: httpLink(facts.link) ?? null,
+  };
 }
 
 export function titleOf(conversation: ConversationRef): string {

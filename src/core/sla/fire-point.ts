@@ -1,9 +1,9 @@
 import { type Rules } from '../config/rules.schema';
 import { type MarkLevel } from '../../plugins/sdk/payloads';
-import { escalation, slaPoint, toDutyTargets } from '../outbox/payload-builder';
+import { conversationRef, escalation, slaPoint, toDutyTargets } from '../outbox/payload-builder';
 import { type NewDelivery } from '../outbox/outbox-writer';
 import { type Sql } from '../persistence/database';
-import { formatMinutes, LATE_AFTER_MS, renderMessage, type SlaPoint } from './mark-planner';
+import { formatMinutes, LATE_AFTER_MS, renderMarkMessage, type SlaPoint } from './mark-planner';
 import { type Policy } from './policy.schema';
 import { type StormGuard } from './storm-guard';
 
@@ -15,6 +15,8 @@ export interface DueInquiry {
   title: string | null;
   /** The channel's id of the message that opened the inquiry, for links to it. */
   opening_message_id: string | null;
+  /** The link of that message, where its channel gave one. */
+  opening_link: string | null;
 }
 
 export interface FiredMark {
@@ -52,16 +54,23 @@ export async function firePoint(
   const emoji = 'emoji' in what ? what.emoji : '🚨';
   const late = fire.lateByMs > LATE_AFTER_MS;
   const dueAt = new Date(inquiry.due_at).getTime();
-  const text = renderMessage(what.message, {
+  const conversation = conversationRef({
+    channel: inquiry.channel,
+    externalId: inquiry.external_id,
+    title: inquiry.title,
+    openingMessageId: inquiry.opening_message_id,
+    link: inquiry.opening_link,
+  });
+  const text = renderMarkMessage(what.message, {
     title: inquiry.title ?? `${inquiry.channel} ${inquiry.external_id}`,
     policy: policy.name,
     left: formatMinutes(dueAt - fire.dueAt),
     overdue: formatMinutes(now.getTime() - dueAt),
+    link: conversation.link,
   });
   const suppressed = point.kind === 'escalation' && (await inCooldown(sql, inquiry.id, policy.cooldowns.escalation, now));
   // Mentions ride along on every notification of this point; the connector renders them.
   const mentions = what.actions.flatMap((action) => ('mention' in action ? [action.mention] : []));
-  const conversation = { channel: inquiry.channel, id: inquiry.external_id, title: inquiry.title, openingMessageId: inquiry.opening_message_id };
   const common = {
     inquiryId: inquiry.id,
     conversation,

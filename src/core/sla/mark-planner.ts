@@ -1,3 +1,4 @@
+import { httpLink } from '../../plugins/sdk/links';
 import { type BusinessCalendar } from './business-calendar';
 import { markOffset, type Policy } from './policy.schema';
 
@@ -44,7 +45,37 @@ export function planMarks(policy: Policy, calendar: BusinessCalendar, openedAt: 
   return { fire: { index: last, dueAt, lateByMs: now - dueAt, skipped: due.slice(0, -1) }, nextMark: index, nextAttentionAt };
 }
 
-/** Fills {title}, {left}, {overdue}, {policy} and {link} into a mark's message. */
+/** What a mark's or an escalation step's message can name. */
+export interface MarkValues {
+  /** The conversation's title, or `<channel> <id>` when it has none. */
+  title: string;
+  policy: string;
+  /** Business time left to the deadline, e.g. `15 min`. */
+  left: string;
+  /** Time past the deadline, e.g. `1 h 5 min`. */
+  overdue: string;
+  /** The conversation's link (ConversationRef.link), when known. */
+  link?: string | null;
+}
+
+/**
+ * Fills {title}, {left}, {overdue}, {policy} and {link} into a mark's (or an escalation
+ * step's) message; any other {word} stays as written.
+ *
+ * {link} is where a person opens the conversation: the Telegram message that opened the
+ * inquiry, or the link an HTTP sender gave, always an http(s) URL. Where none is known (mail, a
+ * basic Telegram group, an inquiry stored before links were kept) it is an empty string, and
+ * the whitespace it leaves at the end of the message is dropped: write it last, as in
+ * `SLA MISS — {title} {link}`. Connectors show the link on their own as well (a linked title,
+ * an "Open conversation" button), so a template need not name it.
+ */
+export function renderMarkMessage(template: string, values: MarkValues): string {
+  const link = httpLink(values.link) ?? '';
+  const filled = renderMessage(template, { title: values.title, policy: values.policy, left: values.left, overdue: values.overdue, link });
+  return link === '' && template.includes('{link}') ? filled.trimEnd() : filled;
+}
+
+/** Fills `{name}` from `values`; a name without a value stays as written. */
 export function renderMessage(template: string, values: Record<string, string>): string {
   return template.replace(/\{(\w+)\}/g, (whole, name: string) => values[name] ?? whole);
 }

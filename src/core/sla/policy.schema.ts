@@ -27,7 +27,10 @@ export const markSchema = z
     before: durationSchema.optional(),
     level: z.enum(MARK_LEVELS),
     emoji: z.string().max(16).default(''),
-    /** Message template; {title}, {left}, {overdue}, {link} and {policy} are filled in. */
+    /**
+     * Message template; {title}, {left}, {overdue}, {link} and {policy} are filled in. {link} is
+     * the conversation's http(s) link, or empty where the channel has none (see renderMarkMessage).
+     */
     message: z.string().min(1),
     /** What the duty engineer should do: a short instruction or a link to the runbook. */
     runbook: z.string().optional(),
@@ -42,6 +45,7 @@ const escalationStepSchema = z
   .object({
     /** Business time after the deadline. */
     after: durationSchema,
+    /** As a mark's message: {title}, {left}, {overdue}, {link} and {policy} are filled in. */
     message: z.string().min(1),
     actions: z.array(actionSchema).min(1),
   })

@@ -24,6 +24,7 @@ interface DueRow {
   external_id: string;
   title: string | null;
   opening_message_id: string | null;
+  opening_link: string | null;
 }
 
 /**
@@ -117,7 +118,8 @@ export class SlaScheduler {
   private async fireDue(sql: Sql, now: Date): Promise<{ claimed: number; fired: FiredMark[] }> {
     const rows = await sql.query<DueRow>(
       `SELECT i.id, i.opened_at, i.due_at, i.policy, i.next_mark, i.paused_business_ms, c.channel, c.external_id, c.title,
-         (SELECT m.external_id FROM messages m WHERE m.id = i.first_message_id) AS opening_message_id
+         (SELECT m.external_id FROM messages m WHERE m.id = i.first_message_id) AS opening_message_id,
+         (SELECT m.link FROM messages m WHERE m.id = i.first_message_id) AS opening_link
        FROM inquiries i JOIN conversations c ON c.id = i.conversation_id
        WHERE i.next_attention_at <= $1 AND i.status = 'open'
        ORDER BY i.next_attention_at LIMIT $2

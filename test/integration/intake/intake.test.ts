@@ -80,6 +80,31 @@ describe(`intake (${testBackend})`, () => {
     ]);
   });
 
+  it('keeps each message’s link, and an opened notice carries the link of the message that opened the inquiry, also after a late reply splits it', async () => {
+    const { intake } = createIntake(context.db, { rules: rules({ duty: { targets: [{ name: 'duty', connector: 'log' }] }, notify: { inquiryOpened: ['duty'] } }) });
+    const link = (id: string) => `https://desk.example.com/t/${id}`;
+    const first = await intake.accept('http', { ...message('c1', 'customer', 0, 'q1'), link: link('q1') });
+    const later = await intake.accept('http', { ...message('c1', 'customer', 10, 'q2'), link: link('q2') });
+    expect(later).toMatchObject({ effect: 'updated', inquiryId: first.inquiryId });
+    // A staff reply at minute 5 arrives late: q1 was answered, q2 opened a new wait.
+    await intake.accept('http', message('c1', 'staff', 5, 'r1'));
+    await intake.accept('http', { ...message('c2', 'customer', 0, 'x1'), link: 'javascript:alert(1)' });
+    expect(await context.db.query(`SELECT external_id, link FROM messages ORDER BY external_id`)).toEqual([
+      { external_id: 'q1', link: link('q1') },
+      { external_id: 'q2', link: link('q2') },
+      { external_id: 'r1', link: null },
+      { external_id: 'x1', link: null },
+    ]);
+    const opened = await context.db.query<{ payload: { conversation: { id: string; openingMessageId?: string; link: string | null } } }>(
+      `SELECT payload FROM deliveries WHERE payload->>'event' = 'inquiry.opened' ORDER BY id`,
+    );
+    expect(opened.map((r) => r.payload.conversation)).toEqual([
+      { channel: 'http', id: 'c1', title: 'Chat c1', openingMessageId: 'q1', link: link('q1') },
+      { channel: 'http', id: 'c1', title: 'Chat c1', openingMessageId: 'q2', link: link('q2') },
+      { channel: 'http', id: 'c2', title: 'Chat c2', openingMessageId: 'x1', link: null },
+    ]);
+  });
+
   it('sends opened notices past the per-minute storm limit as one digest per duty target, each once', async () => {
     const { intake } = createIntake(context.db, {
       rules: rules({ duty: { targets: [{ name: 'duty', connector: 'log' }], stormLimitPerMinute: 3 }, notify: { inquiryOpened: ['duty'] } }),

@@ -67,19 +67,26 @@ describe(`hold, resume, resolve, escalate (${testBackend})`, () => {
     ]);
   });
 
-  it('tells the targets under notify.inquiryResolved, once, with who resolved it and why', async () => {
+  it('tells the targets under notify.inquiryResolved, once, with who resolved it and why, and where the conversation is', async () => {
     const clock = new VirtualClock(min(0));
     const runbook = rules({ ...seedRulesInput, notify: { inquiryResolved: ['duty'] } });
     const { intake } = createSla(context.db, clock, runbook);
     const commands = new InquiryCommands(context.db, clock, new RulesStore(runbook), new EventEmitter2());
-    const { inquiryId } = await intake.accept('http', customer('c1', min(0), 'm1'));
+    const { inquiryId } = await intake.accept('http', { ...customer('c1', min(0), 'm1'), link: 'https://desk.example.com/t/c1' });
     expect(await commands.run('resolve', inquiryId!, { by: 'staff:7', reason: 'solved by phone' })).toMatchObject({ ok: true, deliveries: 1 });
     expect(await commands.run('resolve', inquiryId!, { by: 'staff:7' })).toMatchObject({ ok: false, code: 'conflict' });
     const rows = await context.db.query<{ idempotency_key: string; payload: Record<string, unknown> }>(`SELECT idempotency_key, payload FROM deliveries`);
     expect(rows).toEqual([
       {
         idempotency_key: `inquiry:${inquiryId}:resolved:duty`,
-        payload: expect.objectContaining({ event: 'inquiry.resolved', inquiryId, by: 'staff:7', reason: 'solved by phone', text: expect.stringMatching(/^☑️ Resolved by staff:7 — .*: solved by phone$/) as string }) as unknown,
+        payload: expect.objectContaining({
+          event: 'inquiry.resolved',
+          inquiryId,
+          by: 'staff:7',
+          reason: 'solved by phone',
+          text: expect.stringMatching(/^☑️ Resolved by staff:7 — .*: solved by phone$/) as string,
+          conversation: expect.objectContaining({ channel: 'http', id: 'c1', openingMessageId: 'm1', link: 'https://desk.example.com/t/c1' }) as unknown,
+        }) as unknown,
       },
     ]);
   });

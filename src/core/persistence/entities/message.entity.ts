@@ -34,4 +34,8 @@ export class MessageEntity {
 
   @Column({ name: 'received_at', type: 'timestamptz' })
   receivedAt!: Date;
+
+  /** Where a person opens the message in its channel (an http(s) URL); null where there is none. */
+  @Column({ type: 'text', nullable: true })
+  link!: string | null;
 }

@@ -10,6 +10,7 @@ import { ReportIndexes1764500000000 } from './1764500000000-report-indexes';
 import { ConnectorServices1764600000000 } from './1764600000000-connector-services';
 import { ReceiptFingerprints1764700000000 } from './1764700000000-receipt-fingerprints';
 import { DeliveryPolicy1764800000000 } from './1764800000000-delivery-policy';
+import { ConversationLink1764900000000 } from './1764900000000-conversation-link';
 
 /** Every migration, oldest first. Add new ones at the end; never edit one that has shipped. */
 export const MIGRATIONS = [
@@ -25,4 +26,5 @@ export const MIGRATIONS = [
   ConnectorServices1764600000000,
   ReceiptFingerprints1764700000000,
   DeliveryPolicy1764800000000,
+  ConversationLink1764900000000,
 ];

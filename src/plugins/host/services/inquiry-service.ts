@@ -1,7 +1,8 @@
 import { type CommandOutcome, type InquiryCommand, type InquiryService, type OpenInquiry, type WaitingInquiry } from '../../sdk/services';
 import { type ConversationDirectory } from '../../../core/conversations/conversation-directory';
 import { type InquiryCommands } from '../../../core/inquiries/inquiry-commands';
-import { openingMessageIds, type InquiryQueries } from '../../../core/inquiries/inquiry-queries';
+import { openingMessages, type InquiryQueries } from '../../../core/inquiries/inquiry-queries';
+import { conversationRef } from '../../../core/outbox/payload-builder';
 import { type Database } from '../../../core/persistence/database';
 
 /** Inquiry reads and commands for one connector; commands reach only its own channel's inquiries. */
@@ -16,11 +17,17 @@ export class ConnectorInquiries implements InquiryService {
 
   async waiting(options: { limit?: number } = {}): Promise<WaitingInquiry[]> {
     const items = await this.queries.waiting({ limit: Math.min(Math.max(options.limit ?? 20, 1), 500) });
-    const opening = await openingMessageIds(this.db, items.map((i) => i.id));
+    const openings = await openingMessages(this.db, items.map((i) => i.id));
     return items.map((item) => ({
       id: item.id,
       status: item.status === 'on_hold' ? 'on_hold' : 'open',
-      conversation: { ...item.conversation, openingMessageId: opening.get(item.id) ?? null },
+      conversation: conversationRef({
+        channel: item.conversation.channel,
+        externalId: item.conversation.id,
+        title: item.conversation.title,
+        openingMessageId: openings.get(item.id)?.externalId ?? null,
+        link: openings.get(item.id)?.link ?? null,
+      }),
       openedAt: item.openedAt,
       policy: item.sla?.policy ?? null,
       dueAt: item.sla?.dueAt ?? null,
