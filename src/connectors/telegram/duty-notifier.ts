@@ -1,9 +1,9 @@
-import { type Clock, ConnectorError, type ConnectorLogger, type Delivery, type DeliveryPayload, type DeliveryResult, type ReportService, type StateStore } from 'replywatch/sdk';
+import { type Clock, ConnectorError, type ConnectorLogger, type Delivery, type DeliveryPayload, type DeliveryResult, httpLink, type ReportService, type StateStore } from 'replywatch/sdk';
 import { type Telegram } from 'telegraf';
 import { type ChatAliases } from './chat-aliases';
 import { type DutyChats } from './duty-chats';
 import { compressionNote, prepareCsvUpload } from './export-upload';
-import { formatNotification, type ConversationLink } from './notification-format';
+import { formatNotification, htmlCutGuard, type ConversationLink } from './notification-format';
 import { type Pacer, splitText } from './pacer';
 import { inquiryLink } from './telegram.ids';
 import { botApiFailure, toConnectorError } from './telegram-error.mapper';
@@ -40,7 +40,7 @@ export class DutyNotifier {
     }
     if (delivery.payload.event === 'report.export') return this.sendExport(delivery.payload, chatId, address.topicId, signal);
     const text = formatNotification(delivery.payload, linkFor(delivery.payload));
-    const parts = splitText(text);
+    const parts = splitText(text, 4096, htmlCutGuard);
     const sent = await this.sentParts(delivery.idempotencyKey);
     let lastMessageId: number | undefined;
     for (const [index, part] of parts.entries()) {
@@ -83,7 +83,7 @@ export class DutyNotifier {
     try {
       const message = await this.telegram().callApi(
         'sendMessage',
-        { chat_id: chatId, text, ...(topicId === undefined ? {} : { message_thread_id: topicId }), link_preview_options: { is_disabled: true } },
+        { chat_id: chatId, text, parse_mode: 'HTML', ...(topicId === undefined ? {} : { message_thread_id: topicId }), link_preview_options: { is_disabled: true } },
         { signal: signal as never },
       );
       await this.state.set(`sent-part:${delivery.idempotencyKey}:${index}`, { chatId, messageId: message.message_id }, { ttlMs: SENT_PART_TTL_MS });
@@ -119,17 +119,19 @@ export class DutyNotifier {
   }
 }
 
-/** Where the duty engineer jumps: the first customer message of the inquiry, in its topic. */
+/**
+ * Where the duty engineer jumps: the conversation's link (the first customer message of the
+ * inquiry, in its topic; or the link an HTTP sender gave). A Telegram delivery written before
+ * payloads carried links gets one from its ids; a channel without links a reference instead.
+ */
 function linkFor(payload: DeliveryPayload): ConversationLink | undefined {
   const conversation = 'conversation' in payload ? payload.conversation : undefined;
   if (!conversation || typeof conversation.id !== 'string') return undefined;
   const title = typeof conversation.title === 'string' && conversation.title.length > 0 ? conversation.title : `${String(conversation.channel)} ${conversation.id}`;
-  if (conversation.channel !== 'telegram') {
-    const opening = conversation.openingMessageId;
-    if (typeof opening !== 'string' || opening.length === 0) return { title };
-    // A mail is found by its Message-ID in any mail client's search.
-    return { title, reference: conversation.channel === 'email' ? `Message-ID: <${opening}>` : `${String(conversation.channel)} message ${opening}` };
-  }
-  const url = inquiryLink(conversation.id, conversation.openingMessageId ?? undefined);
-  return url ? { title, url } : { title };
+  const url = httpLink(conversation.link) ?? (conversation.channel === 'telegram' ? inquiryLink(conversation.id, conversation.openingMessageId ?? undefined) : undefined);
+  if (url !== undefined) return { title, url };
+  const opening = conversation.openingMessageId;
+  if (conversation.channel === 'telegram' || typeof opening !== 'string' || opening.length === 0) return { title };
+  // A mail is found by its Message-ID in any mail client's search.
+  return { title, reference: conversation.channel === 'email' ? `Message-ID: <${opening}>` : `${String(conversation.channel)} message ${opening}` };
 }

@@ -1,4 +1,4 @@
-import { type HotConversation, type WaitingInquiry } from 'replywatch/sdk';
+import { type HotConversation, httpLink, type WaitingInquiry } from 'replywatch/sdk';
 import { inquiryLink } from './telegram.ids';
 
 export const HELP_TEXT = [
@@ -30,7 +30,8 @@ export function formatHotList(items: readonly WaitingInquiry[], now: number, bre
           `🔥 Waiting for an answer (${items.length}):`,
           ...items.map((item) => {
             const where = item.conversation.title ?? `${item.conversation.channel} ${item.conversation.id}`;
-            const url = item.conversation.channel === 'telegram' ? inquiryLink(item.conversation.id, item.conversation.openingMessageId ?? undefined) : undefined;
+            const url =
+              httpLink(item.conversation.link) ?? (item.conversation.channel === 'telegram' ? inquiryLink(item.conversation.id, item.conversation.openingMessageId ?? undefined) : undefined);
             return `${stateOf(item, now)} — ${where}${url ? `\n   ${url}` : ''}`;
           }),
         ];

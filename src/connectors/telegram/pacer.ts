@@ -50,21 +50,49 @@ export class Pacer {
   }
 }
 
-/** Splits text into Telegram-sized parts, preferring line breaks, then spaces; no part is empty. */
-export function splitText(text: string, limit = 4096): string[] {
+/**
+ * Where a text may be cut: given the text, a test of each position. A duty notice in HTML must
+ * not be cut inside a tag, an entity or a link's text (see htmlCutGuard).
+ */
+export type CutGuard = (text: string) => (at: number) => boolean;
+
+const anywhere: CutGuard = () => () => true;
+
+/**
+ * Splits text into Telegram-sized parts, preferring line breaks, then spaces; no part is empty.
+ * `guard` rules out positions (markup); the hard cut at the limit moves back to the nearest
+ * position it allows.
+ */
+export function splitText(text: string, limit = 4096, guard: CutGuard = anywhere): string[] {
   const parts: string[] = [];
   let rest = text;
   while (rest.length > limit) {
-    const window = rest.slice(0, limit);
-    const newline = window.lastIndexOf('\n');
-    const space = window.lastIndexOf(' ');
-    let at = newline > limit / 2 ? newline : space > limit / 2 ? space : limit;
-    // Never cut an emoji (a UTF-16 surrogate pair) in half.
-    if (at === limit && /[\uD800-\uDBFF]/.test(rest.charAt(at - 1))) at--;
+    const at = cutPoint(rest, limit, guard(rest));
     const part = rest.slice(0, at).trimEnd();
     if (part.length > 0) parts.push(part);
     rest = rest.slice(at).replace(/^[\n ]+/, '');
   }
   if (rest.length > 0 || parts.length === 0) parts.push(rest);
   return parts;
+}
+
+function cutPoint(rest: string, limit: number, allowed: (at: number) => boolean): number {
+  const window = rest.slice(0, limit);
+  const newline = lastAllowed(window, '\n', allowed);
+  if (newline > limit / 2) return newline;
+  const space = lastAllowed(window, ' ', allowed);
+  if (space > limit / 2) return space;
+  for (let at = limit; at > 0; at--) {
+    // Never cut an emoji (a UTF-16 surrogate pair) in half.
+    if (/[\uD800-\uDBFF]/.test(rest.charAt(at - 1))) continue;
+    if (allowed(at)) return at;
+  }
+  return limit;
+}
+
+function lastAllowed(window: string, char: string, allowed: (at: number) => boolean): number {
+  for (let at = window.lastIndexOf(char); at > 0; at = window.lastIndexOf(char, at - 1)) {
+    if (allowed(at)) return at;
+  }
+  return -1;
 }

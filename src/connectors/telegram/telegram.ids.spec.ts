@@ -53,5 +53,19 @@ describe('messageLink', () => {
   it('has no link for a basic group or a private chat', () => {
     expect(messageLink(BASIC_GROUP, 88)).toBeUndefined();
     expect(messageLink(PRIVATE, 9)).toBeUndefined();
+    expect(messageLink(BASIC_GROUP, 88, undefined, 'initech')).toBeUndefined();
+  });
+
+  it('links a public supergroup by its username, in the topic when there is one', () => {
+    expect(messageLink(SUPERGROUP, 4711, undefined, 'acme_support')).toBe('https://t.me/acme_support/4711');
+    expect(messageLink(SUPERGROUP, 4711, 305, 'acme_support')).toBe('https://t.me/acme_support/305/4711');
+  });
+
+  it('ignores a username Telegram would not allow, and ids that are not ids', () => {
+    expect(messageLink(SUPERGROUP, 4711, undefined, 'a/b?c')).toBe('https://t.me/c/1987654321/4711');
+    expect(messageLink(SUPERGROUP, 0)).toBeUndefined();
+    expect(messageLink(SUPERGROUP, 1.5)).toBeUndefined();
+    expect(messageLink(SUPERGROUP, 4711, -3)).toBeUndefined();
+    expect(messageLink(Number.NaN, 4711)).toBeUndefined();
   });
 });

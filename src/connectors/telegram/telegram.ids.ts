@@ -24,15 +24,23 @@ export function parseMessageId(id: string): { chatId: number; messageId: number 
   return match ? { chatId: Number(match[1]), messageId: Number(match[2]) } : undefined;
 }
 
+/** A public chat's username as Telegram allows it (letters, digits, underscores); anything else is not put in a link. */
+const USERNAME = /^[A-Za-z0-9_]{4,32}$/;
+
 /**
- * A t.me link to a message for members of the chat. Only supergroups (-100…) have such links;
- * a basic group has none, and the title has to do.
+ * A t.me link to a message, in its forum topic when there is one. A public supergroup (one
+ * with a username) has `https://t.me/<username>/[<topic>/]<message>`, which anyone can open;
+ * a private one `https://t.me/c/<internal id>/[<topic>/]<message>`, for its members, where the
+ * internal id is the chat id without its -100 prefix. A basic group or a private chat has no
+ * link to a message: the title has to do.
  */
-export function messageLink(chatId: number, messageId: number, topicId?: number): string | undefined {
+export function messageLink(chatId: number, messageId: number, topicId?: number, username?: string): string | undefined {
+  if (!Number.isSafeInteger(chatId) || !Number.isSafeInteger(messageId) || messageId <= 0) return undefined;
+  if (topicId !== undefined && (!Number.isSafeInteger(topicId) || topicId <= 0)) return undefined;
   // Supergroup ids are -(10^12 + channel id); basic groups are small negative numbers.
   if (chatId >= -1e12) return undefined;
-  const internal = String(-chatId - 1e12);
-  return topicId === undefined ? `https://t.me/c/${internal}/${messageId}` : `https://t.me/c/${internal}/${topicId}/${messageId}`;
+  const chat = username !== undefined && USERNAME.test(username) ? username : `c/${String(-chatId - 1e12)}`;
+  return topicId === undefined ? `https://t.me/${chat}/${messageId}` : `https://t.me/${chat}/${topicId}/${messageId}`;
 }
 
 /** The link to the message that opened an inquiry in a Telegram conversation, where there is one. */

@@ -51,6 +51,7 @@ describe('mapGroupMessage: conversations and ids', () => {
         text: 'Hi, our invoices stopped syncing this morning',
         sentAt: new Date('2024-06-10T06:13:20Z'),
         author: { id: '52340011', name: 'Olga Petrova' },
+        link: 'https://t.me/c/1987654321/4711',
       },
     });
     const message = messageOf(event);
@@ -71,6 +72,7 @@ describe('mapGroupMessage: conversations and ids', () => {
     });
     expect(message.conversation).toEqual({ id: '-1002233445566:305', title: 'Globex › Billing' });
     expect(message.id).toBe('-1002233445566:310');
+    expect(message.link).toBe('https://t.me/c/2233445566/305/310');
   });
 
   it('leaves the title of a topic conversation unset when the message replies to an ordinary message (the chat title would be wrong)', () => {
@@ -118,6 +120,37 @@ describe('mapGroupMessage: conversations and ids', () => {
     });
     expect(message.conversation).toEqual({ id: '-1001987654321', title: 'Acme Support' });
     expect(message.id).toBe('-1001987654321:4712');
+  });
+});
+
+describe('mapGroupMessage: links to the message', () => {
+  it('links a private supergroup message through t.me/c, in its topic, and a General-topic message without one', () => {
+    expect(inbound({ message_id: 4711, date: DATE, chat: acme, from: olga, text: 'hi' }).link).toBe('https://t.me/c/1987654321/4711');
+    const inTopic = { message_id: 310, date: DATE, chat: globex, from: olga, message_thread_id: 305, is_topic_message: true, text: 'hi' };
+    expect(inbound(inTopic).link).toBe('https://t.me/c/2233445566/305/310');
+    // A reply in General names a thread, but is no topic message: no topic in the link.
+    expect(inbound({ message_id: 901, date: DATE, chat: globex, from: olga, message_thread_id: 900, text: 'ping' }).link).toBe('https://t.me/c/2233445566/901');
+  });
+
+  it('links a public group (one with a username) by its username, which anyone can open', () => {
+    const open: WireChat = { ...acme, username: 'acme_support' };
+    expect(inbound({ message_id: 4711, date: DATE, chat: open, from: olga, text: 'hi' }).link).toBe('https://t.me/acme_support/4711');
+    const openForum: WireChat = { ...globex, username: 'GlobexHelp' };
+    expect(inbound({ message_id: 310, date: DATE, chat: openForum, from: olga, message_thread_id: 305, is_topic_message: true, text: 'hi' }).link).toBe(
+      'https://t.me/GlobexHelp/305/310',
+    );
+  });
+
+  it('does not put a username that is not one into a link; the private form is used', () => {
+    for (const username of ['evil/../x', 'a b', 'x"><script>', 'abc', '', 'ä_unicode_name']) {
+      expect(inbound({ message_id: 7, date: DATE, chat: { ...acme, username }, from: olga, text: 'hi' }).link).toBe('https://t.me/c/1987654321/7');
+    }
+  });
+
+  it('gives a message in a basic group no link (Telegram has none), and leaves the field out', () => {
+    const basic: WireChat = { id: -4012345678, type: 'group', title: 'Initech' };
+    const message = inbound({ message_id: 88, date: DATE, chat: basic, from: olga, text: 'hi' });
+    expect(message).not.toHaveProperty('link');
   });
 });
 

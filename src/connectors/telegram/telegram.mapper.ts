@@ -1,5 +1,5 @@
 import { type InboundAuthor, type InboundMessage } from 'replywatch/sdk';
-import { conversationIdOf, messageIdOf } from './telegram.ids';
+import { conversationIdOf, messageIdOf, messageLink } from './telegram.ids';
 import { GROUP_ANONYMOUS_BOT, TELEGRAM_SERVICE, type WireMessage, type WireUser } from './telegram.wire';
 
 export interface ParsedCommand {
@@ -74,12 +74,15 @@ export function mapGroupMessage(message: WireMessage, settings: MapperSettings):
   const text = truncate(content[1](message), settings.maxTextLength);
   const topicCreated = message.reply_to_message?.forum_topic_created?.name;
   const title = topicId === undefined ? chat.title : topicCreated !== undefined ? topicTitle(chat.title, topicCreated) : undefined;
+  // Where the duty engineer jumps in: this message, in its topic (none for a basic group).
+  const link = messageLink(chat.id, message.message_id, topicId, chat.username);
   const inbound: InboundMessage = {
     conversation: title === undefined ? { id: conversationId } : { id: conversationId, title },
     id: messageIdOf(chat.id, message.message_id),
     text: text.length > 0 ? text : '[empty]',
     sentAt: new Date(message.date * 1000),
     author,
+    ...(link === undefined ? {} : { link }),
   };
   const command = parseCommand(message, settings.botUsername);
   return command ? { kind: 'message', message: inbound, command } : { kind: 'message', message: inbound };

@@ -25,9 +25,12 @@ describe(`Telegram groups end to end (${testBackend})`, () => {
 
     await advanceBy(clock, 61 * 60_000);
     await eventually(() => tg.peer.sentTo(DUTY_CHAT).length >= 3, clock);
-    const texts = tg.peer.sentTo(DUTY_CHAT).map((s) => String(s.params.text));
-    expect(texts.map((t) => t.split('\n')[0])).toEqual(['⚡ 15 minutes left — Acme', '❗ 5 minutes left — Acme', '⚠️ SLA MISS — Acme']);
-    expect(texts[0]).toContain('https://t.me/c/1234567890/1');
+    const sent = tg.peer.sentTo(DUTY_CHAT);
+    const texts = sent.map((s) => String(s.params.text));
+    // The chat's name links to the customer's first message (Telegram HTML; the fake parses it).
+    const acme = '<a href="https://t.me/c/1234567890/1">Acme</a>';
+    expect(texts.map((t) => t.split('\n')[0])).toEqual([`⚡ 15 minutes left — ${acme}`, `❗ 5 minutes left — ${acme}`, `⚠️ SLA MISS — ${acme}`]);
+    expect(sent.every((s) => s.params.parse_mode === 'HTML')).toBe(true);
 
     const metrics = async () => (await fetch(`${tg.hub.url}/metrics`)).text();
     expect(await metrics()).toContain('replywatch_inquiries_waiting{policy="default",status="open"} 1');
