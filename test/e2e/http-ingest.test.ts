@@ -108,6 +108,7 @@ describe(`HTTP ingest end to end (${testBackend})`, () => {
     ['text over the limit', JSON.stringify(ingestBody({ text: 'x'.repeat(32_769) })), 422, /\/message\/text: longer than the limit of 32768/],
     ['a date without offset', JSON.stringify(ingestBody({ sentAt: '2026-11-02T12:00:00' })), 422, /\/message\/sentAt/],
     ['an empty batch', JSON.stringify({ messages: [] }), 422, /\/messages/],
+    ['a link that is not http(s)', JSON.stringify({ ...ingestBody(), message: { ...ingestBody().message, link: 'javascript:alert(1)' } }), 422, /\/message\/link: expected an absolute http or https URL/],
     // A sender's zero date (Go, .NET): refused before any SLA arithmetic over two thousand years.
     ['a date in year 1', JSON.stringify(ingestBody({ sentAt: '0001-01-01T00:00:00Z' })), 422, /message\.sentAt: older than the 365 days the hub accepts \(intake\.maxMessageAge\)/],
     ['a date in year 0', JSON.stringify(ingestBody({ sentAt: '0000-01-01T00:00:00Z' })), 422, /message\.sentAt: older than the 365 days/],

@@ -1,7 +1,13 @@
 import { z } from 'zod';
-import { AUTHOR_ROLES, type InboundMessage } from 'replywatch/sdk';
+import { AUTHOR_ROLES, httpLink, type InboundMessage, MAX_LINK_LENGTH } from 'replywatch/sdk';
 
 const id = z.union([z.string().min(1).max(512), z.number().int()]).transform(String);
+
+/** Where a person opens the message or its conversation in the sender's system (a ticket, a chat). */
+const link = z
+  .string()
+  .max(MAX_LINK_LENGTH, `longer than the limit of ${MAX_LINK_LENGTH} characters`)
+  .refine((value) => httpLink(value) !== undefined, 'expected an absolute http or https URL, without spaces, user name or password');
 
 function messageSchema(maxText: number) {
   return z
@@ -12,6 +18,7 @@ function messageSchema(maxText: number) {
           id,
           text: z.string().max(maxText, `longer than the limit of ${maxText} characters`),
           sentAt: z.iso.datetime({ offset: true, message: 'expected an ISO 8601 instant with offset, e.g. 2026-11-02T12:00:00Z' }),
+          link: link.optional(),
         })
         .strict(),
       author: z
@@ -54,6 +61,7 @@ export function toInboundMessage(item: IngestItem): InboundMessage {
     id: item.message.id,
     text: item.message.text,
     sentAt: new Date(item.message.sentAt),
+    ...(item.message.link === undefined ? {} : { link: item.message.link }),
     author: {
       id: item.author.id,
       ...(item.author.name === undefined ? {} : { name: item.author.name }),
