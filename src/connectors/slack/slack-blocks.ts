@@ -1,4 +1,4 @@
-import { type DeliveryPayload, type DigestItem } from 'replywatch/sdk';
+import { type DeliveryPayload, type DigestItem, httpLink } from 'replywatch/sdk';
 
 /** A Block Kit block, as far as this connector writes them. */
 export type Block =
@@ -15,15 +15,23 @@ export interface SlackMessage {
 const SECTION_MAX = 2900;
 const DIGEST_ITEMS = 40;
 
+const FALLBACK_MAX = 3000;
+const OPEN = 'Open conversation';
+
 /**
  * A card for a duty channel: the hub's own line first (it already names the conversation),
- * then where and when (policy, deadline, channel), the runbook line, the Message-ID or message
- * id to find the conversation by, and the people to mention. Text from customers is escaped:
- * a title cannot mention @channel or fake a link.
+ * an "Open conversation" link to it when there is one, then where and when (policy, deadline,
+ * channel), the runbook line, the Message-ID or message id to find the conversation by, and
+ * the people to mention. Text from customers is escaped: a title cannot mention @channel or
+ * fake a link; only an http(s) URL becomes a link. The fallback text (notifications, clients
+ * without blocks) ends with the link too.
  */
 export function slackMessage(payload: DeliveryPayload): SlackMessage {
   const text = payload.text;
+  const url = 'conversation' in payload ? slackUrl(payload.conversation?.link) : undefined;
   const blocks: Block[] = [section(`*${escape(text)}*`)];
+  // Its own section: a long headline is cut at the section's limit, the link never is.
+  if (url !== undefined) blocks.push(section(`*<${url}|${OPEN}>*`));
   const facts = factsOf(payload);
   if (facts.length > 0) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: facts.join(' · ') }] });
   if ('runbook' in payload && typeof payload.runbook === 'string') blocks.push(section(`*Runbook:* ${escape(payload.runbook)}`));
@@ -31,7 +39,8 @@ export function slackMessage(payload: DeliveryPayload): SlackMessage {
   if (payload.event === 'sla.digest') blocks.push(...digestBlocks(payload.items));
   const mentions = 'mentions' in payload && Array.isArray(payload.mentions) ? payload.mentions : [];
   if (mentions.length > 0) blocks.push(section(mentions.map(mention).join(' ')));
-  return { text: text.slice(0, 3000), blocks };
+  const fallbackLink = url === undefined ? '' : `\n<${url}|${OPEN}>`;
+  return { text: `${text.slice(0, FALLBACK_MAX - fallbackLink.length)}${fallbackLink}`, blocks };
 }
 
 function factsOf(payload: DeliveryPayload): string[] {
@@ -48,7 +57,7 @@ function factsOf(payload: DeliveryPayload): string[] {
 }
 
 function digestBlocks(items: readonly DigestItem[]): Block[] {
-  const lines = items.slice(0, DIGEST_ITEMS).map((item) => `• ${escape(item.text)}`);
+  const lines = items.slice(0, DIGEST_ITEMS).map(digestLine);
   if (items.length > DIGEST_ITEMS) lines.push(`…and ${items.length - DIGEST_ITEMS} more`);
   // One section holds at most ~3000 characters: split the list over as many as it needs.
   const blocks: Block[] = [];
@@ -62,6 +71,24 @@ function digestBlocks(items: readonly DigestItem[]): Block[] {
   }
   if (current !== '') blocks.push(section(current));
   return blocks;
+}
+
+/** An alert of a digest, its text a link to the conversation when there is one. */
+function digestLine(item: DigestItem): string {
+  const url = slackUrl(item.conversation?.link);
+  const line = url === undefined ? `• ${escape(item.text)}` : `• <${url}|${escape(item.text)}>`;
+  // A line longer than a section would be cut inside its link: such a one goes without.
+  return line.length <= SECTION_MAX ? line : `• ${escape(item.text)}`;
+}
+
+/**
+ * An http(s) URL made safe inside Slack's `<url|text>`: `&`, `<`, `>` escaped as everywhere in
+ * mrkdwn, and `|` (which would end the URL) percent-encoded. Undefined for anything that is
+ * not an http(s) URL (javascript:, a relative path).
+ */
+export function slackUrl(link: unknown): string | undefined {
+  const url = httpLink(link);
+  return url === undefined ? undefined : escape(url).replace(/\|/g, '%7C');
 }
 
 /** A Slack member id (U…/W…) becomes a real mention; anything else stays plain text. */

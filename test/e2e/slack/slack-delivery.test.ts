@@ -46,7 +46,7 @@ describe('Slack duty notifications', () => {
             calendar: 'always',
             marks: [
               { before: '5m', level: 'warning', emoji: '⚡', message: '5 minutes left — {title}', actions: [{ notify: ['slack-duty'] }] },
-              { at: '100%', level: 'breach', emoji: '⚠️', message: 'SLA MISS — {title}', runbook: 'Answer in the chat, then /resolve', actions: [{ notify: ['slack-duty'] }] },
+              { at: '100%', level: 'breach', emoji: '⚠️', message: 'SLA MISS — {title} {link}', runbook: 'Answer in the chat, then /resolve', actions: [{ notify: ['slack-duty'] }] },
             ],
           },
         ],
@@ -101,7 +101,27 @@ describe('Slack duty notifications', () => {
     expect(JSON.stringify(bot?.blocks)).not.toContain('<!channel>');
   });
 
-  it('delivers the warning and the breach once each, with the runbook line', async () => {
+  const LINK = 'https://desk.example.com/tickets/sl-5?tab=chat&from=slack';
+  // In mrkdwn the URL's & is escaped; Slack opens the URL as sent.
+  const OPEN_LINK = '<https://desk.example.com/tickets/sl-5?tab=chat&amp;from=slack|Open conversation>';
+
+  async function openLinked(conversation: string, link: string): Promise<void> {
+    const body = ingestBody({ conversation, id: randomUUID(), sentAt: new Date(clock.now() - 1000).toISOString() });
+    expect((await hub.post({ ...body, message: { ...body.message, link } })).status).toBe(200);
+  }
+
+  it('links the card and its fallback text to the conversation the sender named', async () => {
+    await openLinked('sl-5', LINK);
+    await eventually(() => cardsAbout('sl-5').length === 2);
+    for (const card of cardsAbout('sl-5')) {
+      expect(card.blocks[1]?.text?.text).toBe(`*${OPEN_LINK}*`);
+      expect(card.text).toBe(`🆕 New inquiry — Acme support\n${OPEN_LINK}`);
+    }
+    // A card without a link has no link section.
+    expect(JSON.stringify(cardsAbout('sl-1'))).not.toContain('Open conversation');
+  });
+
+  it('delivers the warning and the breach once each, with the runbook line and {link} where there is one', async () => {
     await open('sl-2');
     await eventually(() => cardsAbout('sl-2').length === 2);
     await advanceBy(clock, 11 * 60_000);
@@ -113,6 +133,12 @@ describe('Slack duty notifications', () => {
     const breach = cardsAbout('sl-2').find((p) => p.text.startsWith('⚠️ SLA MISS'));
     expect(JSON.stringify(breach?.blocks)).toContain('*Runbook:* Answer in the chat, then /resolve');
     expect(JSON.stringify(breach?.blocks)).toContain('Policy *fast*');
+    // "SLA MISS — {title} {link}": without a link, nothing is left behind.
+    expect(breach?.text).toBe('⚠️ SLA MISS — Acme support');
+    // sl-5 (opened with a link by the test before) breached in the same minutes.
+    const linked = cardsAbout('sl-5').find((p) => p.text.startsWith('⚠️ SLA MISS'));
+    expect(linked?.text).toBe(`⚠️ SLA MISS — Acme support ${LINK}\n${OPEN_LINK}`);
+    expect(linked?.blocks[1]?.text?.text).toBe(`*${OPEN_LINK}*`);
   });
 
   it('keeps to Slack’s per-channel pace through 429s: every card arrives once, in order', async () => {
