@@ -85,6 +85,14 @@ describe('signed webhooks', () => {
     expect(opened?.id).not.toBe(answered?.id);
   });
 
+  it('tells the receiver where the conversation is: data.conversation.link, null where the sender gave none', async () => {
+    const body = ingestBody({ conversation: 'wh-link', id: randomUUID(), sentAt: new Date(Date.now() - 1000).toISOString() });
+    expect((await hub.post({ ...body, message: { ...body.message, link: 'https://desk.example.com/tickets/wh-link?x=1&y=2' } })).status).toBe(200);
+    await until('the ops endpoint got it', () => Promise.resolve(forConversation(ops, 'wh-link').length === 1));
+    expect(forConversation(ops, 'wh-link')[0]?.json?.data).toMatchObject({ conversation: { channel: 'http', id: 'wh-link', link: 'https://desk.example.com/tickets/wh-link?x=1&y=2' } });
+    expect(forConversation(ops, 'wh-1')[0]?.json?.data).toMatchObject({ event: 'inquiry.opened', conversation: { link: null } });
+  });
+
   it('keeps the webhook-id through 5xx, a reset connection and a timeout, so the receiver can deduplicate', async () => {
     ops.reply({ status: 503 }, { reset: true }, { status: 204, delayMs: 1500 }, { status: 204 });
     await open('wh-2');
