@@ -30,7 +30,8 @@ describe('Slack duty notifications', () => {
     hub = await startTestHub({
       clock,
       hub: {
-        outbox: { pollInterval: '200ms', baseDelay: '1s', maxDelay: '30s' },
+        // Virtual minutes pass in this file: a 1 s poll keeps the passes (and the real time) few.
+        outbox: { pollInterval: '1s', baseDelay: '1s', maxDelay: '30s' },
         connectors: {
           http: { enabled: true, secret: '${TEST_INGEST_SECRET}' },
           log: { enabled: true },
