@@ -91,8 +91,8 @@ function counters(c: PhaseCounters): string {
   const byKey = c.indexes.deliveries_unfinished_by_key ?? { scans: 0, read: 0 };
   return (
     `${c.attempts} attempts on ${c.deliveries} deliveries; per attempt ${per(c.commits)} commits, ${per(c.deliveriesUpdates)} row updates, ` +
-    `${per(due.scans)} scans of deliveries_due reading ${(due.scans > 0 ? due.read / due.scans : 0).toFixed(0)} entries each, ` +
-    `${per(byKey.read)} entries of deliveries_unfinished_by_key (head-of-line checks)`
+    `${per(byKey.scans)} head-of-line probes (deliveries_unfinished_by_key); ${due.scans} scans of deliveries_due ` +
+    `(${(due.scans > 0 ? c.attempts / due.scans : 0).toFixed(1)} attempts per scan), each reading ${(due.scans > 0 ? due.read / due.scans : 0).toFixed(0)} entries`
   );
 }
 
