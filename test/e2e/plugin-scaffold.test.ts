@@ -71,7 +71,7 @@ describe('replywatch plugin new', () => {
     });
     const inbound = JSON.parse(readFileSync(path.join(inboundDir, 'package.json'), 'utf8')) as Record<string, Record<string, string>>;
     expect(inbound.dependencies).toEqual({ zod: '4.6.7' });
-    expect(readFileSync(path.join(outboundDir, 'src/index.ts'), 'utf8')).toContain("contractVersion: '2.4'");
+    expect(readFileSync(path.join(outboundDir, 'src/index.ts'), 'utf8')).toContain("contractVersion: '2.5'");
 
     expect(printed.outbound).toContain(`cd replywatch-plugin-${OUTBOUND}\n  npm install\n  npm test`);
     expect(printed.outbound).toContain(`- module: ${path.join(outboundDir, 'dist/src/index.js')}`);

@@ -1,4 +1,4 @@
 import { definePlugin } from 'replywatch/sdk';
 import { slackConnector } from './slack.connector';
 
-export const replywatchPlugin = definePlugin({ name: 'slack', contractVersion: '2.4', connectors: [slackConnector] });
+export const replywatchPlugin = definePlugin({ name: 'slack', contractVersion: '2.5', connectors: [slackConnector] });

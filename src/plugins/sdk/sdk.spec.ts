@@ -3,11 +3,11 @@ import { asConnectorError, collectSecrets, ConnectorError, contractMismatch, Htt
 
 describe('contract versions', () => {
   it('accepts the same major with an equal or lower minor, and explains every refusal', () => {
-    expect(contractMismatch('2.4', '2.0')).toBeUndefined();
-    expect(contractMismatch('2.4', '2.4')).toBeUndefined();
-    expect(contractMismatch('2.4', '2.5')).toMatch(/newer than this hub's 2\.4; upgrade the hub/);
-    expect(contractMismatch('2.4', '3.0')).toMatch(/another major version; upgrade the hub/);
-    expect(contractMismatch('2.4', '1.9')).toMatch(/another major version; use a release of the plugin written for this contract/);
+    expect(contractMismatch('2.5', '2.0')).toBeUndefined();
+    expect(contractMismatch('2.5', '2.5')).toBeUndefined();
+    expect(contractMismatch('2.5', '2.6')).toMatch(/newer than this hub's 2\.5; upgrade the hub/);
+    expect(contractMismatch('2.5', '3.0')).toMatch(/another major version; upgrade the hub/);
+    expect(contractMismatch('2.5', '1.9')).toMatch(/another major version; use a release of the plugin written for this contract/);
     expect(contractMismatch('2.4', 2)).toMatch(/expected a "major\.minor" string/);
     expect(contractMismatch('2.4', '2.x')).toMatch(/expected a "major\.minor" string/);
   });

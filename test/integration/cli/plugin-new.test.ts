@@ -71,7 +71,7 @@ describe('replywatch plugin new', () => {
     const manifest = JSON.parse(readFileSync(path.join(empty, 'package.json'), 'utf8')) as { name: string; devDependencies: Record<string, string> };
     expect(manifest.name).toBe('replywatch-plugin-json-feed');
     expect(manifest.devDependencies.replywatch).toBe(`file:${REPO_ROOT}`);
-    expect(readFileSync(path.join(empty, 'src/index.ts'), 'utf8')).toContain("contractVersion: '2.4'");
+    expect(readFileSync(path.join(empty, 'src/index.ts'), 'utf8')).toContain("contractVersion: '2.5'");
 
     // A relative file: spec means a path from where the command runs, not from the new folder.
     const cwd = jest.spyOn(process, 'cwd').mockReturnValue(work);

@@ -71,10 +71,10 @@ describe(`connector host (${testBackend})`, () => {
   it('refuses to boot on a duplicate connector id, another major contract or a newer minor one', async () => {
     await expect(startTestHub({ plugins: [flakyPlugin('log').plugin] })).rejects.toThrow(PluginError);
     await expect(startTestHub({ plugins: [flakyPlugin('log').plugin] })).rejects.toThrow(/connector id "log" is declared twice \(first-party log and plugin test log\)/);
-    await expect(startTestHub({ plugins: [pluginForContract('3.0')] })).rejects.toThrow(/is written for connector contract 3\.0, this hub speaks 2\.4 \(another major version; upgrade the hub\)/);
-    await expect(startTestHub({ plugins: [pluginForContract('1.0')] })).rejects.toThrow(/written for connector contract 1\.0, this hub speaks 2\.4 \(another major version; use a release of the plugin written for this contract\)/);
-    await expect(startTestHub({ plugins: [pluginForContract('2.7')] })).rejects.toThrow(/written for connector contract 2\.7, newer than this hub's 2\.4; upgrade the hub/);
-    await expect(startTestHub({ plugins: [pluginForContract(1 as unknown as string)] })).rejects.toThrow(/declares contractVersion 1; expected a "major\.minor" string such as "2\.4"/);
+    await expect(startTestHub({ plugins: [pluginForContract('3.0')] })).rejects.toThrow(/is written for connector contract 3\.0, this hub speaks 2\.5 \(another major version; upgrade the hub\)/);
+    await expect(startTestHub({ plugins: [pluginForContract('1.0')] })).rejects.toThrow(/written for connector contract 1\.0, this hub speaks 2\.5 \(another major version; use a release of the plugin written for this contract\)/);
+    await expect(startTestHub({ plugins: [pluginForContract('2.7')] })).rejects.toThrow(/written for connector contract 2\.7, newer than this hub's 2\.5; upgrade the hub/);
+    await expect(startTestHub({ plugins: [pluginForContract(1 as unknown as string)] })).rejects.toThrow(/declares contractVersion 1; expected a "major\.minor" string such as "2\.5"/);
   });
 
   it('explains a plugin module that cannot be loaded or exports nothing usable', async () => {
