@@ -55,7 +55,7 @@ interface Context {
  */
 export async function runConfiguration(config: Configuration, options: OutboxBenchOptions, peer: Peer, secrets: Secrets, dir: string): Promise<ConfigurationRun> {
   const ctx: Context = { config, options, peer, secrets, dir };
-  const { section, notes } = outboxSection(config.concurrency);
+  const { section, notes } = outboxSection(config.concurrency, options.pollInterval);
   const K = options.endpoints;
 
   console.log(`   healthy: ${options.deliveries} deliveries ${options.rate > 0 ? `offered at ${options.rate}/s` : 'queued at once'} ...`);

@@ -13,14 +13,14 @@ export const targetName = (i: number) => `hook-${i}`;
  * may or may not be there) is left out rather than failing the strict schema at start; the
  * notes say what was left out.
  */
-export function outboxSection(concurrency: number): { section: Record<string, unknown>; notes: string[] } {
-  const section: Record<string, unknown> = { concurrency, baseDelay: '200ms', maxDelay: '1s', maxAttempts: 100, maxTotalAttempts: 1000 };
+export function outboxSection(concurrency: number, pollInterval?: string): { section: Record<string, unknown>; notes: string[] } {
+  const section: Record<string, unknown> = { concurrency, baseDelay: '200ms', maxDelay: '1s', maxAttempts: 100, maxTotalAttempts: 1000, ...(pollInterval === undefined ? {} : { pollInterval }) };
   const notes: string[] = [];
   const breaker = { openFor: '200ms', maxOpenFor: '1s' };
   if (outboxSchema.safeParse({ ...section, breaker }).success) section.breaker = breaker;
   else notes.push('this build has no outbox.breaker');
   const checked = outboxSchema.safeParse(section);
-  if (!checked.success) throw new Error(`outbox.concurrency ${concurrency} is not accepted by this build: ${checked.error.issues.map((i) => i.message).join('; ')}`);
+  if (!checked.success) throw new Error(`outbox settings ${JSON.stringify(section)} are not accepted by this build: ${checked.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   return { section, notes };
 }
 

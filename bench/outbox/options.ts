@@ -20,6 +20,8 @@ export interface OutboxBenchOptions {
   phaseLimitSeconds: number;
   /** Inquiries opened first in each session and left out of the figures (connections, JIT, first claims). */
   warmMessages: number;
+  /** `outbox.pollInterval` (e.g. "100ms"); undefined: the hub's default. */
+  pollInterval: string | undefined;
   /** Messages per signed intake request. */
   messagesPerRequest: number;
   timeoutSeconds: number;
@@ -31,7 +33,8 @@ export interface OutboxBenchOptions {
 
 const USAGE = `usage: node dist-bench/bench/outbox/run.js [--deliveries N] [--endpoints K] [--rate N]
   [--outage N] [--outage-seconds N] [--concurrency N,N,...] [--replica-concurrency N]
-  [--phase-limit SECONDS] [--messages-per-request N] [--timeout SECONDS] [--keep] [--quick]
+  [--phase-limit SECONDS] [--poll-interval DURATION] [--messages-per-request N]
+  [--timeout SECONDS] [--keep] [--quick]
 
 The outbox as users meet it: the hub started as \`node dist/cli.js start\` on a fresh rw_bench_*
 PostgreSQL database, K webhook endpoints on one local HTTP peer (a worker thread of this
@@ -53,8 +56,10 @@ replicas (two hub processes, one database, intake spread over both) at --replica
 inquiries. A phase waits at most --phase-limit seconds (default 20) from its start (the first
 enqueue; in the outage, the peer healthy again) for its deliveries; if some are still queued
 then, throughput is over the time until the cut and the latencies count them as arriving at
-the cut (lower bounds), marked "cut off". Retries come
-back fast: baseDelay 200ms, maxDelay 1s (and a short breaker where the build has one).
+the cut (lower bounds), marked "cut off".
+
+Retries come back fast: baseDelay 200ms, maxDelay 1s, and a short breaker where the build has
+one; --poll-interval sets outbox.pollInterval (default: the hub's).
 --quick: a smoke run of every phase in under a minute: only the two-replica configuration
 (where duplicates and order across processes can go wrong), 1000 deliveries, 500 in the
 outage, 1 s down, 5 warm-up inquiries, a 5 s limit; --concurrency adds single-hub ones.
@@ -74,6 +79,7 @@ export function parseOptions(argv: string[]): OutboxBenchOptions {
       concurrency: { type: 'string' },
       'replica-concurrency': { type: 'string' },
       'phase-limit': { type: 'string' },
+      'poll-interval': { type: 'string' },
       'messages-per-request': { type: 'string', default: '10' },
       timeout: { type: 'string', default: '900' },
       keep: { type: 'boolean', default: false },
@@ -111,6 +117,7 @@ export function parseOptions(argv: string[]): OutboxBenchOptions {
     replicaConcurrency,
     phaseLimitSeconds: positive('phase-limit', values['phase-limit'] ?? (quick ? '5' : '20')),
     warmMessages: quick ? 5 : 20,
+    pollInterval: values['poll-interval'],
     messagesPerRequest,
     timeoutSeconds: positive('timeout', values.timeout),
     keep: values.keep,
