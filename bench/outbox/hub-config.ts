@@ -9,9 +9,9 @@ export const targetName = (i: number) => `hook-${i}`;
  * The `outbox` section: the concurrency under test, and retries that come back within a
  * second so the outage phase measures the drain, not the default schedule's 5-minute second
  * wait. Attempt budgets at their maximum: a few seconds of 503 must not dead-letter anything.
- * A setting the built hub does not know (the outbox is being reworked: a breaker per target
- * may or may not be there) is left out rather than failing the strict schema at start; the
- * notes say what was left out.
+ * The breaker is set short too where the build has one (builds before c140d66 do not): a
+ * setting the strict schema would refuse is left out, and the notes say so, rather than the
+ * hub failing to start.
  */
 export function outboxSection(concurrency: number, pollInterval?: string): { section: Record<string, unknown>; notes: string[] } {
   const section: Record<string, unknown> = { concurrency, baseDelay: '200ms', maxDelay: '1s', maxAttempts: 100, maxTotalAttempts: 1000, ...(pollInterval === undefined ? {} : { pollInterval }) };
