@@ -36,6 +36,10 @@ interface Row {
   last_error: string | null;
 }
 
+/** Only the oldest unfinished delivery of an ordering key may go; the rest wait their turn. */
+export const HEAD_OF_LINE = `(d.ordering_key IS NULL OR NOT EXISTS (
+  SELECT 1 FROM deliveries e WHERE e.ordering_key = d.ordering_key AND e.status IN ('pending', 'in_flight') AND e.seq < d.seq))`;
+
 /** A delivery is held while its target's or its connector's breaker is not closed. */
 export const NOT_HELD = `NOT EXISTS (SELECT 1 FROM outbox_circuits c
   WHERE c.connector = d.connector AND c.target IN ('', coalesce(d.target->>'name', '')) AND c.state <> 'closed')`;
@@ -55,16 +59,26 @@ export class CircuitStore {
 
   /**
    * Turns breakers whose wait is over into half-open, claimed until `leaseUntil` by the caller,
-   * which sends one held delivery as the probe. Only breakers with a delivery due take part.
+   * which sends one held delivery as the probe. Only breakers whose first delivery in line is
+   * due take part (the probe must be that one: the others wait behind it), and at most `room`.
    */
-  async takeProbes(sql: Sql, now: Date, leaseUntil: Date): Promise<Array<{ connector: string; target: string }>> {
+  async takeProbes(sql: Sql, now: Date, leaseUntil: Date, room: number): Promise<Array<{ connector: string; target: string }>> {
+    if (room <= 0) return [];
     return sql.query<{ connector: string; target: string }>(
-      `UPDATE outbox_circuits c SET state = 'half_open', probe_at = $2, updated_at = $1
-        WHERE c.state <> 'closed' AND c.probe_at <= $1
-          AND EXISTS (SELECT 1 FROM deliveries d WHERE d.status = 'pending' AND d.next_attempt_at <= $1 AND ${HELD_BY_C})
-        RETURNING c.connector, c.target`,
-      [now, leaseUntil],
+      `UPDATE outbox_circuits o SET state = 'half_open', probe_at = $2, updated_at = $1
+        WHERE (o.connector, o.target) IN (
+          SELECT c.connector, c.target FROM outbox_circuits c
+           WHERE c.state <> 'closed' AND c.probe_at <= $1
+             AND EXISTS (SELECT 1 FROM deliveries d WHERE d.status = 'pending' AND d.next_attempt_at <= $1 AND ${HELD_BY_C} AND ${HEAD_OF_LINE})
+           ORDER BY c.probe_at LIMIT $3 FOR UPDATE SKIP LOCKED)
+        RETURNING o.connector, o.target`,
+      [now, leaseUntil, room],
     );
+  }
+
+  /** A probe whose delivery another replica took first goes back to open, due at once. */
+  async releaseProbe(sql: Sql, circuit: { connector: string; target: string }, now: Date): Promise<void> {
+    await sql.query(`UPDATE outbox_circuits SET state = 'open', probe_at = $3, updated_at = $3 WHERE connector = $1 AND target = $2 AND state = 'half_open'`, [circuit.connector, circuit.target, now]);
   }
 
   /**
@@ -80,7 +94,7 @@ export class CircuitStore {
   async nextProbeAt(): Promise<Date | null> {
     const [row] = await this.db.query<{ at: Date | null }>(
       `SELECT min(GREATEST(c.probe_at, due.at)) AS at FROM outbox_circuits c
-         CROSS JOIN LATERAL (SELECT min(d.next_attempt_at) AS at FROM deliveries d WHERE d.status = 'pending' AND ${HELD_BY_C}) due
+         CROSS JOIN LATERAL (SELECT min(d.next_attempt_at) AS at FROM deliveries d WHERE d.status = 'pending' AND ${HELD_BY_C} AND ${HEAD_OF_LINE}) due
         WHERE c.state <> 'closed' AND due.at IS NOT NULL`,
     );
     return row?.at ?? null;

@@ -1,6 +1,6 @@
 import { type Database, type Sql } from '../persistence/database';
 import { type DeliveryAttempt, type DeliveryStatus } from '../persistence/entities/delivery.entity';
-import { circuitKey, CircuitStore, NOT_HELD } from './circuit-store';
+import { circuitKey, CircuitStore, HEAD_OF_LINE, NOT_HELD } from './circuit-store';
 import { type ConnectorLimits } from './delivery-policies';
 
 export interface DeliveryRow {
@@ -25,9 +25,6 @@ export interface DeliveryRow {
   delivered_at: Date | null;
   dead_at: Date | null;
 }
-
-const HEAD_OF_LINE = `(d.ordering_key IS NULL OR NOT EXISTS (
-  SELECT 1 FROM deliveries e WHERE e.ordering_key = d.ordering_key AND e.status IN ('pending', 'in_flight') AND e.seq < d.seq))`;
 
 /** Due, first in line for its ordering key, and not held by a breaker. */
 const DUE = `status = 'pending' AND next_attempt_at <= $1 AND ${HEAD_OF_LINE} AND ${NOT_HELD}`;
@@ -78,12 +75,12 @@ export class OutboxStore {
       claim.unsettled = new Set(unsettled.map((c) => circuitKey(c.connector, c.target)));
       claim.anyHeld = unsettled.some((c) => c.state !== 'closed');
       await take(`status = 'in_flight' AND lease_until <= $1`, 'lease_until', limit);
-      const probes = claim.anyHeld ? await this.circuits.takeProbes(sql, now, leaseUntil) : [];
+      const probes = claim.anyHeld ? await this.circuits.takeProbes(sql, now, leaseUntil, limit - claim.rows.length) : [];
       for (const circuit of probes) {
-        if (claim.rows.length >= limit) break;
         // The probe itself is held only by the breaker it probes.
         const [probe] = await take(`status = 'pending' AND next_attempt_at <= $1 AND ${HEAD_OF_LINE} AND connector = $5 AND ($6 = '' OR coalesce(target->>'name', '') = $6)`, 'next_attempt_at, seq', 1, [circuit.connector, circuit.target]);
         if (probe) claim.probes.add(probe.id);
+        else await this.circuits.releaseProbe(sql, circuit, now);
       }
       for (const connectorLimits of limits) {
         if (claim.rows.length >= limit) break;

@@ -142,4 +142,26 @@ describe(`outbox breakers and pauses (${testBackend})`, () => {
     expect(first.probes.has(first.rows[0]!.id)).toBe(true);
     expect(second.rows).toHaveLength(0);
   });
+
+  it('probes with the first delivery in line, and only once it is due: a breaker never sits half-open with nothing sent', async () => {
+    const { clock, store } = setUp();
+    await enqueue(context.db, clock, ['h1', 'h2'], { target: { name: 'backoff' } });
+    const [head] = (await store.claim('replica-a', new Date(clock.now()), 30_000, 1)).rows;
+    expect(head?.idempotency_key).toBe('h1');
+    const failedAt = new Date(clock.now());
+    await store.scheduleRetry(head!, failedAt, { attempt: 1, at: failedAt.toISOString(), outcome: 'failed' }, new Date(clock.now() + 60_000), true);
+    const policy = new DeliveryPolicies(settings, {}).policyFor('duty', 'backoff');
+    for (let i = 0; i < 3; i++) await store.circuits.record('duty', 'backoff', 'failed', policy, failedAt);
+
+    // The breaker's wait (10 s) is over, but h1 waits 60 s and h2 is behind it: no probe yet.
+    await clock.advance(20_000);
+    expect((await store.claim('replica-a', new Date(clock.now()), 30_000, 10)).rows).toHaveLength(0);
+    expect((await store.circuits.list())[0]).toMatchObject({ state: 'open' });
+
+    await clock.advance(40_000);
+    const probe = await store.claim('replica-a', new Date(clock.now()), 30_000, 10);
+    expect(probe.rows.map((r) => r.idempotency_key)).toEqual(['h1']);
+    expect(probe.probes.has(probe.rows[0]!.id)).toBe(true);
+    expect((await store.circuits.list())[0]).toMatchObject({ state: 'half_open' });
+  });
 });
