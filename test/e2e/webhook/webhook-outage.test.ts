@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { VirtualClock } from '../../../src/core/clock/virtual-clock';
 import { ingestBody, startTestHub, type TestHub } from '../../support/hub-harness';
+import { until } from '../../support/mail-hub';
 import { advanceBy } from '../../support/telegram-harness';
 import { WebhookReceiver } from '../../support/webhook-receiver';
 
@@ -48,6 +49,12 @@ describe('signed webhooks through an hour-long outage', () => {
     }
     // Three virtual hours in one-minute steps: the outage, then the schedule's 2 h retry.
     await advanceBy(clock, 3 * 3_600_000, 60_000);
+    // The 19 behind the first go one after another, each in real time: let them finish.
+    await until('every event is delivered', async () => {
+      await clock.advance(1000);
+      const [waiting] = await hub.db.query<{ n: number | string }>(`SELECT count(*) AS n FROM deliveries WHERE status <> 'delivered'`);
+      return Number(waiting?.n) === 0;
+    }, 30_000);
     const rows = await hub.db.query<{ status: string; n: number | string }>(`SELECT status, count(*) AS n FROM deliveries GROUP BY status`);
     expect(rows.map((r) => [r.status, Number(r.n)])).toEqual([['delivered', 20]]);
     const accepted = receiver.acceptedIds();

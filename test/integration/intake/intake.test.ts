@@ -96,7 +96,7 @@ describe(`intake (${testBackend})`, () => {
       { external_id: 'x1', link: null },
     ]);
     const opened = await context.db.query<{ payload: { conversation: { id: string; openingMessageId?: string; link: string | null } } }>(
-      `SELECT payload FROM deliveries WHERE payload->>'event' = 'inquiry.opened' ORDER BY id`,
+      `SELECT payload FROM deliveries WHERE payload->>'event' = 'inquiry.opened' ORDER BY seq`,
     );
     expect(opened.map((r) => r.payload.conversation)).toEqual([
       { channel: 'http', id: 'c1', title: 'Chat c1', openingMessageId: 'q1', link: link('q1') },
