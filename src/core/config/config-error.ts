@@ -5,12 +5,15 @@ export interface ConfigProblem {
   column?: number;
   /** Dotted key path, e.g. `connectors.http.secret` or `staff[2].role`. */
   path: string;
+  /** The environment variable the value came from, when one replaced the file's setting. */
+  variable?: string;
   message: string;
 }
 
 /**
  * Raised before anything touches data. The message lists every problem as
- * `file:line:column key.path: what was expected` and never includes a configured value.
+ * `file:line:column key.path: what was expected` (or `environment variable NAME (key.path): …`
+ * for a value set from the environment) and never includes a configured value.
  */
 export class ConfigError extends Error {
   constructor(readonly problems: ConfigProblem[]) {
@@ -20,6 +23,7 @@ export class ConfigError extends Error {
 }
 
 export function formatProblem(p: ConfigProblem): string {
+  if (p.variable !== undefined) return `environment variable ${p.variable}${p.path ? ` (${p.path})` : ''}: ${p.message}`;
   const where = p.line === undefined ? p.file : `${p.file}:${p.line}:${p.column ?? 1}`;
   return p.path ? `${where} ${p.path}: ${p.message}` : `${where}: ${p.message}`;
 }

@@ -1,14 +1,15 @@
+import { PLACEHOLDER } from './placeholders';
+
 export interface MissingVariable {
   path: PropertyKey[];
   variable: string;
 }
 
-const PLACEHOLDER = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
-
 /**
- * Replaces `${VAR}` and `${VAR:-default}` inside string values. An unset variable without a
- * default leaves the value undefined and is recorded, so that validation can say which
- * variable is missing (and only when the setting is actually needed).
+ * Replaces `${VAR}` and `${VAR:-default}` inside string values of the parsed document, so a
+ * variable's value is taken verbatim (quotes, `#`, `: ` and commas included). An unset
+ * variable without a default leaves the value undefined and is recorded, so that validation
+ * can say which variable is missing (and only when the setting is actually needed).
  */
 export function interpolateEnv(value: unknown, env: NodeJS.ProcessEnv, missing: MissingVariable[], path: PropertyKey[] = []): unknown {
   if (typeof value === 'string') return interpolateString(value, env, missing, path);

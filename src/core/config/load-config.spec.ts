@@ -70,7 +70,7 @@ describe('loadConfig', () => {
     const config = loadConfig({ ...env, PORT: '4321', DATABASE_URL: 'postgres://x@127.0.0.1/db' });
     expect(config.hub.server.port).toBe(4321);
     expect(config.hub.database.url).toBe('postgres://x@127.0.0.1/db');
-    expect(() => loadConfig({ ...env, PORT: 'abc' })).toThrow(/PORT: expected a port number/);
+    expect(() => loadConfig({ ...env, PORT: 'abc' })).toThrow(/^environment variable PORT \(server\.port\): expected a port number/);
   });
 
   it('uses built-in defaults without a hub.yaml (the plugin host picks the connectors) and refuses an explicit file that is missing', () => {
@@ -84,6 +84,6 @@ describe('loadConfig', () => {
 
   it('rejects notify entries naming a duty target that does not exist', () => {
     const env = files('{}', 'version: 1\nduty:\n  targets:\n    - { name: duty, connector: log }\nnotify:\n  inquiryOpened: [duty, dutty]\n');
-    expect(errorOf(() => loadConfig(env)).message).toMatch(/:6:\d+ notify.inquiryOpened\[1\]: unknown duty target "dutty"/);
+    expect(errorOf(() => loadConfig(env)).message).toMatch(/:6:\d+ notify.inquiryOpened\[1\]: unknown duty target; did you mean "duty"\? \(known duty targets: duty\)/);
   });
 });

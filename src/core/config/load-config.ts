@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { z } from 'zod';
-import { ConfigError } from './config-error';
+import { ConfigError, formatPath } from './config-error';
 import { hubConfigSchema, type HubConfig } from './hub-config.schema';
+import { resolveRulesPaths, rulesFileBesideHub } from './relative-paths';
 import { rulesSchema, type Rules } from './rules.schema';
 import { YamlSource } from './yaml-source';
 
@@ -48,17 +49,27 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LoadedConfig {
   const hub = overridden.validate(hubConfigSchema);
   const disabled = Object.entries(hub.connectors).filter(([, section]) => !section.enabled).map(([id]) => ['connectors', id]);
   overridden.assertVariablesSet(disabled);
-  const rulesSource = readRulesSource(hub.rulesFile, env, env.RULES_FILE !== undefined || hubSource.at(['rulesFile']) !== undefined);
-  const rules = rulesSource.validate(rulesSchema);
-  rulesSource.assertVariablesSet();
+  const rulesSource = readRulesSource(rulesFileOf(hub, hubSource, env), env, env.RULES_FILE !== undefined || hubSource.at(['rulesFile']) !== undefined);
+  const rules = validateRules(rulesSource);
   return { hub, hubSource: overridden, rules, rulesSource, builtIn: hubSource.file === BUILT_IN_LABEL, environment: env };
 }
 
 export function loadRules(file: string, env: NodeJS.ProcessEnv = process.env): { rules: Rules; source: YamlSource } {
   const source = YamlSource.read(file, env);
+  return { rules: validateRules(source), source };
+}
+
+function validateRules(source: YamlSource): Rules {
   const rules = source.validate(rulesSchema);
   source.assertVariablesSet();
-  return { rules, source };
+  resolveRulesPaths(rules, source);
+  return rules;
+}
+
+/** RULES_FILE and the default are relative to the working directory; hub.yaml's `rulesFile` to hub.yaml. */
+function rulesFileOf(hub: HubConfig, hubSource: YamlSource, env: NodeJS.ProcessEnv): string {
+  const named = env.RULES_FILE === undefined || env.RULES_FILE === '' ? hubSource.at(['rulesFile']) : undefined;
+  return typeof named === 'string' && hubSource.file !== BUILT_IN_LABEL ? rulesFileBesideHub(hubSource.file, named) : hub.rulesFile;
 }
 
 function readHubSource(env: NodeJS.ProcessEnv): YamlSource {
@@ -73,14 +84,17 @@ function readRulesSource(file: string, env: NodeJS.ProcessEnv, explicit: boolean
   return YamlSource.read(file, env);
 }
 
+/** Each value set from the environment keeps its origin, so an error names the variable. */
 function applyEnvOverrides(source: YamlSource, env: NodeJS.ProcessEnv): YamlSource {
   const value = structuredClone(source.value ?? {}) as Record<string, unknown>;
+  const origins = new Map<string, string>();
   for (const override of ENV_OVERRIDES) {
     const raw = env[override.variable];
     if (raw === undefined || raw === '') continue;
     setIn(value, override.path, override.parse ? override.parse(raw) : raw);
+    origins.set(formatPath(override.path), override.variable);
   }
-  return source.withValue(value);
+  return source.withValue(value, origins);
 }
 
 function setIn(target: Record<string, unknown>, keys: string[], value: unknown): void {
@@ -95,6 +109,6 @@ function setIn(target: Record<string, unknown>, keys: string[], value: unknown):
 
 function parsePort(raw: string): number {
   const port = z.coerce.number().int().min(0).max(65535).safeParse(raw);
-  if (!port.success) throw new ConfigError([{ file: 'environment', path: 'PORT', message: 'expected a port number 0-65535' }]);
+  if (!port.success) throw new ConfigError([{ file: 'environment', variable: 'PORT', path: 'server.port', message: 'expected a port number 0-65535' }]);
   return port.data;
 }

@@ -4,6 +4,7 @@ import { calendarSchema } from '../sla/calendar.schema';
 import { isCatchAll } from '../sla/policy-matcher';
 import { reportsSchema } from '../reporting/report-schedule.schema';
 import { policySchema } from '../sla/policy.schema';
+import { knownNames } from './suggest';
 
 export const STAFF_ROLES = ['admin', 'support', 'sales'] as const;
 export type StaffRole = (typeof STAFF_ROLES)[number];
@@ -110,7 +111,7 @@ export const rulesSchema = z
     const names = new Set<string>();
     rules.duty.targets.forEach((target, i) => {
       if (names.has(target.name)) {
-        ctx.addIssue({ code: 'custom', path: ['duty', 'targets', i, 'name'], message: `duplicate target name "${target.name}"` });
+        ctx.addIssue({ code: 'custom', path: ['duty', 'targets', i, 'name'], message: 'another duty target has this name' });
       }
       names.add(target.name);
     });
@@ -118,14 +119,14 @@ export const rulesSchema = z
     for (const kind of ['exports', 'digests'] as const) {
       rules.reports[kind].forEach((job, i) => {
         job.sendTo.forEach((target, t) => {
-          if (!names.has(target)) ctx.addIssue({ code: 'custom', path: ['reports', kind, i, 'sendTo', t], message: `unknown duty target "${target}"` });
+          if (!names.has(target)) ctx.addIssue({ code: 'custom', path: ['reports', kind, i, 'sendTo', t], message: unknownTarget(target, names) });
         });
       });
     }
     for (const event of ['inquiryOpened', 'inquiryAnswered', 'inquiryResolved'] as const) {
       rules.notify[event].forEach((name, i) => {
         if (!names.has(name)) {
-          ctx.addIssue({ code: 'custom', path: ['notify', event, i], message: `unknown duty target "${name}"` });
+          ctx.addIssue({ code: 'custom', path: ['notify', event, i], message: unknownTarget(name, names) });
         }
       });
     }
@@ -140,10 +141,10 @@ type ParsedRules = {
 function checkPolicies(rules: ParsedRules, targets: Set<string>, ctx: z.RefinementCtx): void {
   const seen = new Set<string>();
   rules.policies.forEach((policy, i) => {
-    if (seen.has(policy.name)) ctx.addIssue({ code: 'custom', path: ['policies', i, 'name'], message: `duplicate policy name "${policy.name}"` });
+    if (seen.has(policy.name)) ctx.addIssue({ code: 'custom', path: ['policies', i, 'name'], message: 'another policy has this name' });
     seen.add(policy.name);
     if (!(policy.calendar in rules.calendars)) {
-      ctx.addIssue({ code: 'custom', path: ['policies', i, 'calendar'], message: `unknown calendar "${policy.calendar}"` });
+      ctx.addIssue({ code: 'custom', path: ['policies', i, 'calendar'], message: `unknown calendar; ${knownNames(policy.calendar, Object.keys(rules.calendars), 'calendars')}` });
     }
     const last = i === rules.policies.length - 1;
     if (isCatchAll(policy) && !last) ctx.addIssue({ code: 'custom', path: ['policies', i, 'match'], message: 'matches everything, so the policies after it can never apply; move it last' });
@@ -155,10 +156,18 @@ function checkPolicies(rules: ParsedRules, targets: Set<string>, ctx: z.Refineme
     for (const { action, path } of actions) {
       if (!('notify' in action)) continue;
       action.notify.forEach((name, n) => {
-        if (!targets.has(name)) ctx.addIssue({ code: 'custom', path: [...path, 'notify', n], message: `unknown duty target "${name}"` });
+        if (!targets.has(name)) ctx.addIssue({ code: 'custom', path: [...path, 'notify', n], message: unknownTarget(name, targets) });
       });
     }
   });
+}
+
+/**
+ * Messages name no value (the location points at it, and the loader promises never to print
+ * one); they list the names that exist instead, nearest first.
+ */
+function unknownTarget(name: string, targets: Set<string>): string {
+  return `unknown duty target; ${knownNames(name, [...targets], 'duty targets')}`;
 }
 
 export type Rules = z.output<typeof rulesSchema>;

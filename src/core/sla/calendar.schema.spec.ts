@@ -50,7 +50,7 @@ calendars:
     const { rules } = loadRules(rulesFile('version: 1\ncalendars:\n  nights:\n    timezone: UTC\n    week:\n      mon: ["22:00-06:00+1"]\n'), {});
     expect(rules.calendars.nights?.week?.mon).toEqual([{ start: 1320, end: 360 }]);
     expect(problemsOf('version: 1\ncalendars:\n  c:\n    timezone: UTC\n    week:\n      mon: ["18:00-09:00"]\n')).toMatch(
-      /:6:13 calendars\.c\.week\.mon\[0\]: ends before it starts; write "18:00-09:00\+1"/,
+      /:6:13 calendars\.c\.week\.mon\[0\]: ends before it starts; end it with \+1 if it runs past midnight/,
     );
   });
 

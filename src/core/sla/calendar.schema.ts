@@ -15,7 +15,7 @@ const windowSchema = z.string().transform((text, ctx): Window => {
   }
   const overnight = match[3] !== undefined;
   if (!overnight && end <= start) {
-    ctx.addIssue({ code: 'custom', message: `ends before it starts; write "${text.trim()}+1" if it runs past midnight` });
+    ctx.addIssue({ code: 'custom', message: 'ends before it starts; end it with +1 if it runs past midnight, e.g. "22:00-06:00+1"' });
     return z.NEVER;
   }
   if (overnight && end > start) {
@@ -63,7 +63,7 @@ const icsSchema = z
   .object({
     /** An iCalendar feed, refreshed every `refresh`; the last good copy is kept in the database. */
     url: z.url({ protocol: /^https?$/, message: 'expected an http(s) URL' }).optional(),
-    /** Or a local .ics file (relative to the working directory), re-read when it changes. */
+    /** Or a local .ics file (relative to the rules file; the loader makes it absolute), re-read when it changes. */
     file: z.string().min(1).optional(),
     refresh: durationSchema.default(86_400_000),
   })

@@ -90,12 +90,12 @@ policies:
   });
 
   it.each([
-    ['an unknown calendar', '  - name: d\n    target: 60m\n    calendar: office\n    marks: [{ at: 100%, level: breach, message: m }]\n', /policies\[0\]\.calendar: unknown calendar "office"/],
+    ['an unknown calendar', '  - name: d\n    target: 60m\n    calendar: office\n    marks: [{ at: 100%, level: breach, message: m }]\n', /policies\[0\]\.calendar: unknown calendar; known calendars: support$/m],
     ['no marks', '  - name: d\n    target: 60m\n    calendar: support\n    marks: []\n', /policies\[0\]\.marks: expected at least one mark/],
     ['a mark past the target', '  - name: d\n    target: 60m\n    calendar: support\n    marks: [{ at: 90m, level: breach, message: m }]\n', /policies\[0\]\.marks\[0\]\.at: is past the target/],
     ['marks out of order', '  - name: d\n    target: 60m\n    calendar: support\n    marks: [{ at: 50m, level: warning, message: m }, { at: 40m, level: breach, message: m }]\n', /marks\[1\]\.at: expected marks in increasing order/],
     ['a mark with both at and before', '  - name: d\n    target: 60m\n    calendar: support\n    marks: [{ at: 50m, before: 5m, level: warning, message: m }]\n', /marks\[0\]: expected exactly one of at or before/],
-    ['an unknown duty target', '  - name: d\n    target: 60m\n    calendar: support\n    marks: [{ at: 100%, level: breach, message: m, actions: [{ notify: [ops] }] }]\n', /actions\[0\]\.notify\[0\]: unknown duty target "ops"/],
+    ['an unknown duty target', '  - name: d\n    target: 60m\n    calendar: support\n    marks: [{ at: 100%, level: breach, message: m, actions: [{ notify: [ops] }] }]\n', /actions\[0\]\.notify\[0\]: unknown duty target; known duty targets: duty$/m],
     ['no default last', '  - name: d\n    match: { channel: telegram }\n    target: 60m\n    calendar: support\n    marks: [{ at: 100%, level: breach, message: m }]\n', /policies\[0\]\.match: the last policy must match everything/],
     ['a default before others', '  - name: a\n    target: 60m\n    calendar: support\n    marks: [{ at: 100%, level: breach, message: m }]\n  - name: b\n    target: 60m\n    calendar: support\n    marks: [{ at: 100%, level: breach, message: m }]\n', /policies\[0\]\.match: matches everything/],
     ['a malformed mark offset', '  - name: d\n    target: 60m\n    calendar: support\n    marks: [{ at: soon, level: breach, message: m }]\n', /marks\[0\]\.at: expected an offset such as 45m/],
