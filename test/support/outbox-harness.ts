@@ -37,12 +37,12 @@ export function outboxSettings(overrides: Record<string, unknown> = {}): OutboxS
 
 export function createOutbox(
   db: Database,
-  options: { clock?: VirtualClock; settings?: OutboxSettings; random?: () => number; dispatcher?: OutboundDispatcher; policies?: DeliveryPolicies; onCircuitChange?: CircuitListener } = {},
+  options: { clock?: VirtualClock; settings?: OutboxSettings; random?: () => number; dispatcher?: OutboundDispatcher; policies?: DeliveryPolicies; onCircuitChange?: CircuitListener; runLength?: number } = {},
 ) {
   const clock = options.clock ?? new VirtualClock('2026-11-02T12:00:00Z');
   const dispatcher = new ScriptedDispatcher(clock);
   const store = new OutboxStore(db);
-  const extra = { ...(options.policies ? { policies: options.policies } : {}), ...(options.onCircuitChange ? { onCircuitChange: options.onCircuitChange } : {}) };
+  const extra = { ...(options.policies ? { policies: options.policies } : {}), ...(options.onCircuitChange ? { onCircuitChange: options.onCircuitChange } : {}), ...(options.runLength ? { runLength: options.runLength } : {}) };
   const worker = new OutboxWorker(store, options.dispatcher ?? dispatcher, clock, options.settings ?? outboxSettings(), new Metrics(), options.random ?? (() => 0.5), extra);
   return { clock, dispatcher, store, worker };
 }

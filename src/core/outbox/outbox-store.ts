@@ -2,6 +2,8 @@ import { type Database, type Sql } from '../persistence/database';
 import { type DeliveryAttempt, type DeliveryStatus } from '../persistence/entities/delivery.entity';
 import { circuitKey, CircuitStore, HEAD_OF_LINE, NOT_HELD } from './circuit-store';
 import { type ConnectorLimits } from './delivery-policies';
+import { DeliveredMarks } from './delivered-marks';
+import { type DueRun, findDueRuns, KEY_HEADS, lockRuns } from './due-runs';
 
 export interface DeliveryRow {
   id: string;
@@ -26,15 +28,14 @@ export interface DeliveryRow {
   dead_at: Date | null;
 }
 
-/** Due, first in line for its ordering key, and not held by a breaker. */
-const DUE = `status = 'pending' AND next_attempt_at <= $1 AND ${HEAD_OF_LINE} AND ${NOT_HELD}`;
-
 /** How soon to look again when a connector's concurrency limit is full on other replicas. */
 const FULL_RECHECK_MS = 100;
 
 /** What one claim took, and what the worker needs to know about it. */
 export interface Claim {
   rows: DeliveryRow[];
+  /** The same deliveries as runs: each run is sent in order, one after another. */
+  runs: DeliveryRow[][];
   /** Ids of the deliveries sent as a breaker's probe. */
   probes: Set<string>;
   /** A connector's limit held deliveries back: look again after this long. */
@@ -51,46 +52,71 @@ const OURS = `id = $1 AND status = 'in_flight' AND claimed_by = $2 AND attempts 
 /** SQL of the outbox, for the worker, the CLI and the admin API. */
 export class OutboxStore {
   readonly circuits: CircuitStore;
+  /** Successes are written together; every worker of this process shares one writer. */
+  readonly deliveredMarks: DeliveredMarks;
 
   constructor(private readonly db: Database) {
     this.circuits = new CircuitStore(db);
+    this.deliveredMarks = new DeliveredMarks(db);
   }
 
   /**
-   * Claims up to `limit` deliveries for one worker: those whose claimant's lease ran out (it
-   * died or hung) first, then one probe per breaker whose wait is over, then due deliveries
-   * that no breaker holds, within each connector's shared concurrency and rate limits. SKIP
-   * LOCKED lets replicas claim side by side; the limits' bucket rows make them take turns.
+   * Claims deliveries for one worker, up to `limit` runs of up to `runLength` each. First the
+   * claims whose lease ran out (their worker died or hung) go back in line, in their order;
+   * then one probe per breaker whose wait is over; then due runs that no breaker holds, within
+   * each connector's shared concurrency and rate limits (one delivery a run there: a run holds
+   * its deliveries in flight while it sends them one by one). SKIP LOCKED lets replicas claim
+   * side by side; the limits' bucket rows make them take turns.
    */
-  claim(workerId: string, now: Date, leaseMs: number, limit: number, limits: readonly ConnectorLimits[] = []): Promise<Claim> {
+  claim(workerId: string, now: Date, leaseMs: number, limit: number, limits: readonly ConnectorLimits[] = [], runLength = 1): Promise<Claim> {
     const leaseUntil = new Date(now.getTime() + leaseMs);
     return this.db.transaction(async (sql) => {
-      const claim: Claim = { rows: [], probes: new Set(), throttledMs: undefined, unsettled: new Set(), anyHeld: false };
-      const take = async (condition: string, order: string, max: number, extra: unknown[] = []): Promise<DeliveryRow[]> => {
-        const rows = await this.claimWhere(sql, condition, order, [now, leaseUntil, workerId, Math.min(max, limit - claim.rows.length), ...extra]);
-        claim.rows.push(...rows);
-        return rows;
+      const claim: Claim = { rows: [], runs: [], probes: new Set(), throttledMs: undefined, unsettled: new Set(), anyHeld: false };
+      const room = (): number => limit - claim.runs.length;
+      const takeRuns = async (runs: DueRun[]): Promise<number> => {
+        const locked = await lockRuns(sql, runs, now);
+        const ids = locked.flatMap((r) => r.ids);
+        if (ids.length === 0) return 0;
+        const rows = await sql.query<DeliveryRow>(
+          `UPDATE deliveries SET status = 'in_flight', attempts = attempts + 1, lease_until = $2, claimed_by = $3, updated_at = $1
+            WHERE id = ANY($4::uuid[]) RETURNING *`,
+          [now, leaseUntil, workerId, ids],
+        );
+        const byId = new Map(rows.map((r) => [r.id, r]));
+        for (const run of locked) {
+          const taken = run.ids.map((id) => byId.get(id)).filter((r): r is DeliveryRow => r !== undefined);
+          claim.runs.push(taken);
+          claim.rows.push(...taken);
+        }
+        return ids.length;
       };
       const unsettled = await this.circuits.unsettled(sql);
       claim.unsettled = new Set(unsettled.map((c) => circuitKey(c.connector, c.target)));
       claim.anyHeld = unsettled.some((c) => c.state !== 'closed');
-      await take(`status = 'in_flight' AND lease_until <= $1`, 'lease_until', limit);
-      const probes = claim.anyHeld ? await this.circuits.takeProbes(sql, now, leaseUntil, limit - claim.rows.length) : [];
+      // Back in line rather than claimed as they are: a dead worker's run holds several
+      // deliveries of one key, and they must go out one after another again.
+      await sql.query(`UPDATE deliveries SET status = 'pending', lease_until = NULL, updated_at = $1 WHERE status = 'in_flight' AND lease_until <= $1`, [now]);
+      const probes = claim.anyHeld ? await this.circuits.takeProbes(sql, now, leaseUntil, room()) : [];
       for (const circuit of probes) {
         // The probe itself is held only by the breaker it probes.
-        const [probe] = await take(`status = 'pending' AND next_attempt_at <= $1 AND ${HEAD_OF_LINE} AND connector = $5 AND ($6 = '' OR coalesce(target->>'name', '') = $6)`, 'next_attempt_at, seq', 1, [circuit.connector, circuit.target]);
-        if (probe) claim.probes.add(probe.id);
+        const [probe] = await sql.query<{ id: string; due: Date; seq: string }>(
+          `SELECT d.id, d.next_attempt_at AS due, d.seq FROM deliveries d
+            WHERE status = 'pending' AND next_attempt_at <= $1 AND ${HEAD_OF_LINE} AND connector = $2 AND ($3 = '' OR coalesce(target->>'name', '') = $3)
+            ORDER BY next_attempt_at, seq LIMIT 1`,
+          [now, circuit.connector, circuit.target],
+        );
+        const taken = probe ? await takeRuns([{ ids: [probe.id], due: probe.due, seq: Number(probe.seq) }]) : 0;
+        if (probe && taken > 0) claim.probes.add(probe.id);
         else await this.circuits.releaseProbe(sql, circuit, now);
       }
       for (const connectorLimits of limits) {
-        if (claim.rows.length >= limit) break;
-        const allowance = await this.limitAllowance(sql, connectorLimits, now, limit - claim.rows.length);
-        const rows = allowance.n > 0 ? await take(`${DUE} AND connector = $5`, 'next_attempt_at, seq', allowance.n, [connectorLimits.connector]) : [];
-        await this.spendTokens(sql, connectorLimits, rows.length, now, allowance.tokens);
-        if (rows.length === allowance.n && allowance.waitMs !== undefined) claim.throttledMs = Math.min(claim.throttledMs ?? Infinity, allowance.waitMs);
+        if (room() <= 0) break;
+        const allowance = await this.limitAllowance(sql, connectorLimits, now, room());
+        const taken = allowance.n > 0 ? await takeRuns(await findDueRuns(sql, now, { only: connectorLimits.connector }, allowance.n, 1)) : 0;
+        await this.spendTokens(sql, connectorLimits, taken, now, allowance.tokens);
+        if (taken === allowance.n && allowance.waitMs !== undefined) claim.throttledMs = Math.min(claim.throttledMs ?? Infinity, allowance.waitMs);
       }
-      const limited = limits.map((l) => l.connector);
-      if (claim.rows.length < limit) await take(`${DUE} AND NOT (connector = ANY($5::text[]))`, 'next_attempt_at, seq', limit, [limited]);
+      if (room() > 0) await takeRuns(await findDueRuns(sql, now, { except: limits.map((l) => l.connector) }, room(), runLength));
       return claim;
     });
   }
@@ -127,16 +153,6 @@ export class OutboxStore {
     await sql.query(`UPDATE outbox_buckets SET tokens = $2, refilled_at = $3 WHERE connector = $1`, [limits.connector, tokens - spent, now]);
   }
 
-  private claimWhere(sql: Sql, condition: string, order: string, params: unknown[]): Promise<DeliveryRow[]> {
-    if ((params[3] as number) <= 0) return Promise.resolve([]);
-    return sql.query<DeliveryRow>(
-      `UPDATE deliveries SET status = 'in_flight', attempts = attempts + 1, lease_until = $2, claimed_by = $3, updated_at = $1
-       WHERE id IN (SELECT d.id FROM deliveries d WHERE ${condition} ORDER BY ${order} LIMIT $4 FOR UPDATE SKIP LOCKED)
-       RETURNING *`,
-      params,
-    );
-  }
-
   async markDelivered(row: DeliveryRow, now: Date, attempt: DeliveryAttempt, externalId: string | undefined): Promise<boolean> {
     const updated = await this.db.query(
       `UPDATE deliveries SET status = 'delivered', delivered_at = $4, updated_at = $4, lease_until = NULL, last_error = NULL,
@@ -145,6 +161,19 @@ export class OutboxStore {
       [row.id, row.claimed_by, row.attempts, now, externalId ?? null, JSON.stringify([attempt])],
     );
     return updated.length === 1;
+  }
+
+  /**
+   * Puts claimed deliveries a run did not get to back in line as if never claimed: the attempt
+   * counted at the claim is taken back, since nothing was sent.
+   */
+  async release(rows: readonly DeliveryRow[], now: Date): Promise<void> {
+    await this.db.query(
+      `UPDATE deliveries d SET status = 'pending', attempts = d.attempts - 1, lease_until = NULL, updated_at = $2
+        FROM json_to_recordset($1::json) AS r(id uuid, claimed_by text, attempts int)
+       WHERE d.id = r.id AND d.status = 'in_flight' AND d.claimed_by = r.claimed_by AND d.attempts = r.attempts`,
+      [JSON.stringify(rows.map((r) => ({ id: r.id, claimed_by: r.claimed_by, attempts: r.attempts }))), now],
+    );
   }
 
   async scheduleRetry(row: DeliveryRow, now: Date, attempt: DeliveryAttempt, retryAt: Date, countsAsFailure: boolean): Promise<boolean> {
@@ -210,8 +239,10 @@ export class OutboxStore {
    */
   async nextWakeAt(options: { probes?: boolean } = {}): Promise<Date | null> {
     const [row] = await this.db.query<{ at: Date | null }>(
-      `SELECT LEAST(
-         (SELECT min(next_attempt_at) FROM deliveries d WHERE status = 'pending' AND ${HEAD_OF_LINE} AND ${NOT_HELD}),
+      `${KEY_HEADS}
+       SELECT LEAST(
+         (SELECT min(next_attempt_at) FROM heads d WHERE status = 'pending' AND ${NOT_HELD}),
+         (SELECT min(next_attempt_at) FROM deliveries d WHERE status = 'pending' AND ordering_key IS NULL AND ${NOT_HELD}),
          (SELECT min(lease_until) FROM deliveries WHERE status = 'in_flight')) AS at`,
     );
     const probe = options.probes === false ? null : await this.circuits.nextProbeAt();

@@ -11,6 +11,7 @@ import { type DeliveryAttempt } from '../persistence/entities/delivery.entity';
 import { type OutboundDispatcher } from './outbound-dispatcher';
 import { type DeliveryRow, type OutboxStore } from './outbox-store';
 import { type AttemptSignal, type Circuit, type CircuitChange, circuitKey } from './circuit-store';
+import { DeliveredMarks } from './delivered-marks';
 import { DeliveryPolicies } from './delivery-policies';
 import { decideRetry } from './retry-policy';
 
@@ -19,6 +20,11 @@ const ERROR_TEXT_LIMIT = 1000;
 const SHUTDOWN_GRACE_MS = 10_000;
 /** Shortest idle sleep when due deliveries are all held: they must not make the loop spin. */
 const IDLE_FLOOR_MS = 200;
+/**
+ * How many deliveries of one ordering key (one duty target) a claim takes to send one after
+ * another: a busy target then costs a claim per run, not per delivery.
+ */
+const DEFAULT_RUN_LENGTH = 20;
 
 /**
  * Takes due deliveries from the outbox and hands them to outbound connectors. Every claimed
@@ -30,7 +36,11 @@ export class OutboxWorker {
   readonly workerId = `outbox-${randomUUID().slice(0, 8)}`;
   private readonly loop: WakeableLoop;
   private readonly inFlight = new Set<AbortController>();
-  private readonly running = new Set<Promise<void>>();
+  private readonly running = new Set<Promise<number>>();
+  private readonly marks: DeliveredMarks;
+  /** Deliveries of one ordering key sent under one claim (1: a claim per delivery). */
+  private readonly runLength: number;
+  private stopping = false;
   private readonly policies: DeliveryPolicies;
   private readonly onCircuitChange: CircuitListener;
   /** Breakers with something for a success to reset, as of the last claim. */
@@ -45,8 +55,10 @@ export class OutboxWorker {
     private readonly settings: OutboxSettings,
     private readonly metrics: Metrics,
     private readonly random: () => number = Math.random,
-    options: { policies?: DeliveryPolicies; onCircuitChange?: CircuitListener } = {},
+    options: { policies?: DeliveryPolicies; onCircuitChange?: CircuitListener; runLength?: number } = {},
   ) {
+    this.marks = store.deliveredMarks;
+    this.runLength = options.runLength ?? DEFAULT_RUN_LENGTH;
     this.policies = options.policies ?? new DeliveryPolicies(settings, {});
     this.onCircuitChange = options.onCircuitChange ?? (() => Promise.resolve());
     this.loop = new WakeableLoop(clock, () => this.pass(), (error) => this.logger.error(`outbox pass failed: ${describe(error)}`), settings.pollInterval);
@@ -61,6 +73,7 @@ export class OutboxWorker {
    * running are aborted (counted as temporary failures, retried by whichever replica runs next).
    */
   async stop(graceMs = SHUTDOWN_GRACE_MS): Promise<void> {
+    this.stopping = true;
     const stopped = this.loop.stop();
     const grace = new AbortController();
     void this.clock.sleep(graceMs, grace.signal).then(() => {
@@ -80,8 +93,8 @@ export class OutboxWorker {
   /** Claims what fits in the free slots, attempts each and waits for them; returns how many were attempted. */
   async runOnce(): Promise<number> {
     const started = await this.claimAndStart();
-    await Promise.all(started);
-    return started.length;
+    const attempted = await Promise.all(started);
+    return attempted.reduce((sum, n) => sum + n, 0);
   }
 
   /**
@@ -106,22 +119,53 @@ export class OutboxWorker {
   /** The last claim saw a breaker holding deliveries. */
   private anyHeld = false;
 
-  private async claimAndStart(): Promise<Array<Promise<void>>> {
+  private async claimAndStart(): Promise<Array<Promise<number>>> {
     const room = this.settings.concurrency - this.running.size;
     if (room <= 0) return [];
-    const claim = await this.store.claim(this.workerId, new Date(this.clock.now()), this.settings.lease, room, this.policies.limits);
+    const claim = await this.store.claim(this.workerId, new Date(this.clock.now()), this.settings.lease, room, this.policies.limits, this.runLength);
     this.unsettled = claim.unsettled;
     this.anyHeld = claim.anyHeld;
     this.throttledMs = claim.throttledMs;
-    this.moreDue = claim.rows.length >= room;
-    return claim.rows.map((row) => {
-      const attempt = this.attempt(row, claim.probes.has(row.id)).finally(() => {
-        this.running.delete(attempt);
+    this.moreDue = claim.runs.length >= room;
+    return claim.runs.map((run) => {
+      const sending = this.sendRun(run, claim.probes).finally(() => {
+        this.running.delete(sending);
         this.loop.wake();
       });
-      this.running.add(attempt);
-      return attempt;
+      this.running.add(sending);
+      return sending;
     });
+  }
+
+  /**
+   * Sends a run's deliveries one after another (they share an ordering key, so order is the
+   * point), each recorded as it succeeds. A run stops at the first delivery that does not
+   * succeed, when the hub is stopping, or when another attempt might outlast the lease; what
+   * it did not try goes back in line untouched. Returns how many were attempted.
+   */
+  private async sendRun(run: readonly DeliveryRow[], probes: ReadonlySet<string>): Promise<number> {
+    const recording: Array<Promise<void>> = [];
+    let attempted = 0;
+    for (const row of run) {
+      if (attempted > 0 && !this.mayGoOn(row)) break;
+      attempted += 1;
+      const outcome = await this.attempt(row, probes.has(row.id));
+      if (outcome.recorded) recording.push(outcome.recorded);
+      if (!outcome.delivered) break;
+    }
+    const untried = run.slice(attempted);
+    if (untried.length > 0) {
+      await this.store.release(untried, new Date(this.clock.now())).catch((e: unknown) => this.logger.warn(`${untried.length} deliveries go back in line when their lease ends: ${describe(e)}`));
+    }
+    await Promise.all(recording);
+    return attempted;
+  }
+
+  /** The next delivery of a run may start only if it can finish well inside the run's lease. */
+  private mayGoOn(row: DeliveryRow): boolean {
+    if (this.stopping || !row.lease_until) return false;
+    // A second's margin for writing the outcome before another replica may take the claim over.
+    return this.clock.now() + this.settings.attemptTimeout + 1000 < new Date(row.lease_until).getTime();
   }
 
   /** Sleep until the next known due time, but poll for rows other replicas may have written. */
@@ -132,7 +176,11 @@ export class OutboxWorker {
     return Math.max(0, Math.min(poll, next.getTime() - this.clock.now()));
   }
 
-  private async attempt(row: DeliveryRow, probe: boolean): Promise<void> {
+  /**
+   * One attempt. `delivered` says whether the run may go on; `recorded` settles once a success
+   * is written (marks are written together, so the next delivery of a run need not wait).
+   */
+  private async attempt(row: DeliveryRow, probe: boolean): Promise<{ delivered: boolean; recorded?: Promise<void> }> {
     const startedAt = new Date(this.clock.now());
     const attempt = new AbortController();
     this.inFlight.add(attempt);
@@ -154,15 +202,21 @@ export class OutboxWorker {
       const error = asConnectorError(thrown);
       await this.recordFailure(row, error, startedAt).catch((e: unknown) => this.logger.error(`delivery ${row.id}: ${describe(e)}`));
       await this.moveBreaker(row.connector, target, signalOf(error), probe, error).catch((e: unknown) => this.logger.error(`breaker of ${row.connector} → ${target}: ${describe(e)}`));
-      return;
+      return { delivered: false };
     }
     this.inFlight.delete(attempt);
-    // Recording success is separate: a database hiccup here must not count as a failed
-    // delivery (which would send it again at once); the lease expiry retries it instead.
+    this.metrics.deliveryAttempts.inc({ connector: row.connector, outcome: 'delivered' });
+    return { delivered: true, recorded: this.recordSuccess(row, target, probe, result) };
+  }
+
+  /**
+   * Recording success is separate from the attempt: a database hiccup here must not count as
+   * a failed delivery (which would send it again at once); the lease expiry retries it instead.
+   */
+  private async recordSuccess(row: DeliveryRow, target: string, probe: boolean, result: DeliveryResult): Promise<void> {
     try {
       const at = new Date(this.clock.now());
-      const kept = await this.store.markDelivered(row, at, { attempt: row.attempts, at: at.toISOString(), outcome: 'delivered' }, result.externalId);
-      this.metrics.deliveryAttempts.inc({ connector: row.connector, outcome: 'delivered' });
+      const kept = await this.marks.mark(row, at, { attempt: row.attempts, at: at.toISOString(), outcome: 'delivered' }, result.externalId);
       if (!kept) this.logger.warn(`delivery ${row.id} succeeded after its lease passed to another worker`);
     } catch (error) {
       this.logger.error(`delivery ${row.id} was delivered but could not be recorded (${describe(error)}); it will be retried after its lease`);

@@ -11,6 +11,7 @@ import { ConnectorServices1764600000000 } from './1764600000000-connector-servic
 import { ReceiptFingerprints1764700000000 } from './1764700000000-receipt-fingerprints';
 import { DeliveryPolicy1764800000000 } from './1764800000000-delivery-policy';
 import { ConversationLink1764900000000 } from './1764900000000-conversation-link';
+import { UnorderedDue1765000000000 } from './1765000000000-unordered-due';
 
 /** Every migration, oldest first. Add new ones at the end; never edit one that has shipped. */
 export const MIGRATIONS = [
@@ -27,4 +28,5 @@ export const MIGRATIONS = [
   ReceiptFingerprints1764700000000,
   DeliveryPolicy1764800000000,
   ConversationLink1764900000000,
+  UnorderedDue1765000000000,
 ];
