@@ -9,19 +9,42 @@ interface GoneRecord {
 }
 
 /**
+ * How long a read of the stored state stands in for the next ones. Asked before every post, it
+ * was a database round trip per delivery; another replica's 410 is now seen within this long,
+ * and posts meanwhile meet the same 410 and are dead-lettered the same way.
+ */
+const READ_TTL_MS = 5_000;
+
+/**
  * Endpoints whose receiver answered 410 Gone: nothing more is posted to them (Standard
  * Webhooks), on any replica, until the endpoint's URL is changed in the settings.
  */
 export class GoneEndpoints {
-  constructor(private readonly state: StateStore) {}
+  private readonly recent = new Map<string, { record: GoneRecord | undefined; readAt: number }>();
+
+  constructor(
+    private readonly state: StateStore,
+    private readonly clock: { now(): number },
+  ) {}
 
   async goneSince(endpoint: WebhookEndpoint): Promise<string | undefined> {
-    const stored = await this.state.get<GoneRecord>(`gone:${endpoint.name}`);
-    return stored && stored.value.urlHash === GoneEndpoints.urlHash(endpoint.url) ? stored.value.at : undefined;
+    const record = await this.recordOf(endpoint.name);
+    return record && record.urlHash === GoneEndpoints.urlHash(endpoint.url) ? record.at : undefined;
   }
 
   async markGone(endpoint: WebhookEndpoint, at: Date): Promise<void> {
-    await this.state.set<GoneRecord>(`gone:${endpoint.name}`, { urlHash: GoneEndpoints.urlHash(endpoint.url), at: at.toISOString() });
+    const record = { urlHash: GoneEndpoints.urlHash(endpoint.url), at: at.toISOString() };
+    await this.state.set<GoneRecord>(`gone:${endpoint.name}`, record);
+    this.recent.set(endpoint.name, { record, readAt: this.clock.now() });
+  }
+
+  private async recordOf(name: string): Promise<GoneRecord | undefined> {
+    const now = this.clock.now();
+    const cached = this.recent.get(name);
+    if (cached && now - cached.readAt < READ_TTL_MS && now >= cached.readAt) return cached.record;
+    const stored = await this.state.get<GoneRecord>(`gone:${name}`);
+    this.recent.set(name, { record: stored?.value, readAt: now });
+    return stored?.value;
   }
 
   /** URLs may carry tokens: only their hash is stored or used in keys. */

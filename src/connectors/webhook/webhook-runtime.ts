@@ -17,7 +17,7 @@ export class WebhookRuntime implements ConnectorInstance {
   private readonly signers = new Map<string, WebhookSigner>();
 
   constructor(private readonly ctx: ConnectorContext<WebhookConfig>) {
-    this.gone = new GoneEndpoints(ctx.state);
+    this.gone = new GoneEndpoints(ctx.state, ctx.clock);
     this.endpoints = new Map(ctx.config.endpoints.map((e) => [e.name, e]));
   }
 

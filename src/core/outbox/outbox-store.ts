@@ -31,6 +31,9 @@ export interface DeliveryRow {
 /** How soon to look again when a connector's concurrency limit is full on other replicas. */
 const FULL_RECHECK_MS = 100;
 
+/** How often a claim also looks for claims whose lease ran out. */
+const LEASE_SWEEP_MS = 1000;
+
 /** What one claim took, and what the worker needs to know about it. */
 export interface Claim {
   rows: DeliveryRow[];
@@ -52,6 +55,8 @@ const OURS = `id = $1 AND status = 'in_flight' AND claimed_by = $2 AND attempts 
 /** SQL of the outbox, for the worker, the CLI and the admin API. */
 export class OutboxStore {
   readonly circuits: CircuitStore;
+  /** When this process next puts deliveries whose lease ran out back in line. */
+  private nextLeaseSweep = -Infinity;
   /** Successes are written together; every worker of this process shares one writer. */
   readonly deliveredMarks: DeliveredMarks;
 
@@ -93,9 +98,14 @@ export class OutboxStore {
       const unsettled = await this.circuits.unsettled(sql);
       claim.unsettled = new Set(unsettled.map((c) => circuitKey(c.connector, c.target)));
       claim.anyHeld = unsettled.some((c) => c.state !== 'closed');
-      // Back in line rather than claimed as they are: a dead worker's run holds several
-      // deliveries of one key, and they must go out one after another again.
-      await sql.query(`UPDATE deliveries SET status = 'pending', lease_until = NULL, updated_at = $1 WHERE status = 'in_flight' AND lease_until <= $1`, [now]);
+      if (now.getTime() >= this.nextLeaseSweep) {
+        // Leases are long (a minute by default): looking once a second is plenty, and under
+        // load a claim runs many times a second.
+        this.nextLeaseSweep = now.getTime() + LEASE_SWEEP_MS;
+        // Back in line rather than claimed as they are: a dead worker's run holds several
+        // deliveries of one key, and they must go out one after another again.
+        await sql.query(`UPDATE deliveries SET status = 'pending', lease_until = NULL, updated_at = $1 WHERE status = 'in_flight' AND lease_until <= $1`, [now]);
+      }
       const probes = claim.anyHeld ? await this.circuits.takeProbes(sql, now, leaseUntil, room()) : [];
       for (const circuit of probes) {
         // The probe itself is held only by the breaker it probes.
