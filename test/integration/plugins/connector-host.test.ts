@@ -30,6 +30,8 @@ describe(`connector host (${testBackend})`, () => {
       expect(flaky.delivered).toHaveLength(1);
       expect(flaky.delivered[0]).toMatchObject({ target: { name: 'duty', room: 'ops' }, attempt: 3, payload: { event: 'inquiry.opened', conversation: { id: 'c-42' } } });
 
+      // The outcome is written just after the connector answers (successes are written together).
+      await waitFor(async () => (await hub.db.query<{ status: string }>(`SELECT status FROM deliveries`))[0]?.status === 'delivered');
       const [row] = await hub.db.query<{ status: string; history: Array<{ error?: string }>; external_id: string }>(`SELECT * FROM deliveries`);
       expect(row).toMatchObject({ status: 'delivered', external_id: 'flaky-3' });
       const errors = row!.history.map((h) => h.error ?? '').join(' ');
