@@ -1,8 +1,9 @@
-import { parseArgs } from 'node:util';
 import { checkAccount, type Finding } from '../connectors/mail/account-check';
 import { type MailConfig } from '../connectors/mail/mail.config';
 import { loadConfig } from '../core/config/load-config';
 import { buildCatalog } from '../hub.module';
+import { MAIL_CHECK } from './commands';
+import { parseCommand } from './parse-command';
 import { UsageError } from './usage-error';
 
 const MARK = { ok: '✓', warn: '!', fail: '✗' } as const;
@@ -13,7 +14,7 @@ const MARK = { ok: '✓', warn: '!', fail: '✗' } as const;
  * fine), 1 otherwise.
  */
 export async function runMailCheck(args: string[]): Promise<number> {
-  const { values } = parseArgs({ args, options: { account: { type: 'string' } } });
+  const { values } = parseCommand(MAIL_CHECK, args);
   const config = loadConfig();
   const mail = buildCatalog(config).enabled.get('mail');
   if (!mail) throw new Error(`the mail connector is not enabled: add a connectors.mail section with accounts to ${config.hubSource.file}`);

@@ -1,9 +1,10 @@
-import { parseArgs } from 'node:util';
 import { OutboxStore, type DeliveryRow } from '../core/outbox/outbox-store';
 import { type BreakerView, summarizeOutbox, type TargetSummary } from '../core/outbox/outbox-summary';
 import { type Database } from '../core/persistence/database';
 import { DELIVERY_STATUSES, type DeliveryStatus } from '../core/persistence/entities/delivery.entity';
+import { OUTBOX_LIST, OUTBOX_REPLAY, OUTBOX_SHOW, OUTBOX_STATUS } from './commands';
 import { withDatabase } from './open-database';
+import { parseCommand } from './parse-command';
 import { UsageError } from './usage-error';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -26,7 +27,7 @@ export async function runOutbox(args: string[]): Promise<number> {
 }
 
 async function status(args: string[]): Promise<number> {
-  const { values } = parseArgs({ args, options: { json: { type: 'boolean' } } });
+  const { values } = parseCommand(OUTBOX_STATUS, args);
   const targets = await withDatabase((db) => summarizeOutbox(db));
   if (values.json) process.stdout.write(`${JSON.stringify(targets, null, 2)}\n`);
   else process.stdout.write(targets.length === 0 ? 'nothing waiting and no dead letters: every delivery was delivered\n' : `${targets.map((t) => targetLine(t, new Date())).join('\n')}\n`);
@@ -59,7 +60,7 @@ function ago(iso: string, now: Date): string {
 }
 
 async function list(args: string[]): Promise<number> {
-  const { values } = parseArgs({ args, options: { status: { type: 'string' }, limit: { type: 'string', default: '50' }, json: { type: 'boolean' } } });
+  const { values } = parseCommand(OUTBOX_LIST, args);
   const status = values.status;
   if (status !== undefined && !(DELIVERY_STATUSES as readonly string[]).includes(status)) {
     throw new UsageError(`--status: expected one of ${DELIVERY_STATUSES.join(', ')}`);
@@ -73,7 +74,7 @@ async function list(args: string[]): Promise<number> {
 }
 
 async function show(args: string[]): Promise<number> {
-  const id = requireId(args[0]);
+  const id = requireId(parseCommand(OUTBOX_SHOW, args).positionals[0]);
   const row = await withDatabase((db) => store(db).get(id));
   if (!row) {
     process.stderr.write(`no delivery ${id}\n`);
@@ -84,11 +85,7 @@ async function show(args: string[]): Promise<number> {
 }
 
 async function replay(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: { 'all-dead': { type: 'boolean' }, since: { type: 'string' }, connector: { type: 'string' } },
-  });
+  const { values, positionals } = parseCommand(OUTBOX_REPLAY, args);
   const id = positionals[0] === undefined ? undefined : requireId(positionals[0]);
   if (!id && !values['all-dead']) throw new UsageError('outbox replay needs a delivery ID or --all-dead');
   const since = values.since === undefined ? undefined : new Date(values.since);

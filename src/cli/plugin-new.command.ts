@@ -1,10 +1,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, readdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { PLUGIN_NAME, pluginNames, renderPlugin, type GeneratedFile, type PluginDirection, type PluginNames } from './plugin-templates';
+import { PLUGIN_NEW } from './commands';
+import { parseCommand } from './parse-command';
 import { UsageError } from './usage-error';
 
+// Says what the synopsis cannot: exactly one of the two directions.
 const USAGE = 'plugin new NAME --outbound|--inbound [--dir DIR] [--sdk SPEC]';
 
 interface PluginNewOptions {
@@ -33,22 +35,8 @@ export async function runPluginNew(args: string[]): Promise<number> {
   return 0;
 }
 
-function parse(args: string[]) {
-  try {
-    return parseArgs({
-      args,
-      allowPositionals: true,
-      options: { outbound: { type: 'boolean' }, inbound: { type: 'boolean' }, dir: { type: 'string' }, sdk: { type: 'string' } },
-    });
-  } catch (error) {
-    // parseArgs names the unknown option or the missing value in its first sentence.
-    const reason = (error instanceof Error ? error.message : String(error)).split('. ')[0];
-    throw new UsageError(`${reason}; expected "${USAGE}"`);
-  }
-}
-
 function readOptions(args: string[]): PluginNewOptions {
-  const { values, positionals } = parse(args);
+  const { values, positionals } = parseCommand(PLUGIN_NEW, args);
   if (positionals.length !== 1) throw new UsageError(`expected "${USAGE}"`);
   const name = positionals[0] as string;
   if (!PLUGIN_NAME.test(name)) {

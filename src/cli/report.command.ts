@@ -1,5 +1,4 @@
 import { createWriteStream } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { exportCsv } from '../core/reporting/csv-export';
 import { loadConfig } from '../core/config/load-config';
 import { isTimeZone } from '../core/sla/calendar.schema';
@@ -7,27 +6,14 @@ import { renderReport } from '../core/reporting/report-text';
 import { reportFilter } from '../core/reporting/report-filter';
 import { buildReport } from '../core/reporting/sla-report';
 import { parsePeriod, PeriodError } from '../core/reporting/period';
+import { REPORT } from './commands';
 import { withDatabase } from './open-database';
+import { parseCommand } from './parse-command';
 import { UsageError } from './usage-error';
 
 /** `replywatch report --from DATE --to DATE | --period NAME [--timezone TZ] [--format text|json]` */
 export async function runReport(args: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args,
-    options: {
-      from: { type: 'string' },
-      to: { type: 'string' },
-      period: { type: 'string' },
-      timezone: { type: 'string', default: 'UTC' },
-      format: { type: 'string', default: 'text' },
-      channel: { type: 'string' },
-      policy: { type: 'string' },
-      conversation: { type: 'string' },
-      tag: { type: 'string' },
-      bom: { type: 'boolean' },
-      output: { type: 'string' },
-    },
-  });
+  const { values } = parseCommand(REPORT, args);
   if (!['text', 'json', 'csv'].includes(values.format)) throw new UsageError('--format: expected text, json or csv');
   const words = values.period ? [values.period] : [values.from, values.to].filter((w): w is string => w !== undefined);
   let period;

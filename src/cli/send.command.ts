@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { parseArgs } from 'node:util';
 import { Webhook } from 'standardwebhooks';
 import { type HttpConfig } from '../connectors/http/http.config';
 import { resolveIngestSecret } from '../connectors/http/ingest-secret';
 import { loadConfig } from '../core/config/load-config';
 import { buildCatalog } from '../hub.module';
+import { SEND } from './commands';
+import { parseCommand } from './parse-command';
 import { UsageError } from './usage-error';
 
 /**
@@ -12,16 +13,7 @@ import { UsageError } from './usage-error';
  * an inquiry open (customer) and get answered (staff) on a fresh install.
  */
 export async function runSend(args: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args,
-    options: {
-      conversation: { type: 'string' },
-      text: { type: 'string' },
-      author: { type: 'string', default: 'customer-1' },
-      role: { type: 'string' },
-      url: { type: 'string' },
-    },
-  });
+  const { values } = parseCommand(SEND, args);
   if (!values.conversation || values.text === undefined) throw new UsageError('send needs --conversation ID and --text TEXT');
   if (values.role !== undefined && !['customer', 'staff', 'bot'].includes(values.role)) throw new UsageError('--role: expected customer, staff or bot');
 

@@ -1,15 +1,16 @@
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { loadRules } from '../core/config/load-config';
 import { YamlSource } from '../core/config/yaml-source';
 import { Database } from '../core/persistence/database';
 import { scenarioSchema } from '../core/simulation/scenario.schema';
 import { simulate } from '../core/simulation/simulator';
+import { SIMULATE } from './commands';
+import { parseCommand } from './parse-command';
 import { UsageError } from './usage-error';
 
 /** `replywatch simulate SCENARIO.yaml [--rules FILE]`: what the hub would do, line by line. */
 export async function runSimulate(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { rules: { type: 'string' } } });
+  const { values, positionals } = parseCommand(SIMULATE, args);
   const file = positionals[0];
   if (!file) throw new UsageError('simulate needs a scenario file, e.g. examples/scenarios/seed.yaml');
   const source = YamlSource.read(file, env);

@@ -1,12 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { DateTime } from 'luxon';
 import { loadConfig, loadRules } from '../core/config/load-config';
 import { BusinessCalendar } from '../core/sla/business-calendar';
 import { type IcsSource, toCalendarSpec } from '../core/sla/calendar.schema';
 import { describe } from '../core/sla/holiday-feeds';
 import { type Holidays, parseIcsHolidays } from '../core/sla/ics-holidays';
+import { SLA_DUE } from './commands';
+import { parseCommand } from './parse-command';
 import { UsageError } from './usage-error';
 
 /**
@@ -15,10 +16,7 @@ import { UsageError } from './usage-error';
  * can check the runbook against cases they know by hand.
  */
 export async function runSlaDue(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  const { values } = parseArgs({
-    args,
-    options: { calendar: { type: 'string' }, from: { type: 'string' }, minutes: { type: 'string' }, rules: { type: 'string' }, json: { type: 'boolean' } },
-  });
+  const { values } = parseCommand(SLA_DUE, args);
   if (!values.calendar || !values.from || values.minutes === undefined) {
     throw new UsageError('sla due needs --calendar NAME --from ISO-INSTANT --minutes N');
   }

@@ -1,6 +1,13 @@
-/** Wrong command-line words; the CLI prints it with a pointer to `replywatch help`, exit 2. */
+/**
+ * Wrong command-line words; the CLI prints it with a pointer to the help of `command` (or
+ * `replywatch help`), exit 2.
+ */
 export class UsageError extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    /** The command whose words were wrong, e.g. `outbox list`, when known. */
+    readonly command?: string,
+  ) {
     super(message);
     this.name = 'UsageError';
   }
