@@ -5,8 +5,11 @@ import { resolveIngestSecret } from '../connectors/http/ingest-secret';
 import { loadConfig } from '../core/config/load-config';
 import { buildCatalog } from '../hub.module';
 import { SEND } from './commands';
+import { hubUnreachable } from './hub-unreachable';
 import { parseCommand } from './parse-command';
 import { UsageError } from './usage-error';
+
+const SEND_TIMEOUT_MS = 10_000;
 
 /**
  * Signs one message with the hub's HTTP ingest secret and posts it: the quickest way to see
@@ -16,6 +19,7 @@ export async function runSend(args: string[]): Promise<number> {
   const { values } = parseCommand(SEND, args);
   if (!values.conversation || values.text === undefined) throw new UsageError('send needs --conversation ID and --text TEXT');
   if (values.role !== undefined && !['customer', 'staff', 'bot'].includes(values.role)) throw new UsageError('--role: expected customer, staff or bot');
+  if (values.url !== undefined) checkUrl(values.url);
 
   const config = loadConfig();
   // The http channel's settings as the hub would read them (hub.yaml, HTTP_INGEST_SECRET).
@@ -34,8 +38,11 @@ export async function runSend(args: string[]): Promise<number> {
   const signedAt = new Date();
   const signature = new Webhook(secret.secret).sign(webhookId, signedAt, body);
   const base = values.url ?? `http://${config.hub.server.host === '0.0.0.0' ? '127.0.0.1' : config.hub.server.host}:${config.hub.server.port}`;
-  const response = await fetch(`${base}/api/v1/messages`, {
+  const url = `${base.replace(/\/+$/, '')}/api/v1/messages`;
+  const response = await fetch(url, {
     method: 'POST',
+    // A hub answers at once; an address that swallows packets should not hang the terminal.
+    signal: AbortSignal.timeout(SEND_TIMEOUT_MS),
     headers: {
       'content-type': 'application/json',
       'webhook-id': webhookId,
@@ -43,7 +50,16 @@ export async function runSend(args: string[]): Promise<number> {
       'webhook-signature': signature,
     },
     body,
+  }).catch((error: unknown) => {
+    throw hubUnreachable(url, error, values.url === undefined ? { kind: 'config', file: config.hubSource.file, builtIn: config.builtIn } : { kind: 'option' });
   });
   process.stdout.write(`${response.status} ${await response.text()}\n`);
   return response.ok ? 0 : 1;
+}
+
+/** The hub's base URL: http(s) and no credentials (fetch refuses them; send signs instead). */
+function checkUrl(url: string): void {
+  const parsed = URL.canParse(url) ? new URL(url) : undefined;
+  if (!parsed || !['http:', 'https:'].includes(parsed.protocol)) throw new UsageError("--url: expected the hub's http(s) base URL, e.g. http://127.0.0.1:3000");
+  if (parsed.username || parsed.password) throw new UsageError('--url: leave out the user and password; send signs each message with the HTTP ingest secret instead');
 }
