@@ -11,6 +11,7 @@ import { stringify } from 'yaml';
 import { ingestBody, startTestHub } from '../support/hub-harness';
 import { npm, packHub, REPO_ROOT } from '../support/hub-tarball';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
+import { CONTRACT_VERSION } from '../../src/plugins/sdk/version';
 
 const run = promisify(execFile);
 const CLI = path.join(REPO_ROOT, 'dist/cli.js');
@@ -71,7 +72,7 @@ describe('replywatch plugin new', () => {
     });
     const inbound = JSON.parse(readFileSync(path.join(inboundDir, 'package.json'), 'utf8')) as Record<string, Record<string, string>>;
     expect(inbound.dependencies).toEqual({ zod: '4.6.7' });
-    expect(readFileSync(path.join(outboundDir, 'src/index.ts'), 'utf8')).toContain("contractVersion: '2.5'");
+    expect(readFileSync(path.join(outboundDir, 'src/index.ts'), 'utf8')).toContain(`contractVersion: '${CONTRACT_VERSION}'`);
 
     expect(printed.outbound).toContain(`cd replywatch-plugin-${OUTBOUND}\n  npm install\n  npm test`);
     expect(printed.outbound).toContain(`- module: ${path.join(outboundDir, 'dist/src/index.js')}`);

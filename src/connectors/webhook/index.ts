@@ -1,4 +1,4 @@
 import { definePlugin } from 'replywatch/sdk';
 import { webhookConnector } from './webhook.connector';
 
-export const replywatchPlugin = definePlugin({ name: 'webhook', contractVersion: '2.5', connectors: [webhookConnector] });
+export const replywatchPlugin = definePlugin({ name: 'webhook', contractVersion: '2.6', connectors: [webhookConnector] });

@@ -10,6 +10,9 @@ export const webhookConnector = defineConnector<WebhookConfig>({
     displayName: 'Signed webhooks (Standard Webhooks)',
     configSchema: webhookConfigSchema,
     targetSchema: webhookTargetSchema,
+    // Standard Webhooks receivers order events by timestamp and deduplicate by id; one slow
+    // answer must not hold up every later event to that endpoint.
+    deliveryOrder: 'none',
     services: ['state', 'notices'],
   },
   create: (context) => new WebhookRuntime(context),

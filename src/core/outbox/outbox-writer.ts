@@ -12,7 +12,8 @@ export interface NewDelivery {
   notBefore?: Date;
   /**
    * Deliveries with the same key leave strictly in the order written. Defaults to the
-   * connector and the target's name (one duty chat, one channel); null opts out.
+   * connector and the target's name (one duty chat, one channel), or none for a connector
+   * whose manifest says `deliveryOrder: none`; null opts out.
    */
   orderingKey?: string | null;
 }
@@ -31,8 +32,9 @@ export async function enqueueDeliveries(sql: Sql, deliveries: readonly NewDelive
   if (deliveries.length === 0) return 0;
   const rows = await sql.query(
     `INSERT INTO deliveries (idempotency_key, connector, kind, target, payload, inquiry_id, status, next_attempt_at, created_at, updated_at, ordering_key)
-     SELECT d.idempotency_key, d.connector, d.kind, d.target, d.payload, d.inquiry_id, 'pending', COALESCE(d.not_before, $2), $2, $2, d.ordering_key
-     FROM json_to_recordset($1::json) AS d(ord int, idempotency_key text, connector text, kind text, target jsonb, payload jsonb, inquiry_id uuid, not_before timestamptz, ordering_key text)
+     SELECT d.idempotency_key, d.connector, d.kind, d.target, d.payload, d.inquiry_id, 'pending', COALESCE(d.not_before, $2), $2, $2,
+            CASE WHEN d.default_order AND EXISTS (SELECT 1 FROM outbox_unordered_connectors u WHERE u.connector = d.connector) THEN NULL ELSE d.ordering_key END
+     FROM json_to_recordset($1::json) AS d(ord int, idempotency_key text, connector text, kind text, target jsonb, payload jsonb, inquiry_id uuid, not_before timestamptz, ordering_key text, default_order boolean)
      ORDER BY d.ord
      ON CONFLICT (idempotency_key) DO NOTHING RETURNING id`,
     [
@@ -47,6 +49,7 @@ export async function enqueueDeliveries(sql: Sql, deliveries: readonly NewDelive
           inquiry_id: d.inquiryId ?? null,
           not_before: d.notBefore ?? null,
           ordering_key: d.orderingKey === undefined ? defaultOrderingKey(d) : d.orderingKey,
+          default_order: d.orderingKey === undefined,
         })),
       ),
       now,

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { type ConnectorInstance } from '../sdk/connector';
+import { type ConnectorInstance, type DeliveryOrder, performsDeliveries } from '../sdk/connector';
 import { asConnectorError, ConnectorError } from '../sdk/connector-error';
 import { type DeliverOptions, type Delivery, type DeliveryResult } from '../sdk/delivery';
 import { type Health } from '../sdk/services';
@@ -21,6 +21,15 @@ import { ChannelSink } from './services/message-sink';
 import { keptHealth } from './services/health-report';
 
 const VERIFY_TIMEOUT_MS = 10_000;
+
+/**
+ * Tells the outbox whether this connector's deliveries keep an order, in the database so that
+ * deliveries written by any replica (or by the CLI) follow the connector's manifest.
+ */
+async function recordDeliveryOrder(db: Database, connector: string, order: DeliveryOrder): Promise<void> {
+  if (order === 'none') await db.query(`INSERT INTO outbox_unordered_connectors (connector) VALUES ($1) ON CONFLICT DO NOTHING`, [connector]);
+  else await db.query(`DELETE FROM outbox_unordered_connectors WHERE connector = $1`, [connector]);
+}
 
 interface Built {
   entry: EnabledConnector;
@@ -68,6 +77,7 @@ export class ConnectorHost implements OutboundDispatcher {
       const problems = instanceProblems(instance, entry.definition);
       if (problems.length > 0) throw new PluginError(problems);
       this.built.set(manifest.id, { entry, instance, context });
+      if (performsDeliveries(manifest.direction)) await recordDeliveryOrder(this.db, manifest.id, manifest.deliveryOrder ?? 'target');
       const services = manifest.services?.length ? `; services: ${manifest.services.join(', ')}` : '';
       this.logger.log(`connector ${manifest.id} (${manifest.direction}, ${entry.origin}) enabled${services}`);
     }

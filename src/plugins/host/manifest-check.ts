@@ -17,6 +17,7 @@ export function manifestProblems(definition: unknown, origin: string): string[] 
   else if (readsChannel(m.direction) && (typeof m.channel !== 'string' || !KEBAB.test(m.channel))) problems.push(`${name}: an inbound or duplex connector must name its channel in kebab-case`);
   if (typeof (m.configSchema as { safeParse?: unknown } | undefined)?.safeParse !== 'function') problems.push(`${name}: manifest.configSchema must be a zod schema`);
   if (m.targetSchema !== undefined && typeof (m.targetSchema as { safeParse?: unknown }).safeParse !== 'function') problems.push(`${name}: manifest.targetSchema must be a zod schema`);
+  if (m.deliveryOrder !== undefined && m.deliveryOrder !== 'target' && m.deliveryOrder !== 'none') problems.push(`${name}: manifest.deliveryOrder must be "target" or "none"`);
   if (typeof d.create !== 'function') problems.push(`${name}: missing create(context)`);
   for (const service of m.services ?? []) {
     if (!(SERVICE_NAMES as readonly string[]).includes(service)) problems.push(`${name}: manifest.services names "${String(service)}"; known services: ${SERVICE_NAMES.join(', ')}`);

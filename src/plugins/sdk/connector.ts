@@ -67,9 +67,18 @@ export interface ConnectorManifest<C> {
    * error at start and on reload rather than a dead letter later.
    */
   targetSchema?: ConfigSchema<unknown>;
+  /**
+   * Outbound: `target` (the default) sends deliveries to one duty target one at a time, in the
+   * order written, as a chat needs. `none` lets them go side by side and arrive in any order,
+   * for peers that order events themselves (a webhook receiver by the event's timestamp and id):
+   * one slow answer then holds up nothing else. Since contract 2.6.
+   */
+  deliveryOrder?: DeliveryOrder;
   /** Tables of the connector's own (needs the `database` service), applied at start in order. */
   migrations?: readonly ConnectorMigration[];
 }
+
+export type DeliveryOrder = 'target' | 'none';
 
 /** What the hub hands a connector when it builds it: its settings and its services. */
 export interface ConnectorContext<C> {

@@ -15,6 +15,7 @@ export {
   type ConnectorDirection,
   type ConnectorInstance,
   type ConnectorManifest,
+  type DeliveryOrder,
   type EnvironmentSetting,
   type ReplywatchPlugin,
   type SchemaIssue,

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { runPluginNew } from '../../../src/cli/plugin-new.command';
 import { UsageError } from '../../../src/cli/usage-error';
+import { CONTRACT_VERSION } from '../../../src/plugins/sdk/version';
 
 const REPO_ROOT = path.join(__dirname, '../../..');
 
@@ -71,7 +72,7 @@ describe('replywatch plugin new', () => {
     const manifest = JSON.parse(readFileSync(path.join(empty, 'package.json'), 'utf8')) as { name: string; devDependencies: Record<string, string> };
     expect(manifest.name).toBe('replywatch-plugin-json-feed');
     expect(manifest.devDependencies.replywatch).toBe(`file:${REPO_ROOT}`);
-    expect(readFileSync(path.join(empty, 'src/index.ts'), 'utf8')).toContain("contractVersion: '2.5'");
+    expect(readFileSync(path.join(empty, 'src/index.ts'), 'utf8')).toContain(`contractVersion: '${CONTRACT_VERSION}'`);
 
     // A relative file: spec means a path from where the command runs, not from the new folder.
     const cwd = jest.spyOn(process, 'cwd').mockReturnValue(work);

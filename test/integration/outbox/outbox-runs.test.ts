@@ -96,4 +96,20 @@ describe(`outbox runs: a target's backlog sent in order under one claim (${testB
     expect(await worker.runOnce()).toBe(4);
     expect(new Set(dispatcher.calls.map((c) => c.delivery.idempotencyKey)).size).toBe(20);
   });
+
+  it('writes no ordering key for a connector whose deliveries need no order, unless the writer sets one', async () => {
+    const { clock, store, worker, dispatcher } = createOutbox(context.db, { runLength: 10 });
+    await context.db.query(`INSERT INTO outbox_unordered_connectors (connector) VALUES ('hooks')`);
+    await enqueue(context.db, clock, keys('h', 12), { connector: 'hooks', target: { name: 'receiver' } });
+    await enqueue(context.db, clock, ['pinned'], { connector: 'hooks', target: { name: 'receiver' }, orderingKey: 'pinned-line' });
+    await enqueue(context.db, clock, ['chat'], { target: { name: 'duty-a' } });
+    const keyOf = new Map((await context.db.query<{ idempotency_key: string; ordering_key: string | null }>(`SELECT idempotency_key, ordering_key FROM deliveries`)).map((r) => [r.idempotency_key, r.ordering_key]));
+    expect(keyOf.get('h1')).toBeNull();
+    expect(keyOf.get('pinned')).toBe('pinned-line');
+    expect(keyOf.get('chat')).toBe('duty/duty-a');
+    // Side by side: one claim takes every slot, not one run.
+    expect(await worker.runOnce()).toBe(14);
+    expect(new Set(dispatcher.calls.map((c) => c.delivery.idempotencyKey)).size).toBe(14);
+    expect((await store.countByStatus()).delivered).toBe(14);
+  });
 });
