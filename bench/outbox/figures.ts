@@ -81,16 +81,18 @@ export function drainFigures(expected: number, stored: readonly StoredDelivery[]
 }
 
 /**
- * The outbox promises that deliveries to one target leave in the order written (seq): each
- * arrival must come after the previous delivery's of the same target, by the peer's arrival
- * order (times tie at 1 ms). A delivery that never arrived is not counted here.
+ * The outbox promises that deliveries with one ordering key leave in the order written (seq):
+ * each arrival must come after the previous one's of the same key, by the peer's arrival order
+ * (times tie at 1 ms). Deliveries without a key (webhooks since contract 2.6) promise no order
+ * and are not counted, nor is a delivery that never arrived.
  */
 function outOfOrder(rows: readonly StoredDelivery[], arrivals: ReadonlyMap<string, PeerArrival>): number {
   const byTarget = new Map<string, StoredDelivery[]>();
   for (const d of rows) {
-    const list = byTarget.get(d.target);
+    if (d.orderingKey === null) continue;
+    const list = byTarget.get(d.orderingKey);
     if (list) list.push(d);
-    else byTarget.set(d.target, [d]);
+    else byTarget.set(d.orderingKey, [d]);
   }
   let count = 0;
   for (const list of byTarget.values()) {

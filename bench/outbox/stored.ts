@@ -6,8 +6,10 @@ export interface StoredDelivery {
   /** The idempotency key: the webhook-id the peer sees. */
   id: string;
   target: string;
-  /** The outbox's order within a target (ordering key). */
+  /** The outbox's order within an ordering key. */
   seq: number;
+  /** Deliveries with the same key must arrive in `seq` order; null: no order promised (webhooks since contract 2.6). */
+  orderingKey: string | null;
   /** Enqueue time: deliveries.created_at, the intake transaction's clock, in wall-clock ms. */
   createdAt: number;
   status: string;
@@ -29,8 +31,8 @@ export interface DatabaseCounters {
 
 export async function readDeliveries(url: string): Promise<StoredDelivery[]> {
   return withClient(url, async (client) => {
-    const { rows } = await client.query<{ id: string; target: string; seq: string; created_ms: number; status: string; attempts: number; claimed_by: string | null; conversation: string | null }>(
-      `SELECT idempotency_key AS id, target->>'name' AS target, seq::text AS seq, (extract(epoch FROM created_at) * 1000)::float8 AS created_ms,
+    const { rows } = await client.query<{ id: string; target: string; seq: string; ordering_key: string | null; created_ms: number; status: string; attempts: number; claimed_by: string | null; conversation: string | null }>(
+      `SELECT idempotency_key AS id, target->>'name' AS target, seq::text AS seq, ordering_key, (extract(epoch FROM created_at) * 1000)::float8 AS created_ms,
               status, attempts, claimed_by, payload->'conversation'->>'id' AS conversation
          FROM deliveries WHERE connector = 'webhook'`,
     );
@@ -38,6 +40,7 @@ export async function readDeliveries(url: string): Promise<StoredDelivery[]> {
       id: r.id,
       target: r.target,
       seq: Number(r.seq),
+      orderingKey: r.ordering_key,
       createdAt: Number(r.created_ms),
       status: r.status,
       attempts: Number(r.attempts),

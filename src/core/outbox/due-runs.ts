@@ -42,8 +42,8 @@ interface RunRow {
  * Up to `maxRuns` runs that may start now, earliest due first. A run is the due head of an
  * ordering key (not held by a breaker) and the deliveries right behind it that are due too, up
  * to `runLength`: sending them one after another under one claim keeps the key's order and
- * saves a claim and a commit per delivery. Deliveries without an ordering key are runs of one.
- * Nothing is locked here; `lockRuns` does that.
+ * saves a claim and a commit per delivery. Deliveries without an ordering key are spread over
+ * the runs (see `spreadUnordered`). Nothing is locked here; `lockRuns` does that.
  */
 export async function findDueRuns(sql: Sql, now: Date, scope: ConnectorScope, maxRuns: number, runLength: number): Promise<DueRun[]> {
   if (maxRuns <= 0) return [];
@@ -66,12 +66,12 @@ export async function findDueRuns(sql: Sql, now: Date, scope: ConnectorScope, ma
       WHERE l.runnable ORDER BY h.next_attempt_at, h.seq, l.pos`,
     [now, runLength, maxRuns, only, except],
   );
-  const unordered = await sql.query<{ id: string; due: Date; seq: string }>(
-    `SELECT d.id, d.next_attempt_at AS due, d.seq FROM deliveries d
+  const unordered = await sql.query<{ id: string; due: Date; seq: string; peer: string }>(
+    `SELECT d.id, d.next_attempt_at AS due, d.seq, d.connector || '/' || coalesce(d.target->>'name', '') AS peer FROM deliveries d
       WHERE d.status = 'pending' AND d.ordering_key IS NULL AND d.next_attempt_at <= $1
         AND ($3::text IS NULL OR d.connector = $3) AND NOT (d.connector = ANY($4::text[])) AND ${NOT_HELD}
       ORDER BY d.next_attempt_at LIMIT $2`,
-    [now, maxRuns, only, except],
+    [now, maxRuns * runLength, only, except],
   );
   const runs = new Map<string, DueRun>();
   for (const row of keyed) {
@@ -79,8 +79,31 @@ export async function findDueRuns(sql: Sql, now: Date, scope: ConnectorScope, ma
     run.ids.push(row.id);
     runs.set(row.k, run);
   }
-  const all = [...runs.values(), ...unordered.map((r) => ({ ids: [r.id], due: new Date(r.due), seq: Number(r.seq) }))];
+  const all = [...runs.values(), ...spreadUnordered(unordered, maxRuns - Math.min(runs.size, maxRuns), runLength)];
   return all.sort((a, b) => a.due.getTime() - b.due.getTime() || a.seq - b.seq).slice(0, maxRuns);
+}
+
+/**
+ * Deliveries that keep no order still go out in runs: a claim per slot was the bound at a few
+ * hundred a second. The backlog is spread evenly over the free slots (runs of one while it is
+ * small, up to `runLength` when it is deep), and each run holds deliveries to one peer only,
+ * so a slow receiver slows its own deliveries, not another's.
+ */
+export function spreadUnordered(rows: ReadonlyArray<{ id: string; due: Date; seq: string; peer: string }>, slots: number, runLength: number): DueRun[] {
+  if (slots <= 0 || rows.length === 0) return [];
+  const size = Math.min(runLength, Math.ceil(rows.length / slots));
+  const open = new Map<string, DueRun>();
+  const runs: DueRun[] = [];
+  for (const row of rows) {
+    let run = open.get(row.peer);
+    if (!run || run.ids.length >= size) {
+      run = { ids: [], due: new Date(row.due), seq: Number(row.seq) };
+      open.set(row.peer, run);
+      runs.push(run);
+    }
+    run.ids.push(row.id);
+  }
+  return runs.slice(0, slots);
 }
 
 /**

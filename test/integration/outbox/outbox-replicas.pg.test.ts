@@ -6,7 +6,8 @@ describe('outbox across replicas (postgres)', () => {
   const replicaDbs = useReplicaDatabases(3);
 
   it('attempts each delivery exactly once when replicas claim side by side (SKIP LOCKED)', async () => {
-    const workers = replicaDbs.all.map((db) => createOutbox(db));
+    // Short runs, so one claim cannot take the whole queue and the replicas meet in it.
+    const workers = replicaDbs.all.map((db) => createOutbox(db, { runLength: 2 }));
     const keys = Array.from({ length: 300 }, (_, i) => `r${i}`);
     await enqueue(replicaDbs.all[0]!, workers[0]!.clock, keys);
 

@@ -89,12 +89,37 @@ describe(`outbox runs: a target's backlog sent in order under one claim (${testB
     expect(rows.filter((r) => r.status === 'pending' && r.attempts === 0)).toHaveLength(3);
   });
 
-  it('sends deliveries without an ordering key side by side, one a claim slot', async () => {
+  it('spreads deliveries without an ordering key over the free slots, in runs to one peer each', async () => {
+    const active = new Map<string, number>();
+    let most = 0;
+    const dispatcher = {
+      async deliver(_connector: string, delivery: Delivery): Promise<DeliveryResult> {
+        const peer = String(delivery.target.name);
+        active.set(peer, (active.get(peer) ?? 0) + 1);
+        most = Math.max(most, [...active.values()].reduce((a, b) => a + b, 0));
+        await new Promise((r) => setImmediate(r));
+        active.set(peer, active.get(peer)! - 1);
+        return {};
+      },
+    };
+    const { clock, store, worker } = createOutbox(context.db, { runLength: 10, dispatcher });
+    await enqueue(context.db, clock, keys('u', 200), { target: { name: 'hook-a' }, orderingKey: null });
+    await enqueue(context.db, clock, keys('v', 100), { target: { name: 'hook-b' }, orderingKey: null });
+    // 300 due over 16 slots: runs of ten, all sent by one claim, sixteen at a time at most.
+    expect(await worker.runOnce()).toBe(160);
+    expect(most).toBe(16);
+    let rest = 0;
+    for (let pass = 0; pass < 5; pass++) rest += await worker.runOnce();
+    expect(rest).toBe(140);
+    expect(most).toBe(16);
+    expect((await store.countByStatus()).delivered).toBe(300);
+  });
+
+  it('sends a small unordered backlog side by side, one delivery a slot', async () => {
     const { clock, dispatcher, worker } = createOutbox(context.db, { runLength: 10 });
-    await enqueue(context.db, clock, keys('u', 20), { target: { chat: 'any' }, orderingKey: null });
-    expect(await worker.runOnce()).toBe(16);
-    expect(await worker.runOnce()).toBe(4);
-    expect(new Set(dispatcher.calls.map((c) => c.delivery.idempotencyKey)).size).toBe(20);
+    await enqueue(context.db, clock, keys('u', 12), { target: { chat: 'any' }, orderingKey: null });
+    expect(await worker.runOnce()).toBe(12);
+    expect(new Set(dispatcher.calls.map((c) => c.delivery.idempotencyKey)).size).toBe(12);
   });
 
   it('writes no ordering key for a connector whose deliveries need no order, unless the writer sets one', async () => {
