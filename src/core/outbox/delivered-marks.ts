@@ -1,5 +1,6 @@
 import { type Database } from '../persistence/database';
 import { type DeliveryAttempt } from '../persistence/entities/delivery.entity';
+import { ASYNC_COMMIT } from './async-commit';
 import { type DeliveryRow } from './outbox-store';
 
 interface Mark {
@@ -48,7 +49,9 @@ export class DeliveredMarks {
     const batch = this.queue;
     this.queue = [];
     try {
-      const rows = await this.db.query<{ id: string }>(
+      const rows = await this.db.transaction(async (sql) => {
+        await sql.query(ASYNC_COMMIT);
+        return sql.query<{ id: string }>(
         `UPDATE deliveries d SET status = 'delivered', delivered_at = m.at, updated_at = m.at, lease_until = NULL, last_error = NULL,
            external_id = COALESCE(m.external_id, d.external_id), history = d.history || jsonb_build_array(m.entry)
           FROM json_to_recordset($1::json) AS m(id uuid, claimed_by text, attempts int, at timestamptz, external_id text, entry jsonb)
@@ -67,6 +70,7 @@ export class DeliveredMarks {
           ),
         ],
       );
+      });
       const kept = new Set(rows.map((r) => r.id));
       for (const m of batch) m.settle(kept.has(m.row.id));
     } catch (error) {

@@ -2,6 +2,7 @@ import { type Database, type Sql } from '../persistence/database';
 import { type DeliveryAttempt, type DeliveryStatus } from '../persistence/entities/delivery.entity';
 import { circuitKey, CircuitStore, HEAD_OF_LINE, NOT_HELD } from './circuit-store';
 import { type ConnectorLimits } from './delivery-policies';
+import { ASYNC_COMMIT } from './async-commit';
 import { DeliveredMarks } from './delivered-marks';
 import { type DueRun, findDueRuns, KEY_HEADS, lockRuns } from './due-runs';
 
@@ -76,6 +77,7 @@ export class OutboxStore {
   claim(workerId: string, now: Date, leaseMs: number, limit: number, limits: readonly ConnectorLimits[] = [], runLength = 1): Promise<Claim> {
     const leaseUntil = new Date(now.getTime() + leaseMs);
     return this.db.transaction(async (sql) => {
+      await sql.query(ASYNC_COMMIT);
       const claim: Claim = { rows: [], runs: [], probes: new Set(), throttledMs: undefined, unsettled: new Set(), anyHeld: false };
       const room = (): number => limit - claim.runs.length;
       const takeRuns = async (runs: DueRun[]): Promise<number> => {
@@ -178,12 +180,15 @@ export class OutboxStore {
    * counted at the claim is taken back, since nothing was sent.
    */
   async release(rows: readonly DeliveryRow[], now: Date): Promise<void> {
-    await this.db.query(
+    await this.db.transaction(async (sql) => {
+      await sql.query(ASYNC_COMMIT);
+      await sql.query(
       `UPDATE deliveries d SET status = 'pending', attempts = d.attempts - 1, lease_until = NULL, updated_at = $2
         FROM json_to_recordset($1::json) AS r(id uuid, claimed_by text, attempts int)
        WHERE d.id = r.id AND d.status = 'in_flight' AND d.claimed_by = r.claimed_by AND d.attempts = r.attempts`,
-      [JSON.stringify(rows.map((r) => ({ id: r.id, claimed_by: r.claimed_by, attempts: r.attempts }))), now],
-    );
+        [JSON.stringify(rows.map((r) => ({ id: r.id, claimed_by: r.claimed_by, attempts: r.attempts }))), now],
+      );
+    });
   }
 
   async scheduleRetry(row: DeliveryRow, now: Date, attempt: DeliveryAttempt, retryAt: Date, countsAsFailure: boolean): Promise<boolean> {
