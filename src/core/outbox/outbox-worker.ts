@@ -25,6 +25,8 @@ const IDLE_FLOOR_MS = 200;
  * another: a busy target then costs a claim per run, not per delivery.
  */
 const DEFAULT_RUN_LENGTH = 20;
+/** Why an attempt's timeout timer is cancelled: it ended in time. */
+const ATTEMPT_SETTLED = Symbol('attempt settled');
 
 /**
  * Takes due deliveries from the outbox and hands them to outbound connectors. Every claimed
@@ -258,7 +260,8 @@ export class OutboxWorker {
     const gaveUp = new Promise<never>((_, reject) => {
       attempt.signal.addEventListener('abort', () => reject(asConnectorError(attempt.signal.reason ?? new ConnectorError('TEMPORARY', 'the hub stopped waiting'))), { once: true });
     });
-    return Promise.race([delivery, gaveUp]).finally(() => timer.abort());
+    // With a reason of our own: abort() without one builds a DOMException (and its stack) per attempt.
+    return Promise.race([delivery, gaveUp]).finally(() => timer.abort(ATTEMPT_SETTLED));
   }
 
   private async recordFailure(row: DeliveryRow, error: ConnectorError, startedAt: Date): Promise<void> {
