@@ -6,6 +6,7 @@ import { PluginError } from '../../../src/plugins/host/plugin-loader';
 import { ingestBody, startTestHub } from '../../support/hub-harness';
 import { createTestDatabase, testBackend } from '../../support/test-database';
 import { flakyPlugin, pluginForContract } from '../../support/test-connectors';
+import { CONTRACT_VERSION } from '../../../src/plugins/sdk/version';
 
 const ECHO_PLUGIN = path.join(__dirname, '../../fixtures/plugins/echo-plugin.js');
 
@@ -13,6 +14,9 @@ async function waitFor(check: () => boolean | Promise<boolean>): Promise<void> {
   for (let i = 0; i < 200 && !(await check()); i++) await new Promise((r) => setTimeout(r, 20));
 }
 
+
+/** The hub's own contract version, as it appears in its refusals. */
+const HUB = CONTRACT_VERSION.replace('.', '\\.');
 describe(`connector host (${testBackend})`, () => {
   it('delivers runbook notifications through a third-party connector, retrying and scrubbing its secret from errors', async () => {
     const flaky = flakyPlugin();
@@ -73,10 +77,10 @@ describe(`connector host (${testBackend})`, () => {
   it('refuses to boot on a duplicate connector id, another major contract or a newer minor one', async () => {
     await expect(startTestHub({ plugins: [flakyPlugin('log').plugin] })).rejects.toThrow(PluginError);
     await expect(startTestHub({ plugins: [flakyPlugin('log').plugin] })).rejects.toThrow(/connector id "log" is declared twice \(first-party log and plugin test log\)/);
-    await expect(startTestHub({ plugins: [pluginForContract('3.0')] })).rejects.toThrow(/is written for connector contract 3\.0, this hub speaks 2\.5 \(another major version; upgrade the hub\)/);
-    await expect(startTestHub({ plugins: [pluginForContract('1.0')] })).rejects.toThrow(/written for connector contract 1\.0, this hub speaks 2\.5 \(another major version; use a release of the plugin written for this contract\)/);
-    await expect(startTestHub({ plugins: [pluginForContract('2.7')] })).rejects.toThrow(/written for connector contract 2\.7, newer than this hub's 2\.5; upgrade the hub/);
-    await expect(startTestHub({ plugins: [pluginForContract(1 as unknown as string)] })).rejects.toThrow(/declares contractVersion 1; expected a "major\.minor" string such as "2\.5"/);
+    await expect(startTestHub({ plugins: [pluginForContract('3.0')] })).rejects.toThrow(new RegExp(`is written for connector contract 3\\.0, this hub speaks ${HUB} \\(another major version; upgrade the hub\\)`));
+    await expect(startTestHub({ plugins: [pluginForContract('1.0')] })).rejects.toThrow(new RegExp(`written for connector contract 1\\.0, this hub speaks ${HUB} \\(another major version; use a release of the plugin written for this contract\\)`));
+    await expect(startTestHub({ plugins: [pluginForContract('2.7')] })).rejects.toThrow(new RegExp(`written for connector contract 2\\.7, newer than this hub's ${HUB}; upgrade the hub`));
+    await expect(startTestHub({ plugins: [pluginForContract(1 as unknown as string)] })).rejects.toThrow(new RegExp(`declares contractVersion 1; expected a "major\\.minor" string such as "${HUB}"`));
   });
 
   it('explains a plugin module that cannot be loaded or exports nothing usable', async () => {
