@@ -38,7 +38,7 @@ const LEASE_SWEEP_MS = 1000;
 /** What one claim took, and what the worker needs to know about it. */
 export interface Claim {
   rows: DeliveryRow[];
-  /** The same deliveries as runs: each run is sent in order, one after another. */
+  /** The same deliveries as runs (`rows` is them flattened): each run is sent in order, one after another. */
   runs: DeliveryRow[][];
   /** Ids of the deliveries sent as a breaker's probe. */
   probes: Set<string>;
@@ -90,11 +90,7 @@ export class OutboxStore {
           [now, leaseUntil, workerId, ids],
         );
         const byId = new Map(rows.map((r) => [r.id, r]));
-        for (const run of locked) {
-          const taken = run.ids.map((id) => byId.get(id)).filter((r): r is DeliveryRow => r !== undefined);
-          claim.runs.push(taken);
-          claim.rows.push(...taken);
-        }
+        for (const run of locked) claim.runs.push(run.ids.map((id) => byId.get(id)).filter((r): r is DeliveryRow => r !== undefined));
         return ids.length;
       };
       const unsettled = await this.circuits.unsettled(sql);
@@ -129,7 +125,7 @@ export class OutboxStore {
         if (taken === allowance.n && allowance.waitMs !== undefined) claim.throttledMs = Math.min(claim.throttledMs ?? Infinity, allowance.waitMs);
       }
       if (room() > 0) await takeRuns(await findDueRuns(sql, now, { except: limits.map((l) => l.connector) }, room(), runLength));
-      return claim;
+      return { ...claim, rows: claim.runs.flat() };
     });
   }
 
@@ -163,16 +159,6 @@ export class OutboxStore {
   private async spendTokens(sql: Sql, limits: ConnectorLimits, spent: number, now: Date, tokens: number): Promise<void> {
     if (limits.ratePerSecond === undefined) return;
     await sql.query(`UPDATE outbox_buckets SET tokens = $2, refilled_at = $3 WHERE connector = $1`, [limits.connector, tokens - spent, now]);
-  }
-
-  async markDelivered(row: DeliveryRow, now: Date, attempt: DeliveryAttempt, externalId: string | undefined): Promise<boolean> {
-    const updated = await this.db.query(
-      `UPDATE deliveries SET status = 'delivered', delivered_at = $4, updated_at = $4, lease_until = NULL, last_error = NULL,
-         external_id = COALESCE($5, external_id), history = history || $6::jsonb
-       WHERE ${OURS} RETURNING id`,
-      [row.id, row.claimed_by, row.attempts, now, externalId ?? null, JSON.stringify([attempt])],
-    );
-    return updated.length === 1;
   }
 
   /**

@@ -45,7 +45,7 @@ describe('connector limits shared by replicas (postgres)', () => {
     expect(await claimAll(outboxes, at, limits).then((c) => c.flatMap((x) => x.rows))).toHaveLength(0);
 
     const done = first.flatMap((c) => c.rows)[0]!;
-    await outboxes[0]!.store.markDelivered(done, at, { attempt: 1, at: at.toISOString(), outcome: 'delivered' }, undefined);
+    expect(await outboxes[0]!.store.deliveredMarks.mark(done, at, { attempt: 1, at: at.toISOString(), outcome: 'delivered' }, undefined)).toBe(true);
     expect(await claimAll(outboxes, at, limits).then((c) => c.flatMap((x) => x.rows))).toHaveLength(1);
   });
 
