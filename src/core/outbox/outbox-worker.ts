@@ -11,7 +11,6 @@ import { type DeliveryAttempt } from '../persistence/entities/delivery.entity';
 import { type OutboundDispatcher } from './outbound-dispatcher';
 import { type DeliveryRow, type OutboxStore } from './outbox-store';
 import { type AttemptSignal, type Circuit, type CircuitChange, circuitKey } from './circuit-store';
-import { DeliveredMarks } from './delivered-marks';
 import { DeliveryPolicies } from './delivery-policies';
 import { decideRetry } from './retry-policy';
 
@@ -21,8 +20,8 @@ const SHUTDOWN_GRACE_MS = 10_000;
 /** Shortest idle sleep when due deliveries are all held: they must not make the loop spin. */
 const IDLE_FLOOR_MS = 200;
 /**
- * How many deliveries of one ordering key (one duty target) a claim takes to send one after
- * another: a busy target then costs a claim per run, not per delivery.
+ * How many deliveries a claim takes to send one after another (of one ordering key, or to one
+ * peer where there is no order): a busy target then costs a claim per run, not per delivery.
  */
 const DEFAULT_RUN_LENGTH = 20;
 /** Why an attempt's timeout timer is cancelled: it ended in time. */
@@ -39,8 +38,7 @@ export class OutboxWorker {
   private readonly loop: WakeableLoop;
   private readonly inFlight = new Set<AbortController>();
   private readonly running = new Set<Promise<number>>();
-  private readonly marks: DeliveredMarks;
-  /** Deliveries of one ordering key sent under one claim (1: a claim per delivery). */
+  /** Deliveries sent one after another under one claim (1: a claim per delivery). */
   private readonly runLength: number;
   private stopping = false;
   private readonly policies: DeliveryPolicies;
@@ -59,7 +57,6 @@ export class OutboxWorker {
     private readonly random: () => number = Math.random,
     options: { policies?: DeliveryPolicies; onCircuitChange?: CircuitListener; runLength?: number } = {},
   ) {
-    this.marks = store.deliveredMarks;
     this.runLength = options.runLength ?? DEFAULT_RUN_LENGTH;
     this.policies = options.policies ?? new DeliveryPolicies(settings, {});
     this.onCircuitChange = options.onCircuitChange ?? (() => Promise.resolve());
@@ -140,8 +137,8 @@ export class OutboxWorker {
   }
 
   /**
-   * Sends a run's deliveries one after another (they share an ordering key, so order is the
-   * point), each recorded as it succeeds. A run stops at the first delivery that does not
+   * Sends a run's deliveries one after another (in their key's order, or to one peer where
+   * there is no order), each recorded as it succeeds. A run stops at the first delivery that does not
    * succeed, when the hub is stopping, or when another attempt might outlast the lease; what
    * it did not try goes back in line untouched. Returns how many were attempted.
    */
@@ -218,7 +215,7 @@ export class OutboxWorker {
   private async recordSuccess(row: DeliveryRow, target: string, probe: boolean, result: DeliveryResult): Promise<void> {
     try {
       const at = new Date(this.clock.now());
-      const kept = await this.marks.mark(row, at, { attempt: row.attempts, at: at.toISOString(), outcome: 'delivered' }, result.externalId);
+      const kept = await this.store.deliveredMarks.mark(row, at, { attempt: row.attempts, at: at.toISOString(), outcome: 'delivered' }, result.externalId);
       if (!kept) this.logger.warn(`delivery ${row.id} succeeded after its lease passed to another worker`);
     } catch (error) {
       this.logger.error(`delivery ${row.id} was delivered but could not be recorded (${describe(error)}); it will be retried after its lease`);
