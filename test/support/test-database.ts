@@ -68,8 +68,10 @@ async function adminQuery(text: string): Promise<void> {
 export async function resetTables(db: Database): Promise<void> {
   await db.transaction(async (sql) => {
     await sql.query(`SET LOCAL replywatch.purge = 'on'`);
-    await sql.query(`TRUNCATE inquiry_events, deliveries, inquiries, messages, conversations, ingest_receipts,
-        connector_state, connector_leases, connector_jobs, staff_roster, audit_log, report_runs, outbox_circuits, outbox_buckets RESTART IDENTITY CASCADE`);
+    // Breakers first: a running hub's outbox claim reads them before it locks deliveries, and
+    // taking the tables in the other order could deadlock with it.
+    await sql.query(`TRUNCATE outbox_circuits, outbox_buckets, inquiry_events, deliveries, inquiries, messages, conversations, ingest_receipts,
+        connector_state, connector_leases, connector_jobs, staff_roster, audit_log, report_runs RESTART IDENTITY CASCADE`);
   });
 }
 
