@@ -64,15 +64,42 @@ async function adminQuery(text: string): Promise<void> {
   }
 }
 
-/** Empties every table between tests (the event log allows this only as an explicit purge). */
+/** Every table a test may fill; the schema's bookkeeping (migrations, recorded choices) stays. */
+const TEST_TABLES = `outbox_circuits, outbox_buckets, inquiry_events, deliveries, inquiries, messages, conversations, ingest_receipts,
+  connector_state, connector_leases, connector_jobs, staff_roster, audit_log, report_runs`;
+
+/** How long a reset keeps asking for the tables while a running hub is using them. */
+const RESET_PATIENCE_MS = 15_000;
+
+/**
+ * Empties every table between tests (the event log allows this only as an explicit purge).
+ * A hub may be running on the database meanwhile, with transactions that lock several of these
+ * tables in an order of their own. A TRUNCATE that waits for one table while holding another
+ * can close a deadlock cycle, and PostgreSQL may then pick the hub's transaction as the victim
+ * (an "outbox pass failed: deadlock detected" in a test's log). So the reset never waits: it
+ * asks for all the tables with NOWAIT and, when one is busy, lets go and tries again shortly.
+ */
 export async function resetTables(db: Database): Promise<void> {
-  await db.transaction(async (sql) => {
-    await sql.query(`SET LOCAL replywatch.purge = 'on'`);
-    // Breakers first: a running hub's outbox claim reads them before it locks deliveries, and
-    // taking the tables in the other order could deadlock with it.
-    await sql.query(`TRUNCATE outbox_circuits, outbox_buckets, inquiry_events, deliveries, inquiries, messages, conversations, ingest_receipts,
-        connector_state, connector_leases, connector_jobs, staff_roster, audit_log, report_runs RESTART IDENTITY CASCADE`);
-  });
+  const deadline = Date.now() + RESET_PATIENCE_MS;
+  for (;;) {
+    try {
+      await db.transaction(async (sql) => {
+        await sql.query(`SET LOCAL replywatch.purge = 'on'`);
+        await sql.query(`LOCK TABLE ${TEST_TABLES} IN ACCESS EXCLUSIVE MODE NOWAIT`);
+        await sql.query(`TRUNCATE ${TEST_TABLES} RESTART IDENTITY CASCADE`);
+      });
+      return;
+    } catch (error) {
+      if (!isLockBusy(error) || Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 20));
+    }
+  }
+}
+
+/** PostgreSQL's lock_not_available, which NOWAIT raises. */
+function isLockBusy(error: unknown): boolean {
+  const code = (error as { code?: unknown; driverError?: { code?: unknown } }).code ?? (error as { driverError?: { code?: unknown } }).driverError?.code;
+  return code === '55P03';
 }
 
 /**
