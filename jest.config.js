@@ -9,9 +9,10 @@ const moduleNameMapper = { '^replywatch/(sdk|testing)$': '<rootDir>/src/plugins/
 module.exports = {
   // First open of an embedded database takes a few seconds; no test waits on real minutes.
   testTimeout: 60000,
-  // The "never write into a customer chat" invariant, checked over every Bot API call of the run.
-  globalSetup: '<rootDir>/test/support/bot-api-call-log.setup.ts',
-  globalTeardown: '<rootDir>/test/support/bot-api-call-log.teardown.ts',
+  // Per run: the "never write into a customer chat" check over every Bot API call, and the
+  // migrated embedded database each test database starts as a copy of.
+  globalSetup: '<rootDir>/test/support/global-setup.ts',
+  globalTeardown: '<rootDir>/test/support/global-teardown.ts',
   projects: [
     {
       displayName: 'unit',

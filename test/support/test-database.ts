@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
@@ -37,6 +37,8 @@ export async function createTestDatabase(backend = testBackend): Promise<TestDat
     };
   }
   const dataDir = mkdtempSync(path.join(tmpdir(), 'replywatch-test-'));
+  const template = await embeddedTemplate();
+  if (template) cpSync(template, dataDir, { recursive: true });
   const settings: DatabaseSettings = { dataDir, poolSize: 1, ...DATABASE_TIMEOUTS };
   return {
     settings,
@@ -46,6 +48,41 @@ export async function createTestDatabase(backend = testBackend): Promise<TestDat
       return Promise.resolve();
     },
   };
+}
+
+let templateBuild: Promise<string | undefined> | undefined;
+
+/**
+ * A migrated, closed embedded data directory that each test database starts as a copy of.
+ * Creating one from nothing runs initdb and every migration, several seconds per test file on
+ * two cores; a copy is a fraction of a second. It belongs to one jest run (the global setup
+ * names it and the teardown removes it), so it always has the migrations of the code under
+ * test. Workers that find it missing build it side by side and the first rename wins.
+ */
+function embeddedTemplate(): Promise<string | undefined> {
+  const target = process.env.REPLYWATCH_PGLITE_TEMPLATE;
+  if (!target) return Promise.resolve(undefined);
+  templateBuild ??= buildTemplate(target);
+  return templateBuild;
+}
+
+async function buildTemplate(target: string): Promise<string> {
+  if (existsSync(target)) return target;
+  const building = mkdtempSync(`${target}.building-`);
+  const db = await Database.open({ dataDir: building, poolSize: 1 });
+  try {
+    await db.migrate();
+  } finally {
+    await db.close();
+  }
+  try {
+    renameSync(building, target);
+  } catch (error) {
+    // Another worker finished first: its copy is the same schema.
+    if (!existsSync(target)) throw error;
+    rmSync(building, { recursive: true, force: true });
+  }
+  return target;
 }
 
 async function openMigrated(settings: DatabaseSettings): Promise<Database> {
