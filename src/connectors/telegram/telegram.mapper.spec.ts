@@ -75,7 +75,7 @@ describe('mapGroupMessage: conversations and ids', () => {
     expect(message.link).toBe('https://t.me/c/2233445566/305/310');
   });
 
-  it('leaves the title of a topic conversation unset when the message replies to an ordinary message (the chat title would be wrong)', () => {
+  it('offers "Chat › topic N" only as a fallback when the message replies to an ordinary message, so a known topic name is never replaced', () => {
     const message = inbound({
       message_id: 312,
       date: DATE,
@@ -86,8 +86,14 @@ describe('mapGroupMessage: conversations and ids', () => {
       reply_to_message: { message_id: 311, date: DATE - 60, chat: globex, from: olga, message_thread_id: 305, is_topic_message: true, text: 'anyone?' },
       text: 'still broken',
     });
-    expect(message.conversation).toEqual({ id: '-1002233445566:305' });
+    expect(message.conversation).toEqual({ id: '-1002233445566:305', fallbackTitle: 'Globex › topic 305' });
     expect(message.conversation).not.toHaveProperty('title');
+  });
+
+  it('names an unseen topic by its number alone when the chat has no title', () => {
+    const untitled: WireChat = { id: -1002233445567, type: 'supergroup', is_forum: true };
+    const message = inbound({ message_id: 9, date: DATE, chat: untitled, from: olga, message_thread_id: 10, is_topic_message: true, text: 'hello' });
+    expect(message.conversation).toEqual({ id: '-1002233445567:10', fallbackTitle: 'topic 10' });
   });
 
   it('keeps a message in the General topic of a forum (no is_topic_message) on the chat id', () => {

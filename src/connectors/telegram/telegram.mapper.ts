@@ -1,4 +1,4 @@
-import { type InboundAuthor, type InboundMessage } from 'replywatch/sdk';
+import { type InboundAuthor, type InboundConversation, type InboundMessage } from 'replywatch/sdk';
 import { conversationIdOf, messageIdOf, messageLink } from './telegram.ids';
 import { GROUP_ANONYMOUS_BOT, TELEGRAM_SERVICE, type WireMessage, type WireUser } from './telegram.wire';
 
@@ -72,12 +72,10 @@ export function mapGroupMessage(message: WireMessage, settings: MapperSettings):
   if (!author) return { kind: 'ignored', reason: 'message without a sender' };
 
   const text = truncate(content[1](message), settings.maxTextLength);
-  const topicCreated = message.reply_to_message?.forum_topic_created?.name;
-  const title = topicId === undefined ? chat.title : topicCreated !== undefined ? topicTitle(chat.title, topicCreated) : undefined;
   // Where the duty engineer jumps in: this message, in its topic (none for a basic group).
   const link = messageLink(chat.id, message.message_id, topicId, chat.username);
   const inbound: InboundMessage = {
-    conversation: title === undefined ? { id: conversationId } : { id: conversationId, title },
+    conversation: conversationOf(message, conversationId, topicId),
     id: messageIdOf(chat.id, message.message_id),
     text: text.length > 0 ? text : '[empty]',
     sentAt: new Date(message.date * 1000),
@@ -122,6 +120,20 @@ export function parseCommand(message: WireMessage, botUsername: string): ParsedC
 export function nameOf(user: WireUser): string {
   const full = [user.first_name, user.last_name].filter((p) => typeof p === 'string' && p.length > 0).join(' ');
   return full || (user.username ? `@${user.username}` : `user ${user.id}`);
+}
+
+/**
+ * A topic's name is only in its creation (or rename) service message, which a message in the
+ * topic quotes as `reply_to_message` unless it replies to another message. Without it the
+ * topic is named by the group and its number until its name turns up; a topic's name never
+ * gives way to that placeholder.
+ */
+function conversationOf(message: WireMessage, id: string, topicId: number | undefined): InboundConversation {
+  const chatTitle = message.chat.title;
+  if (topicId === undefined) return chatTitle === undefined ? { id } : { id, title: chatTitle };
+  const topicName = message.reply_to_message?.forum_topic_created?.name;
+  if (topicName !== undefined) return { id, title: topicTitle(chatTitle, topicName) };
+  return { id, fallbackTitle: topicTitle(chatTitle, `topic ${topicId}`) };
 }
 
 function topicTitle(chatTitle: string | undefined, topic: string): string {

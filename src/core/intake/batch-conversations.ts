@@ -10,6 +10,8 @@ export interface ConversationInput {
   channel: string;
   externalId: string;
   title: string | null;
+  /** Stored only where the conversation has no title (see InboundConversation.fallbackTitle). */
+  fallbackTitle: string | null;
   firstAt: Date;
   lastAt: Date;
 }
@@ -60,6 +62,7 @@ export async function lockConversations(sql: Sql, inputs: ConversationInput[]): 
       if (last) previousLast.set(key(r.channel, r.external_id), last);
     }
   }
+  await fillUntitled(sql, rows, inputs);
   const out = new Map<string, LockedConversation>();
   for (const r of rows) {
     out.set(key(r.channel, r.external_id), {
@@ -71,6 +74,22 @@ export async function lockConversations(sql: Sql, inputs: ConversationInput[]): 
     });
   }
   return out;
+}
+
+/**
+ * Gives a fallback title to the conversations of `rows` still without one. Rare (the first
+ * message of a forum topic whose name is unknown), so it is a statement of its own rather than
+ * a condition in every upsert; the rows are locked by now.
+ */
+async function fillUntitled(sql: Sql, rows: Array<{ id: number; channel: string; external_id: string; title: string | null }>, inputs: ConversationInput[]): Promise<void> {
+  const fallbacks = new Map(inputs.filter((c) => c.fallbackTitle !== null).map((c) => [key(c.channel, c.externalId), c.fallbackTitle as string]));
+  const untitled = rows.filter((r) => r.title === null && fallbacks.has(key(r.channel, r.external_id)));
+  if (untitled.length === 0) return;
+  for (const r of untitled) r.title = fallbacks.get(key(r.channel, r.external_id)) as string;
+  await sql.query(
+    `UPDATE conversations c SET title = t.title FROM json_to_recordset($1::json) AS t(id bigint, title text) WHERE c.id = t.id AND c.title IS NULL`,
+    [JSON.stringify(untitled.map((r) => ({ id: String(r.id), title: r.title })))],
+  );
 }
 
 export function key(channel: string, externalId: string): string {

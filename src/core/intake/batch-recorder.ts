@@ -3,7 +3,7 @@ import { type Rules } from '../config/rules.schema';
 import { type Sql } from '../persistence/database';
 import { StormGuard } from '../sla/storm-guard';
 import { type Classification } from './author-classifier';
-import { key, lockConversations, type LockedConversation } from './batch-conversations';
+import { type ConversationInput, key, lockConversations, type LockedConversation } from './batch-conversations';
 import { appendEventsBatch, loadLatestInquiries, saveInquiries } from './inquiry-batch-store';
 import { type InquiryChange } from './inquiry-tracker';
 import { replayNewer, type InquiryState, type ReplayMessage } from './inquiry-replay';
@@ -177,17 +177,19 @@ function isNewer(p: Prepared, previousLast: Date | null): boolean {
 }
 
 function conversationInputs(items: Prepared[]) {
-  const inputs = new Map<string, { channel: string; externalId: string; title: string | null; firstAt: Date; lastAt: Date }>();
+  const inputs = new Map<string, ConversationInput>();
   for (const p of items) {
     const existing = inputs.get(p.conversationKey);
     const title = p.message.conversation.title ?? null;
+    const fallbackTitle = p.message.conversation.fallbackTitle ?? null;
     if (!existing) {
-      inputs.set(p.conversationKey, { channel: p.channel, externalId: p.message.conversation.id, title, firstAt: p.sentAt, lastAt: p.sentAt });
+      inputs.set(p.conversationKey, { channel: p.channel, externalId: p.message.conversation.id, title, fallbackTitle, firstAt: p.sentAt, lastAt: p.sentAt });
       continue;
     }
     if (p.sentAt < existing.firstAt) existing.firstAt = p.sentAt;
     if (p.sentAt > existing.lastAt) existing.lastAt = p.sentAt;
     if (title !== null) existing.title = title;
+    if (fallbackTitle !== null) existing.fallbackTitle = fallbackTitle;
   }
   return [...inputs.values()];
 }

@@ -89,13 +89,14 @@ export async function recordMessage(
 async function lockConversation(sql: Sql, channel: string, message: InboundMessage, sentAt: Date): Promise<ConversationRef> {
   // ON CONFLICT DO UPDATE both creates the row and row-locks an existing one.
   const [row] = await sql.query<{ id: number; title: string | null }>(
+    // A fallback title only fills a gap: a stored title, even a fallback, stays.
     `INSERT INTO conversations (channel, external_id, title, created_at, last_message_at)
-     VALUES ($1, $2, $3, $4, $4)
+     VALUES ($1, $2, COALESCE($3::text, $5::text), $4, $4)
      ON CONFLICT (channel, external_id) DO UPDATE
-       SET title = COALESCE(EXCLUDED.title, conversations.title),
+       SET title = COALESCE($3::text, conversations.title, $5::text),
            last_message_at = GREATEST(conversations.last_message_at, EXCLUDED.last_message_at)
      RETURNING id, title`,
-    [channel, message.conversation.id, message.conversation.title ?? null, sentAt],
+    [channel, message.conversation.id, message.conversation.title ?? null, sentAt, message.conversation.fallbackTitle ?? null],
   );
   if (!row) throw new Error('conversation upsert returned no row');
   return { id: Number(row.id), channel, externalId: message.conversation.id, title: row.title };

@@ -38,6 +38,7 @@ function check(message: InboundMessage, limits: { now: number; maxAgeMs: number 
   for (const [field, value] of [
     ['message.text', message.text],
     ['conversation.title', message.conversation.title],
+    ['conversation.fallbackTitle', message.conversation.fallbackTitle],
     ['author.name', message.author.name],
     ['author.email', message.author.email],
   ] as const) {

@@ -1,6 +1,7 @@
-import { ConfigError, type ConfigProblem } from '../../core/config/config-error';
+import { ConfigError, type ConfigProblem, formatPath } from '../../core/config/config-error';
 import { type LoadedConfig } from '../../core/config/load-config';
 import { type Rules } from '../../core/config/rules.schema';
+import { knownNames } from '../../core/config/suggest';
 import { type YamlSource } from '../../core/config/yaml-source';
 import { performsDeliveries, readsChannel, type ConnectorDefinition } from '../sdk/connector';
 import { collectSecrets, scrubSecrets } from '../sdk/secret';
@@ -81,20 +82,20 @@ export class ConnectorCatalog {
       if (!section.enabled) continue;
       const installed = this.installed.find((i) => i.definition.manifest.id === id);
       if (!installed) {
-        const known = this.installedIds().join(', ') || 'none';
-        problems.push(hubSource.problem(['connectors', id], `no connector "${id}" is installed (installed: ${known})`));
+        problems.push(hubSource.problem(['connectors', id], `no connector "${id}" is installed; ${knownNames(id, this.installedIds(), 'connectors')}`));
         continue;
       }
       // `delivery` is the outbox's policy for this connector, checked with the hub's settings.
       const { enabled: _enabled, delivery: _delivery, ...settings } = section;
-      const fromEnvironment = this.applyEnvironment(installed.definition, settings);
+      // Settings from the environment are reported under their variable, never their value.
+      const source = hubSource.withValue(hubSource.value, this.applyEnvironment(installed.definition, settings, id));
       try {
-        const config = hubSource.validateValue(installed.definition.manifest.configSchema, settings, ['connectors', id]);
+        const config = source.validateValue(installed.definition.manifest.configSchema, settings, ['connectors', id]);
         const secrets = collectSecrets(installed.definition.manifest.configSchema, config);
         enabled.set(id, { definition: installed.definition, origin: installed.origin, config, secrets, scrub: (text) => scrubSecrets(text, secrets) });
       } catch (error) {
         if (!(error instanceof ConfigError)) throw error;
-        problems.push(...error.problems.map((p) => nameVariable(p, id, fromEnvironment)));
+        problems.push(...error.problems);
       }
     }
     if (problems.length > 0) throw new ConfigError(problems);
@@ -113,14 +114,14 @@ export class ConnectorCatalog {
     return sections;
   }
 
-  /** Sets the keys the manifest maps to environment variables; returns key path → variable. */
-  private applyEnvironment(definition: ConnectorDefinition<unknown>, settings: Record<string, unknown>): Map<string, string> {
+  /** Sets the keys the manifest maps to environment variables; returns their hub.yaml path (`connectors.<id>.<key>`) → variable. */
+  private applyEnvironment(definition: ConnectorDefinition<unknown>, settings: Record<string, unknown>, id: string): Map<string, string> {
     const applied = new Map<string, string>();
     for (const [variable, setting] of Object.entries(definition.manifest.environment ?? {})) {
       const value = this.config.environment[variable];
       if (!nonEmpty(value)) continue;
       setIn(settings, setting.key.split('.'), value);
-      applied.set(setting.key, variable);
+      applied.set(formatPath(['connectors', id, ...setting.key.split('.')]), variable);
     }
     return applied;
   }
@@ -138,12 +139,4 @@ function setIn(target: Record<string, unknown>, keys: string[], value: unknown):
     node = node[key] as Record<string, unknown>;
   }
   node[keys[keys.length - 1] as string] = value;
-}
-
-/** A value that came from an environment variable is reported as that variable. */
-function nameVariable(problem: ConfigProblem, id: string, fromEnvironment: Map<string, string>): ConfigProblem {
-  for (const [key, variable] of fromEnvironment) {
-    if (problem.path === `connectors.${id}.${key}`) return { file: 'environment', path: variable, message: `${problem.message} (sets ${problem.path})` };
-  }
-  return problem;
 }

@@ -27,7 +27,15 @@ export interface InboundAuthor {
 export interface InboundConversation {
   /** Stable id within the channel: a chat id, `chatId:topicId`, a mail thread id. */
   id: string;
+  /** The conversation's name as the source states it; replaces the one stored. */
   title?: string;
+  /**
+   * A name to show while the conversation has none (a forum topic whose own name the
+   * connector has not seen: `Acme › topic 10`): stored only when no title is known, it never
+   * replaces one, and a later `title` or conversationTitle() replaces it. A hub that predates
+   * it ignores it, and the conversation stays untitled.
+   */
+  fallbackTitle?: string;
 }
 
 /** A message normalized by an inbound connector. The channel is added by the hub. */

@@ -48,8 +48,34 @@ describe('configuration errors point at what to fix', () => {
     it('reports a malformed TELEGRAM_BOT_TOKEN under its name, not as the built-in defaults, without the value', () => {
       const { 'rules.yaml': rules } = folder({ 'rules.yaml': 'version: 1\n' });
       const error = errorOf(() => buildCatalog(loadConfig({ RULES_FILE: rules, TELEGRAM_BOT_TOKEN: 'not-a-bot-token' })));
-      expect(error.message).toMatch(/TELEGRAM_BOT_TOKEN.*connectors\.telegram\.token/);
-      expect(error.message).not.toMatch(/built-in hub defaults|not-a-bot-token/);
+      expect(error.message).toBe('environment variable TELEGRAM_BOT_TOKEN (connectors.telegram.token): expected a bot token from @BotFather, like 123456789:AA…');
+    });
+
+    it('names TELEGRAM_BOT_TOKEN, not the hub.yaml line, when it overrides a placeholder there, and hides a value that looks nearly right', () => {
+      const secretish = '12345:short-secret-value';
+      const { 'hub.yaml': hub, 'rules.yaml': rules } = folder({
+        'hub.yaml': 'connectors:\n  telegram:\n    enabled: true\n    token: ${TELEGRAM_BOT_TOKEN}\n',
+        'rules.yaml': 'version: 1\n',
+      });
+      const error = errorOf(() => buildCatalog(loadConfig({ HUB_CONFIG: hub, RULES_FILE: rules, TELEGRAM_BOT_TOKEN: secretish })));
+      expect(error.problems).toEqual([expect.objectContaining({ file: 'environment', variable: 'TELEGRAM_BOT_TOKEN', path: 'connectors.telegram.token' })]);
+      expect(error.message).toMatch(/^environment variable TELEGRAM_BOT_TOKEN \(connectors\.telegram\.token\): /);
+      expect(error.message).not.toContain(secretish);
+      expect(error.message).not.toContain('short-secret-value');
+    });
+  });
+
+  describe('names the nearest known name for a typo', () => {
+    it('suggests the installed connector for a misspelled connectors: section, and lists them all', () => {
+      const { 'hub.yaml': hub, 'rules.yaml': rules } = folder({ 'hub.yaml': 'connectors:\n  telegarm:\n    enabled: true\n', 'rules.yaml': 'version: 1\n' });
+      const error = errorOf(() => buildCatalog(loadConfig({ HUB_CONFIG: hub, RULES_FILE: rules })));
+      expect(error.message).toBe(`${hub}:2:3 connectors.telegarm: no connector "telegarm" is installed; did you mean "telegram"? (known connectors: http, log, mail, slack, telegram, webhook)`);
+    });
+
+    it('lists the installed connectors without a guess when nothing is close', () => {
+      const { 'hub.yaml': hub, 'rules.yaml': rules } = folder({ 'hub.yaml': 'connectors:\n  jira:\n    enabled: true\n', 'rules.yaml': 'version: 1\n' });
+      const error = errorOf(() => buildCatalog(loadConfig({ HUB_CONFIG: hub, RULES_FILE: rules })));
+      expect(error.message).toBe(`${hub}:2:3 connectors.jira: no connector "jira" is installed; known connectors: http, log, mail, slack, telegram, webhook`);
     });
   });
 

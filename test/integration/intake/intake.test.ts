@@ -1,6 +1,7 @@
 import { createIntake, expectedInquiries, inquiryShapes, message, rules } from '../../support/intake-harness';
 import { resetTables, testBackend, useTestDatabase } from '../../support/test-database';
 import { VirtualClock } from '../../../src/core/clock/virtual-clock';
+import { type InboundConversation, type InboundMessage } from '../../../src/plugins/sdk/message';
 
 describe(`intake (${testBackend})`, () => {
   const context = useTestDatabase();
@@ -233,6 +234,31 @@ describe(`intake (${testBackend})`, () => {
     expect(await context.db.query(`SELECT receipt_id FROM ingest_receipts`)).toEqual([]);
     // Fixed, the same id goes through.
     expect(await intake.acceptEnvelope('http', { id: 'msg_3' }, [message('r', 'customer', 0)])).toMatchObject({ status: 'accepted' });
+  });
+
+  it('stores a fallback title only where a conversation has none: a named one keeps its name on both paths, and a later title replaces the fallback', async () => {
+    const { intake } = createIntake(context.db, { rules: rules({ duty: { targets: [{ name: 'duty', connector: 'log' }] }, notify: { inquiryOpened: ['duty'] } }) });
+    const titleOf = async (id: string) => (await context.db.query<{ title: string | null }>(`SELECT title FROM conversations WHERE external_id = $1`, [id]))[0]?.title;
+    const inTopic = (conversation: InboundConversation, at: number): InboundMessage => ({ ...message(conversation.id, 'customer', at), conversation });
+
+    await intake.accept('http', inTopic({ id: 'g:10', fallbackTitle: 'G › topic 10' }, 0));
+    const [opened] = await context.db.query<{ payload: { text: string } }>(`SELECT payload FROM deliveries WHERE payload->>'event' = 'inquiry.opened'`);
+    expect(opened?.payload.text).toBe('🆕 New inquiry — G › topic 10');
+    await intake.accept('http', inTopic({ id: 'g:10', title: 'G › Exports' }, 1));
+    expect(await titleOf('g:10')).toBe('G › Exports');
+    // A newer message (one batch statement) and an older one (the careful path) offer the fallback again.
+    await intake.accept('http', inTopic({ id: 'g:10', fallbackTitle: 'G › topic 10' }, 2));
+    await intake.accept('http', inTopic({ id: 'g:10', fallbackTitle: 'G › topic 10' }, -5));
+    expect(await titleOf('g:10')).toBe('G › Exports');
+
+    // Untitled so far, then an older message with a fallback: the careful path fills the gap.
+    await intake.accept('http', inTopic({ id: 'g:11' }, 0));
+    expect(await titleOf('g:11')).toBeNull();
+    await intake.accept('http', inTopic({ id: 'g:11', fallbackTitle: 'G › topic 11' }, -5));
+    expect(await titleOf('g:11')).toBe('G › topic 11');
+    // …and the first fallback stays: a second one does not replace it.
+    await intake.accept('http', inTopic({ id: 'g:11', fallbackTitle: 'G (renamed) › topic 11' }, 3));
+    expect(await titleOf('g:11')).toBe('G › topic 11');
   });
 });
 

@@ -124,7 +124,7 @@ describe(`connector host (${testBackend})`, () => {
   });
 
   it('rejects an enabled connector that is not installed, a duty target on a disabled one, and a malformed target address', async () => {
-    await expect(startTestHub({ hub: { connectors: { telegramm: { enabled: true } } } })).rejects.toThrow(/connectors\.telegramm: no connector "telegramm" is installed \(installed: http, log, [a-z, ]*telegram[a-z, ]*\)/);
+    await expect(startTestHub({ hub: { connectors: { telegramm: { enabled: true } } } })).rejects.toThrow(/connectors\.telegramm: no connector "telegramm" is installed; did you mean "telegram"\? \(known connectors: http, log, [a-z, ]*telegram[a-z, ]*\)/);
     await expect(
       startTestHub({
         hub: { connectors: { http: { enabled: true, secret: '${TEST_INGEST_SECRET}' }, log: { enabled: false } } },
