@@ -1,4 +1,4 @@
 import { definePlugin } from 'replywatch/sdk';
 import { telegramConnector } from './telegram.connector';
 
-export const replywatchPlugin = definePlugin({ name: 'telegram', contractVersion: '2.4', connectors: [telegramConnector] });
+export const replywatchPlugin = definePlugin({ name: 'telegram', contractVersion: '2.7', connectors: [telegramConnector] });
