@@ -13,6 +13,8 @@ module.exports = {
   // migrated embedded database each test database starts as a copy of.
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+  // A line per finished file with the run's progress, then jest's totals and failures in full.
+  reporters: ['<rootDir>/test/support/progress-reporter.js', ['summary', { summaryThreshold: 0 }]],
   projects: [
     {
       displayName: 'unit',
