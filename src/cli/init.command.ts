@@ -38,7 +38,9 @@ export async function runInit(args: string[], io: InitIo = terminalIo()): Promis
     return 1;
   }
   const defaults: InitAnswers = { timezone: values.timezone ?? localTimeZone(), days: values.days ?? 'mon-fri', hours: values.hours ?? '09:00-18:00', target: values.target ?? '60m' };
-  const answers = io.interactive && !values.yes ? await ask(defaults, io) : fromOptions(defaults);
+  // An option is an answer given in advance: a terminal is asked only the rest.
+  const open = io.interactive && !values.yes ? QUESTIONS.filter(({ key }) => values[key] === undefined) : [];
+  const answers = await ask(fromOptions(defaults), open, io);
   await writeBoth(files, answers);
   const summary = checkWritten(files);
   io.output.write(
@@ -71,12 +73,13 @@ function fromOptions(given: InitAnswers): InitAnswers {
  * One question per line, Enter keeps the default shown. Lines are read from the stream's
  * iterator, so answers piped in ahead of the prompts are not lost.
  */
-async function ask(defaults: InitAnswers, io: InitIo): Promise<InitAnswers> {
+async function ask(defaults: InitAnswers, questions: typeof QUESTIONS, io: InitIo): Promise<InitAnswers> {
+  if (questions.length === 0) return defaults;
   const rl = createInterface({ input: io.input, output: io.output });
   const lines = rl[Symbol.asyncIterator]();
   const answers = { ...defaults };
   try {
-    for (const { key, prompt } of QUESTIONS) {
+    for (const { key, prompt } of questions) {
       for (;;) {
         io.output.write(`${prompt} [${defaults[key]}]: `);
         const line = await lines.next();
