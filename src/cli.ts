@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import 'reflect-metadata';
-import { type CommandName } from './cli/commands';
+import { type CommandName, START } from './cli/commands';
 import { decide } from './cli/dispatch';
 import { UsageError } from './cli/usage-error';
 
@@ -9,10 +9,12 @@ type Runner = (args: string[]) => Promise<number>;
 // Each command's code is loaded only when it runs: `--help` and `--version` load nothing of the
 // hub, and a command does not pay for the others' imports (NestJS, the database drivers).
 const RUNNERS = {
-  start: async () => {
-    await (await import('./main')).startHub();
+  start: async (args) => {
+    const { values } = (await import('./cli/parse-command')).parseCommand(START, args);
+    await (await import('./main')).startHub(process.env, values.demo === true ? { runbook: 'demo' } : {});
     return -1; // keeps running until a signal
   },
+  init: async (args) => (await import('./cli/init.command')).runInit(args),
   'check-config': async () => (await import('./cli/check-config.command')).runCheckConfig(),
   migrate: async () => (await import('./cli/migrate.command')).runMigrate(),
   'outbox status': async (args) => (await import('./cli/outbox.command')).runOutbox(['status', ...args]),

@@ -104,10 +104,10 @@ export class HubRuntime implements OnApplicationBootstrap, BeforeApplicationShut
     this.logger.log('stopped');
   }
 
-  /** Only a runbook that came from a file can change; built-in rules have nothing to watch. */
+  /** Only a runbook that came from a file can change; the built-in and demo ones have nothing to watch. */
   private startRulesReloader(): void {
     const file = this.config.rulesSource.file;
-    if (!existsSync(file)) return;
+    if (this.config.runbook !== 'file' || !existsSync(file)) return;
     this.reloader = new RulesReloader(
       file,
       this.rules,

@@ -1,14 +1,17 @@
 import 'reflect-metadata';
 import { type INestApplication } from '@nestjs/common';
-import { loadConfig } from './core/config/load-config';
+import { runbookNotice } from './core/config/built-in-runbooks';
+import { loadConfig, type LoadOptions } from './core/config/load-config';
 import { PinoLogger } from './core/observability/pino-logger';
 import { createHub } from './hub';
 import { explainStartupError } from './startup-errors';
 
 /** Loads and validates configuration, builds the hub and starts listening. */
-export async function startHub(env: NodeJS.ProcessEnv = process.env): Promise<INestApplication> {
-  const config = loadConfig(env);
+export async function startHub(env: NodeJS.ProcessEnv = process.env, options: LoadOptions = {}): Promise<INestApplication> {
+  const config = loadConfig(env, options);
   const logger = new PinoLogger(config.hub.log.level);
+  const notice = runbookNotice(config.runbook, config.rulesFile, config.rules);
+  if (notice) logger.log(notice, 'rules');
   const app = await createHub({ config, logger });
   const { host, port } = config.hub.server;
   await app.listen(port, host);

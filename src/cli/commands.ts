@@ -8,8 +8,29 @@ import { command } from './command-spec';
 export const START = command({
   name: 'start',
   summary: 'run the hub (the default command); migrations run on start',
-  details: 'Reads config/hub.yaml (or HUB_CONFIG) and the rules file, or built-in defaults when there is no hub.yaml, and runs until SIGTERM or SIGINT.',
-  options: {},
+  details:
+    'Reads config/hub.yaml (or HUB_CONFIG) and the rules file, or built-in defaults when there is no hub.yaml, and runs until SIGTERM or SIGINT. Without a rules file the built-in runbook applies: 24/7, first response within 60 min, warnings to the log output.',
+  options: {
+    demo: { type: 'boolean', description: 'use the demo runbook instead of any rules file: 3-minute target, warnings in this output within a minute' },
+  },
+  examples: ['replywatch start --demo'],
+});
+
+export const INIT = command({
+  name: 'init',
+  summary: 'write a commented config/hub.yaml and config/rules.yaml for your time zone and working hours',
+  details:
+    'Asks on a terminal (Enter keeps the default shown); elsewhere, or with --yes, takes the options and defaults. Never overwrites: when a file exists it names it and writes nothing. The written files are checked as check-config would.',
+  options: {
+    timezone: { type: 'string', value: 'TZ', description: 'the IANA time zone of your working hours (default: this machine\'s)' },
+    // No parser defaults here: on a terminal, an option given is a question not asked.
+    days: { type: 'string', value: 'DAYS', description: 'working days, e.g. mon-fri (the default) or mon-sat' },
+    hours: { type: 'string', value: 'HH:MM-HH:MM', description: 'working hours on those days, 09:00-18:00 by default, or 24/7' },
+    target: { type: 'string', value: 'DURATION', description: 'first-response target in working time, 60m by default' },
+    dir: { type: 'string', value: 'DIR', default: 'config', description: 'where to write hub.yaml and rules.yaml' },
+    yes: { type: 'boolean', description: 'ask nothing: take the options and defaults' },
+  },
+  examples: ['replywatch init', 'replywatch init --yes --timezone Europe/Berlin --hours 08:00-17:00 --target 30m'],
 });
 
 export const CHECK_CONFIG = command({
@@ -151,7 +172,7 @@ export const VERSION = command({
 });
 
 /** In the order the main help and the README list them. */
-export const COMMANDS = [START, CHECK_CONFIG, MIGRATE, OUTBOX_STATUS, OUTBOX_LIST, OUTBOX_SHOW, OUTBOX_REPLAY, SEND, REPORT, SLA_DUE, SIMULATE, PLUGIN_NEW, MAIL_CHECK, HELP, VERSION] as const;
+export const COMMANDS = [START, INIT, CHECK_CONFIG, MIGRATE, OUTBOX_STATUS, OUTBOX_LIST, OUTBOX_SHOW, OUTBOX_REPLAY, SEND, REPORT, SLA_DUE, SIMULATE, PLUGIN_NEW, MAIL_CHECK, HELP, VERSION] as const;
 
 export type Command = (typeof COMMANDS)[number];
 export type CommandName = Command['name'];

@@ -26,7 +26,9 @@ describe('decide', () => {
   });
 
   it('checks a command\'s options before it runs', () => {
-    expect(() => decide(['start', '--port', '3000'])).toThrow('unknown option "--port": "start" takes no options');
+    expect(() => decide(['migrate', '--port', '3000'])).toThrow('unknown option "--port": "migrate" takes no options');
+    expect(() => decide(['start', '--port', '3000'])).toThrow('unknown option "--port" for "start" (options: --demo)');
+    expect(decide(['start', '--demo'])).toEqual({ kind: 'run', command: 'start', args: ['--demo'] });
     expect(() => decide(['simulate', 'a.yaml', 'b.yaml'])).toThrow('unexpected argument "b.yaml"; expected "simulate SCENARIO.yaml [--rules FILE]"');
   });
 });

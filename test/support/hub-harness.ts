@@ -32,7 +32,10 @@ export interface TestHub {
 
 export interface TestHubOptions {
   hub?: Record<string, unknown>;
-  rules?: Record<string, unknown>;
+  /** false: no rules file at all, so the built-in runbook applies. */
+  rules?: Record<string, unknown> | false;
+  /** Start as `replywatch start --demo` does: the demo runbook instead of any rules file. */
+  demo?: boolean;
   /** Plugins handed to the hub as objects (test connectors), besides the first-party ones. */
   plugins?: ReplywatchPlugin[];
   clock?: Clock;
@@ -54,17 +57,17 @@ export async function startTestHub(options: TestHubOptions = {}): Promise<TestHu
     stringify({
       server: { host: '127.0.0.1', port: 0 },
       database: dbSection,
-      rulesFile,
+      ...(options.rules === false ? {} : { rulesFile }),
       outbox: { pollInterval: '200ms', baseDelay: '100ms' },
       connectors: { http: { enabled: true, secret: '${TEST_INGEST_SECRET}' }, log: { enabled: true } },
       ...options.hub,
     }),
   );
-  writeFileSync(rulesFile, stringify({ version: 1, ...options.rules }));
+  if (options.rules !== false) writeFileSync(rulesFile, stringify({ version: 1, ...options.rules }));
   const logger = options.logger ?? (process.env.REPLYWATCH_TEST_LOGS ? new PinoLogger('debug') : false);
   let app: INestApplication;
   try {
-    const config = loadConfig({ HUB_CONFIG: hubFile, TEST_INGEST_SECRET: secret, ADMIN_TOKEN });
+    const config = inFolder(dir, () => loadConfig({ HUB_CONFIG: hubFile, TEST_INGEST_SECRET: secret, ADMIN_TOKEN }, options.demo ? { runbook: 'demo' } : {}));
     app = await createHub({ config, logger, ...(options.plugins ? { plugins: options.plugins } : {}), ...(options.clock ? { clock: options.clock } : {}) });
   } catch (error) {
     // Tests of refused configurations land here: leave no database or files behind.
@@ -116,6 +119,20 @@ export async function startTestHub(options: TestHubOptions = {}): Promise<TestHu
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Runs `load` with the hub's own folder as the working directory, where the default rules file
+ * (./config/rules.yaml) never exists: a checkout's own config/rules.yaml cannot leak in.
+ */
+function inFolder<T>(dir: string, load: () => T): T {
+  const previous = process.cwd();
+  process.chdir(dir);
+  try {
+    return load();
+  } finally {
+    process.chdir(previous);
+  }
 }
 
 /** A minimal valid ingest body. */

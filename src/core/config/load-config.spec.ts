@@ -1,6 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { describeRunbook } from './built-in-runbooks';
 import { ConfigError } from './config-error';
 import { loadConfig } from './load-config';
 
@@ -85,5 +86,33 @@ describe('loadConfig', () => {
   it('rejects notify entries naming a duty target that does not exist', () => {
     const env = files('{}', 'version: 1\nduty:\n  targets:\n    - { name: duty, connector: log }\nnotify:\n  inquiryOpened: [duty, dutty]\n');
     expect(errorOf(() => loadConfig(env)).message).toMatch(/:6:\d+ notify.inquiryOpened\[1\]: unknown duty target; did you mean "duty"\? \(known duty targets: duty\)/);
+  });
+
+  describe('the runbook when there is no rules file', () => {
+    const cwd = process.cwd();
+    // The default rules file is ./config/rules.yaml of the working directory.
+    beforeEach(() => process.chdir(mkdtempSync(path.join(tmpdir(), 'replywatch-cwd-'))));
+    afterEach(() => process.chdir(cwd));
+
+    it('is the built-in one: 24/7, 60 minutes, ⚡ ❗ ⚠️ at 45/55/60 to the log, validated like a file', () => {
+      const config = loadConfig({});
+      expect(config).toMatchObject({ runbook: 'built-in', rulesFile: './config/rules.yaml', rulesSource: { file: 'built-in runbook' } });
+      expect(config.rules.policies).toMatchObject([{ name: 'default', target: 3_600_000, calendar: 'round-the-clock' }]);
+      expect(config.rules.policies[0]?.marks.map((m) => m.emoji)).toEqual(['⚡', '❗', '⚠️']);
+      expect(config.rules.duty.targets).toEqual([expect.objectContaining({ name: 'duty-log', connector: 'log' })]);
+      expect(describeRunbook(config.rules)).toBe('24/7, first response 60 min, marks at 45/55/60 min');
+    });
+
+    it('is never used for a rules file that was named but is missing', () => {
+      expect(() => loadConfig({ RULES_FILE: 'missing/rules.yaml' })).toThrow(/missing\/rules.yaml: cannot read the file \(ENOENT\)/);
+    });
+
+    it('the demo runbook replaces even an existing rules file', () => {
+      const env = files('{}', 'version: 1\n');
+      const config = loadConfig(env, { runbook: 'demo' });
+      expect(config.runbook).toBe('demo');
+      expect(describeRunbook(config.rules)).toBe('24/7, first response 3 min, marks at 1/2/3 min');
+      expect(loadConfig(env).runbook).toBe('file');
+    });
   });
 });

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { z } from 'zod';
+import { type RunbookKind, type RunbookOrigin, RUNBOOKS } from './built-in-runbooks';
 import { ConfigError, formatPath } from './config-error';
 import { hubConfigSchema, type HubConfig } from './hub-config.schema';
 import { resolveRulesPaths, rulesFileBesideHub } from './relative-paths';
@@ -17,6 +18,10 @@ export interface LoadedConfig {
   rulesSource: YamlSource;
   /** No hub.yaml: connectors enable themselves as their manifests say (enabledByDefault, environment). */
   builtIn: boolean;
+  /** Where the rules came from: the rules file, or a runbook the hub carries (see built-in-runbooks). */
+  runbook: RunbookOrigin;
+  /** The rules file looked for (read when `runbook` is `file`). */
+  rulesFile: string;
   /** Connectors read their own variables from here (each manifest declares them). */
   environment: NodeJS.ProcessEnv;
 }
@@ -41,17 +46,23 @@ const ENV_OVERRIDES: ReadonlyArray<{ variable: string; path: string[]; parse?: (
  * (TELEGRAM_BOT_TOKEN) — the plugin host decides, from the manifests.
  */
 const BUILT_IN_HUB = { connectors: {} };
-const BUILT_IN_RULES = { version: 1 };
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): LoadedConfig {
+export interface LoadOptions {
+  /** `demo`: the demo runbook instead of any rules file (`replywatch start --demo`). */
+  runbook?: Extract<RunbookKind, 'demo'>;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOptions = {}): LoadedConfig {
   const hubSource = readHubSource(env);
   const overridden = applyEnvOverrides(hubSource, env);
   const hub = overridden.validate(hubConfigSchema);
   const disabled = Object.entries(hub.connectors).filter(([, section]) => !section.enabled).map(([id]) => ['connectors', id]);
   overridden.assertVariablesSet(disabled);
-  const rulesSource = readRulesSource(rulesFileOf(hub, hubSource, env), env, env.RULES_FILE !== undefined || hubSource.at(['rulesFile']) !== undefined);
+  const rulesFile = rulesFileOf(hub, hubSource, env);
+  const runbook = runbookOf(rulesFile, env.RULES_FILE !== undefined || hubSource.at(['rulesFile']) !== undefined, options);
+  const rulesSource = runbook === 'file' ? YamlSource.read(rulesFile, env) : YamlSource.fromValue(RUNBOOKS[runbook].label, RUNBOOKS[runbook].rules);
   const rules = validateRules(rulesSource);
-  return { hub, hubSource: overridden, rules, rulesSource, builtIn: hubSource.file === BUILT_IN_LABEL, environment: env };
+  return { hub, hubSource: overridden, rules, rulesSource, builtIn: hubSource.file === BUILT_IN_LABEL, runbook, rulesFile, environment: env };
 }
 
 export function loadRules(file: string, env: NodeJS.ProcessEnv = process.env): { rules: Rules; source: YamlSource } {
@@ -79,9 +90,10 @@ function readHubSource(env: NodeJS.ProcessEnv): YamlSource {
   return YamlSource.read(file, env);
 }
 
-function readRulesSource(file: string, env: NodeJS.ProcessEnv, explicit: boolean): YamlSource {
-  if (!explicit && !existsSync(file)) return YamlSource.fromValue('built-in rules (no staff, no notifications)', BUILT_IN_RULES);
-  return YamlSource.read(file, env);
+/** A rules file that was named (RULES_FILE, hub.yaml's `rulesFile`) must exist; the default may not. */
+function runbookOf(file: string, named: boolean, options: LoadOptions): RunbookOrigin {
+  if (options.runbook) return options.runbook;
+  return !named && !existsSync(file) ? 'built-in' : 'file';
 }
 
 /** Each value set from the environment keeps its origin, so an error names the variable. */

@@ -119,7 +119,7 @@ describe('replywatch usage errors', () => {
     [['migrate', '--force'], 'unknown option "--force": "migrate" takes no options', 'replywatch migrate --help'],
     [['report', '--zzz'], 'unknown option "--zzz" for "report" (options: --from, --to, --period,', 'replywatch report --help'],
     [['--verison'], 'unknown option "--verison"; did you mean "--version"?', 'replywatch help'],
-    [['frobnicate'], 'unknown command "frobnicate" (commands: start, check-config, migrate, outbox,', 'replywatch help'],
+    [['frobnicate'], 'unknown command "frobnicate" (commands: start, init, check-config, migrate, outbox,', 'replywatch help'],
   ])('%j: exit 2, names the nearest known word or lists them', async (args, message, help) => {
     const run = await runBuiltCli(args, { cwd: work, env });
     expect(run.code).toBe(2);
