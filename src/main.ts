@@ -8,7 +8,7 @@ import { explainStartupError } from './startup-errors';
 /** Loads and validates configuration, builds the hub and starts listening. */
 export async function startHub(env: NodeJS.ProcessEnv = process.env): Promise<INestApplication> {
   const config = loadConfig(env);
-  const logger = new PinoLogger(config.hub.log.level);
+  const logger = PinoLogger.forStdout(config.hub.log);
   const app = await createHub({ config, logger });
   const { host, port } = config.hub.server;
   await app.listen(port, host);
