@@ -58,6 +58,6 @@ describe('log output', () => {
     await new Promise((resolve) => setImmediate(resolve));
     expect(out.lines).toHaveLength(1);
     expect(out.lines[0]).toMatch(/^\[\d{2}:\d{2}:\d{2}\.\d{3}\] WARN: \[connector:log\] ⚡ 15 minutes left — Acme support$/);
-    expect(() => JSON.parse(out.lines[0] ?? '')).toThrow();
+    expect(() => JSON.parse(out.lines[0] ?? '') as unknown).toThrow();
   });
 });
