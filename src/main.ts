@@ -9,7 +9,7 @@ import { explainStartupError } from './startup-errors';
 /** Loads and validates configuration, builds the hub and starts listening. */
 export async function startHub(env: NodeJS.ProcessEnv = process.env, options: LoadOptions = {}): Promise<INestApplication> {
   const config = loadConfig(env, options);
-  const logger = new PinoLogger(config.hub.log.level);
+  const logger = PinoLogger.forStdout(config.hub.log);
   const notice = runbookNotice(config.runbook, config.rulesFile, config.rules);
   if (notice) logger.log(notice, 'rules');
   const app = await createHub({ config, logger });

@@ -99,7 +99,11 @@ export const hubConfigSchema = z
       .strict()
       .prefault({}),
     log: z
-      .object({ level: z.enum(LOG_LEVELS).default('info'), pretty: z.boolean().default(false) })
+      .object({
+        level: z.enum(LOG_LEVELS).default('info'),
+        /** Readable lines instead of JSON; unset: readable when stdout is a terminal. */
+        pretty: z.boolean().optional(),
+      })
       .strict()
       .prefault({}),
     rulesFile: z.string().min(1).default('./config/rules.yaml'),
