@@ -29,6 +29,8 @@ export class ConnectorReports implements ReportService {
    */
   period(words: readonly string[], fallback: string): ReportPeriod | { error: string } {
     const last = words.at(-1);
+    // No period word has a slash: one in the last word means a zone, perhaps misspelled.
+    if (last?.includes('/') && !isTimeZone(last)) return { error: `unknown time zone "${last}" (expected an IANA zone such as Europe/Moscow or UTC)` };
     const zoned = last !== undefined && isTimeZone(last);
     const zone = zoned ? last : this.timezone();
     const periodWords = zoned ? words.slice(0, -1) : words;
