@@ -110,7 +110,7 @@ export class ReportScheduler {
     const payload =
       digest !== undefined
         ? ({ event: 'report.digest', text: digest } as const)
-        : reportExport({ job: job.name, label: period.label, from: zonedIso(period.from, zone), to: zonedIso(period.to, zone), timezone: zone, bom: job.bom ?? true, text: `📊 SLA export "${job.name}", ${period.label}` });
+        : reportExport({ job: job.name, label: period.label, from: zonedIso(period.from, zone), to: zonedIso(period.to, zone), timezone: zone, bom: job.bom ?? true, text: `📊 SLA export "${job.name}", ${period.label} (${zone})` });
     return toDutyTargets(this.rules(), job.sendTo, { key: (name) => `report:${job.name}:${new Date(fireAt).toISOString()}:${name}`, payload });
   }
 

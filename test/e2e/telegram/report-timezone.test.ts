@@ -63,6 +63,7 @@ describe(`"last month" with reports.timezone: Europe/Moscow (${testBackend})`, (
     await eventually(async () => (await tg.hub.db.query(`SELECT id FROM deliveries WHERE status = 'in_flight'`)).length === 0, clock);
     seen.scheduledDocument = csvIds(documents()[0]!.file!.data.toString('utf8'));
     seen.scheduledFile = csvIds(readFileSync(path.join(dir, 'monthly-November_2026.csv'), 'utf8'));
+    const [exportPayload] = (await tg.hub.db.query<{ payload: unknown }>(`SELECT payload FROM deliveries WHERE kind = 'report-export'`)).map((r) => r.payload);
 
     // Telegram: /slastat and /report, the zone from the rules.
     tg.peer.groupMessage({ chatId: DUTY_CHAT, from: STAFF_USER, text: '/slastat last-month' });
@@ -110,6 +111,8 @@ describe(`"last month" with reports.timezone: Europe/Moscow (${testBackend})`, (
     const heading = 'SLA report, November 2026 (Europe/Moscow)\nfrom 2026-11-01T00:00:00.000+03:00 to 2026-12-01T00:00:00.000+03:00\ninquiries 2:';
     expect(stat.startsWith(heading)).toBe(true);
     expect(cliText.startsWith(heading)).toBe(true);
+    expect(documents()[0]?.params.caption).toBe('📊 SLA export "monthly", November 2026 (Europe/Moscow) — 2 inquiries');
+    expect(exportPayload).toMatchObject({ label: 'November 2026', ...BOUNDS });
     expect(documents()[1]?.params.caption).toBe('SLA export, November 2026 (Europe/Moscow): 2 inquiries');
     expect(json).toMatchObject({ period: 'November 2026', ...BOUNDS, inquiries: 2 });
     expect(cliJson).toMatchObject({ period: 'November 2026', ...BOUNDS, inquiries: 2 });
