@@ -9,6 +9,8 @@ export interface OptionSpec extends ParseArgsOption {
   readonly description: string;
   /** Shown without brackets in the synopsis; the command itself checks that it is there. */
   readonly required?: boolean;
+  /** The help's "(default: …)" when the default is not a fixed value (read by the command). */
+  readonly fallback?: string;
 }
 
 export type OptionTable = Readonly<Record<string, OptionSpec>>;

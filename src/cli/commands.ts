@@ -118,7 +118,7 @@ export const REPORT = command({
     from: { type: 'string', value: 'DATE', description: 'first day of the period (YYYY-MM-DD, with --to)' },
     to: { type: 'string', value: 'DATE', description: 'last day of the period (YYYY-MM-DD, with --from)' },
     period: { type: 'string', value: 'NAME', description: 'this-month, last-month, last-quarter, last-week, last-7-days, yesterday, q1..q4 or YYYY-Qn' },
-    timezone: { type: 'string', value: 'TZ', default: 'UTC', description: 'the IANA time zone the period\'s days are counted in' },
+    timezone: { type: 'string', value: 'TZ', fallback: 'reports.timezone from the rules file, else UTC', description: 'the IANA time zone the period\'s days are counted in and CSV times are written in' },
     format: { type: 'string', value: 'text|json|csv', default: 'text', description: 'csv: one row per inquiry' },
     channel: { type: 'string', value: 'ID', description: 'only inquiries from this channel' },
     policy: { type: 'string', value: 'NAME', description: 'only inquiries under this SLA policy' },

@@ -72,7 +72,8 @@ function optionLabel(name: string, option: OptionSpec): string {
 
 function describe(option: OptionSpec): string {
   const required = option.required ? ' (required)' : '';
-  const fallback = typeof option.default === 'string' ? ` (default: ${option.default})` : '';
+  const value = typeof option.default === 'string' ? option.default : option.fallback;
+  const fallback = value === undefined ? '' : ` (default: ${value})`;
   return `${option.description}${required}${fallback}`;
 }
 

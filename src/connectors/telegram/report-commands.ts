@@ -11,7 +11,7 @@ export class ReportCommands {
     private readonly maxUploadBytes: number,
   ) {}
 
-  /** `/slastat [period]`, this month to date by default. */
+  /** `/slastat [period] [zone]`, this month to date in `reports.timezone` by default. */
   async slastat(args: string): Promise<string> {
     const period = this.period(args, 'this-month');
     if (typeof period === 'string') return period;
@@ -33,15 +33,16 @@ export class ReportCommands {
   async csv(args: string): Promise<{ file: UploadFile; caption: string; dispose: () => Promise<void> } | string> {
     const period = this.period(args, 'last-month');
     if (typeof period === 'string') return period;
-    const upload = await prepareCsvUpload(this.reports, { range: period, zone: this.reports.timezone(), bom: true, limitBytes: this.maxUploadBytes });
+    const zone = period.timezone ?? this.reports.timezone();
+    const upload = await prepareCsvUpload(this.reports, { range: period, zone, bom: true, limitBytes: this.maxUploadBytes });
     if (!upload.ok) return `No file for ${period.label}: ${upload.reason}.`;
-    return { file: upload.file, caption: `SLA export, ${period.label}: ${upload.rows} inquiries${compressionNote(upload)}`, dispose: upload.dispose };
+    return { file: upload.file, caption: `SLA export, ${period.label} (${zone}): ${upload.rows} inquiries${compressionNote(upload)}`, dispose: upload.dispose };
   }
 
   private period(args: string, fallback: string): ReportPeriod | string {
     const words = args.trim().length > 0 ? args.trim().split(/\s+/) : [];
     const period = this.reports.period(words, fallback);
-    if ('error' in period) return `${period.error}. Examples: /slastat last-month, /slastat 2026-10-01 2026-10-31, /report q3`;
+    if ('error' in period) return `${period.error}. Examples: /slastat last-month, /slastat 2026-10-01 2026-10-31, /report q3, /slastat last-month Europe/Berlin`;
     return period;
   }
 }

@@ -8,6 +8,7 @@ import { DATABASE, type Database } from '../persistence/database';
 import { parsePeriod, PeriodError } from '../reporting/period';
 import { csvStream } from '../reporting/csv-stream';
 import { csvFileName, reportFilter } from '../reporting/report-filter';
+import { reportJson } from '../reporting/report-text';
 import { buildReport } from '../reporting/sla-report';
 import { RulesStore } from '../rules/rules-store';
 import { isTimeZone } from '../sla/calendar.schema';
@@ -15,7 +16,8 @@ import { AdminGuard } from './admin.guard';
 
 /**
  * `GET /api/v1/reports?from=DATE&to=DATE | period=NAME [&timezone=TZ][&format=json|csv][&bom=1]`
- * plus the filters channel, policy, conversation and tag (customer tags from rules.yaml).
+ * plus the filters channel, policy, conversation and tag (customer tags from rules.yaml). The
+ * zone defaults to `reports.timezone` of the rules.
  */
 @Controller('api/v1/reports')
 @UseGuards(AdminGuard)
@@ -31,9 +33,10 @@ export class ReportsController {
   @Get()
   async report(@Query() rawQuery: Record<string, unknown>, @Res() res: Response): Promise<void> {
     const query = plainQuery(rawQuery);
-    const zone = query.timezone ?? 'UTC';
+    // The same zone as /slastat and the scheduled exports unless the request names one.
+    const zone = query.timezone ?? this.rules.current.rules.reports.timezone;
     if (!isTimeZone(zone)) {
-      throw problem(400, 'Bad Request', `timezone: unknown time zone "${zone}"`, { parameter: 'timezone' });
+      throw problem(400, 'Bad Request', `timezone: unknown time zone "${zone}" (expected an IANA zone such as Europe/Moscow or UTC)`, { parameter: 'timezone' });
     }
     const words = query.period ? [query.period] : [query.from, query.to].filter((w): w is string => w !== undefined);
     let period;
@@ -52,7 +55,11 @@ export class ReportsController {
     }
     const format = query.format ?? 'json';
     if (format === 'csv') {
-      res.status(200).type('text/csv; charset=utf-8').setHeader('Content-Disposition', `attachment; filename="${csvFileName('replywatch', period.label)}"`);
+      res
+        .status(200)
+        .type('text/csv; charset=utf-8')
+        .setHeader('Content-Disposition', `attachment; filename="${csvFileName('replywatch', period.label)}"`)
+        .setHeader('X-Replywatch-Timezone', zone);
       // Streamed page by page: a quarter of a busy hub never sits in memory at once, and a
       // client that hangs up stops the export.
       await pipeline(csvStream(this.db, period, filter, zone, { bom: query.bom === '1' }), res).catch((error: unknown) => {
@@ -61,6 +68,6 @@ export class ReportsController {
       return;
     }
     if (format !== 'json') throw problem(400, 'Bad Request', 'format: expected json or csv', { parameter: 'format' });
-    res.status(200).json({ period: period.label, ...(await buildReport(this.db, period.from, period.to, filter)) });
+    res.status(200).json(reportJson(period, await buildReport(this.db, period.from, period.to, filter)));
   }
 }

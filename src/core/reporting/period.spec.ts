@@ -1,4 +1,4 @@
-import { parsePeriod, PeriodError } from './period';
+import { parsePeriod, periodHeading, PeriodError } from './period';
 
 const NOW = Date.parse('2026-11-21T10:00:00Z');
 const iso = (d: Date) => d.toISOString();
@@ -26,6 +26,14 @@ describe('parsePeriod', () => {
     const week = parsePeriod(['last-week'], 'UTC', NOW);
     expect([iso(week.from), iso(week.to)]).toEqual(['2026-11-09T00:00:00.000Z', '2026-11-16T00:00:00.000Z']);
     expect(iso(parsePeriod(['last-7-days'], 'UTC', NOW).from)).toBe('2026-11-14T00:00:00.000Z');
+  });
+
+  it('states the zone and gives the bounds with its offset, so a reader sees where the month starts', () => {
+    // 31 October, 22:30 UTC is already November in Moscow.
+    const moscow = parsePeriod(['last-month'], 'Europe/Moscow', Date.parse('2026-11-30T21:30:00Z'));
+    expect(periodHeading(moscow)).toEqual({ period: 'November 2026', timezone: 'Europe/Moscow', from: '2026-11-01T00:00:00.000+03:00', to: '2026-12-01T00:00:00.000+03:00' });
+    const utc = parsePeriod(['last-month'], 'UTC', Date.parse('2026-11-30T21:30:00Z'));
+    expect(periodHeading(utc)).toEqual({ period: 'October 2026', timezone: 'UTC', from: '2026-10-01T00:00:00.000Z', to: '2026-11-01T00:00:00.000Z' });
   });
 
   it('answers bad input with a short reason', () => {

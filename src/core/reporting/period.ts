@@ -5,6 +5,17 @@ export interface Period {
   /** Exclusive. */
   to: Date;
   label: string;
+  /** The IANA zone its days were counted in. */
+  timezone: string;
+}
+
+/** How every view of a report states its period: the zone, and from/to with that zone's offset. */
+export interface PeriodHeading {
+  period: string;
+  timezone: string;
+  from: string;
+  /** Exclusive. */
+  to: string;
 }
 
 export class PeriodError extends Error {
@@ -21,6 +32,19 @@ const MAX_YEARS = 5;
  * `this-month` (month to date), `q3` (this year), `2026-Q3`, in the given time zone.
  */
 export function parsePeriod(words: readonly string[], zone: string, now: number): Period {
+  return { ...parseRange(words, zone, now), timezone: zone };
+}
+
+/** `2026-11-01T00:00:00.000+03:00`: an instant as a reader in `zone` sees it. */
+export function zonedIso(at: Date, zone: string): string {
+  return DateTime.fromJSDate(at, { zone }).toISO() ?? at.toISOString();
+}
+
+export function periodHeading(period: Period): PeriodHeading {
+  return { period: period.label, timezone: period.timezone, from: zonedIso(period.from, period.timezone), to: zonedIso(period.to, period.timezone) };
+}
+
+function parseRange(words: readonly string[], zone: string, now: number): Omit<Period, 'timezone'> {
   const today = DateTime.fromMillis(now, { zone }).startOf('day');
   const [first, second] = words.map((w) => w.trim().toLowerCase());
   if (!first) throw new PeriodError('expected a period: FROM TO (dates), this-month, last-month, last-quarter, last-week, yesterday, q1..q4 or YYYY-Qn');
@@ -34,7 +58,7 @@ export function parsePeriod(words: readonly string[], zone: string, now: number)
   return checked(from, to.plus({ days: 1 }), `${first} – ${second}`);
 }
 
-function named(word: string, today: DateTime): Period {
+function named(word: string, today: DateTime): Omit<Period, 'timezone'> {
   if (word === 'this-month') return checked(today.startOf('month'), today.plus({ days: 1 }), today.toFormat('LLLL yyyy') + ' to date');
   if (word === 'last-month') {
     const start = today.startOf('month').minus({ months: 1 });
@@ -62,7 +86,7 @@ function named(word: string, today: DateTime): Period {
   throw new PeriodError(`unknown period "${word}": use FROM TO (dates), this-month, last-month, last-quarter, last-week, last-7-days, yesterday, q1..q4 or YYYY-Qn`);
 }
 
-function checked(from: DateTime, to: DateTime, label: string): Period {
+function checked(from: DateTime, to: DateTime, label: string): Omit<Period, 'timezone'> {
   if (to.diff(from, 'years').years > MAX_YEARS) throw new PeriodError(`periods longer than ${MAX_YEARS} years are not supported`);
   return { from: from.toJSDate(), to: to.toJSDate(), label };
 }

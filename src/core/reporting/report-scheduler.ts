@@ -10,7 +10,7 @@ import { reportExport, toDutyTargets } from '../outbox/payload-builder';
 import { enqueueDeliveries, type NewDelivery } from '../outbox/outbox-writer';
 import { type Database } from '../persistence/database';
 import { exportCsv } from './csv-export';
-import { parsePeriod, type Period } from './period';
+import { parsePeriod, type Period, zonedIso } from './period';
 import { csvFileName } from './report-filter';
 import { renderReport } from './report-text';
 import { type ReportsSettings } from './report-schedule.schema';
@@ -87,7 +87,7 @@ export class ReportScheduler {
   private async run(job: Job, zone: string, fireAt: number): Promise<void> {
     const period = parsePeriod([job.period], zone, fireAt);
     const now = new Date(this.clock.now());
-    const digest = job.kind === 'digest' ? renderReport(period.label, await buildReport(this.db, period.from, period.to)) : undefined;
+    const digest = job.kind === 'digest' ? renderReport(period, await buildReport(this.db, period.from, period.to)) : undefined;
     const claimed = await this.db.transaction(async (sql) => {
       const rows = await sql.query(`INSERT INTO report_runs (job, fire_at, ran_at, label) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING RETURNING job`, [
         job.name,
@@ -110,7 +110,7 @@ export class ReportScheduler {
     const payload =
       digest !== undefined
         ? ({ event: 'report.digest', text: digest } as const)
-        : reportExport({ job: job.name, label: period.label, from: period.from.toISOString(), to: period.to.toISOString(), timezone: zone, bom: job.bom ?? true, text: `📊 SLA export "${job.name}", ${period.label}` });
+        : reportExport({ job: job.name, label: period.label, from: zonedIso(period.from, zone), to: zonedIso(period.to, zone), timezone: zone, bom: job.bom ?? true, text: `📊 SLA export "${job.name}", ${period.label} (${zone})` });
     return toDutyTargets(this.rules(), job.sendTo, { key: (name) => `report:${job.name}:${new Date(fireAt).toISOString()}:${name}`, payload });
   }
 

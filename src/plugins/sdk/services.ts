@@ -250,6 +250,8 @@ export interface ReportPeriod {
   label: string;
   from: Date;
   to: Date;
+  /** The IANA zone its days were counted in; absent: the runbook's `reports.timezone`. */
+  timezone?: string;
 }
 
 export interface HotConversation {
@@ -266,7 +268,8 @@ export interface ReportService {
   timezone(): string;
   /**
    * Reads a period as people type it (`last-month`, `q3`, `2026-Q3`, `2026-10-01 2026-10-31`),
-   * `fallback` when `words` is empty; `{ error }` says what was wrong.
+   * `fallback` when `words` is empty; `{ error }` says what was wrong. Days are counted in
+   * `timezone()`, or in the zone a last word names (`last-month Asia/Tokyo`).
    */
   period(words: readonly string[], fallback: string): ReportPeriod | { error: string };
   /** The figures as text, the same as `replywatch report` prints. */

@@ -66,8 +66,8 @@ describe(`scheduled reports to the duty chat (${testBackend})`, () => {
     ]);
 
     const digests = tg.peer.sentTo(DUTY_CHAT).map((s) => textOf(s.params)).filter((t) => t.startsWith('SLA report'));
-    expect(digests[0]).toMatch(/^SLA report, 2026-12-30\ninquiries 0/);
-    expect(digests[1]).toMatch(/^SLA report, 2026-12-31\ninquiries 1: answered 1/);
+    expect(digests[0]).toMatch(/^SLA report, 2026-12-30 \(Europe\/Berlin\)\nfrom 2026-12-30T00:00:00\.000\+01:00 to 2026-12-31T00:00:00\.000\+01:00\ninquiries 0/);
+    expect(digests[1]).toMatch(/^SLA report, 2026-12-31 \(Europe\/Berlin\)\nfrom .+\ninquiries 1: answered 1/);
 
     await eventually(() => existsSync(path.join(dir, 'quarterly-2026-Q4.csv')), clock);
     expect(readdirSync(dir)).toEqual(['quarterly-2026-Q4.csv']);

@@ -69,6 +69,12 @@ describe('replywatch --help', () => {
     expect(run.stdout).not.toMatch(/configuration is valid|invalid configuration/);
   });
 
+  it('"report --help" says where the time zone comes from without reading the rules file', async () => {
+    const run = await runBuiltCli(['report', '--help'], { cwd: work, env: { ...env, RULES_FILE: path.join(work, 'absent-rules.yaml') } });
+    expect(run).toMatchObject({ code: 0, stderr: '' });
+    expect(run.stdout.replace(/\s+/g, ' ')).toContain('(default: reports.timezone from the rules file, else UTC)');
+  });
+
   it('help wins over every other word, even a value that parseArgs would refuse', async () => {
     for (const args of [['report', '--period', 'fortnight', '--help'], ['send', '--text', '--help'], ['outbox', 'list', '--status', 'lost', '-h']]) {
       const run = await runBuiltCli(args, { cwd: work, env });
@@ -118,6 +124,7 @@ describe('replywatch usage errors', () => {
     [['send', '--conv', 'c-1', '--text', 'hi'], 'unknown option "--conv" for "send"; did you mean "--conversation"?', 'replywatch send --help'],
     [['migrate', '--force'], 'unknown option "--force": "migrate" takes no options', 'replywatch migrate --help'],
     [['report', '--zzz'], 'unknown option "--zzz" for "report" (options: --from, --to, --period,', 'replywatch report --help'],
+    [['report', '--period', 'last-month', '--timezone', 'Mars/Olympus'], '--timezone: unknown time zone "Mars/Olympus"', 'replywatch report --help'],
     [['--verison'], 'unknown option "--verison"; did you mean "--version"?', 'replywatch help'],
     [['frobnicate'], 'unknown command "frobnicate" (commands: start, init, check-config, migrate, outbox,', 'replywatch help'],
   ])('%j: exit 2, names the nearest known word or lists them', async (args, message, help) => {

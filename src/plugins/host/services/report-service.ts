@@ -3,12 +3,13 @@ import { type Clock } from '../../../core/clock/clock';
 import { type Database } from '../../../core/persistence/database';
 import { exportCsv } from '../../../core/reporting/csv-export';
 import { hotConversations } from '../../../core/reporting/hot-conversations';
-import { parsePeriod, PeriodError } from '../../../core/reporting/period';
+import { parsePeriod, type Period, PeriodError } from '../../../core/reporting/period';
 import { csvFileName } from '../../../core/reporting/report-filter';
 import { reportScope } from '../../../core/reporting/report-scope';
 import { renderReport } from '../../../core/reporting/report-text';
 import { buildReport } from '../../../core/reporting/sla-report';
 import { type RulesStore } from '../../../core/rules/rules-store';
+import { isTimeZone } from '../../../core/sla/calendar.schema';
 
 /** The reports of the CLI and the admin API, for connectors that answer /slastat and /report. */
 export class ConnectorReports implements ReportService {
@@ -22,9 +23,19 @@ export class ConnectorReports implements ReportService {
     return this.rules.current.rules.reports.timezone;
   }
 
+  /**
+   * A last word that names an IANA zone (`last-month Asia/Tokyo`) counts the period's days in
+   * that zone instead of the runbook's (no period word is a zone name).
+   */
   period(words: readonly string[], fallback: string): ReportPeriod | { error: string } {
+    const last = words.at(-1);
+    // No period word has a slash: one in the last word means a zone, perhaps misspelled.
+    if (last?.includes('/') && !isTimeZone(last)) return { error: `unknown time zone "${last}" (expected an IANA zone such as Europe/Moscow or UTC)` };
+    const zoned = last !== undefined && isTimeZone(last);
+    const zone = zoned ? last : this.timezone();
+    const periodWords = zoned ? words.slice(0, -1) : words;
     try {
-      return parsePeriod(words.length > 0 ? words : [fallback], this.timezone(), this.clock.now());
+      return parsePeriod(periodWords.length > 0 ? periodWords : [fallback], zone, this.clock.now());
     } catch (error) {
       if (error instanceof PeriodError) return { error: error.message };
       throw error;
@@ -32,7 +43,7 @@ export class ConnectorReports implements ReportService {
   }
 
   async text(period: ReportPeriod): Promise<string> {
-    return renderReport(period.label, await buildReport(this.db, period.from, period.to));
+    return renderReport(this.zoned(period), await buildReport(this.db, period.from, period.to));
   }
 
   hotConversations(period: ReportPeriod, limit: number): Promise<HotConversation[]> {
@@ -40,10 +51,15 @@ export class ConnectorReports implements ReportService {
   }
 
   csv(period: ReportPeriod, write: (chunk: string) => Promise<void>, options: { bom?: boolean; timezone?: string } = {}): Promise<number> {
-    return exportCsv(this.db, period, {}, options.timezone ?? this.timezone(), write, { bom: options.bom ?? true });
+    return exportCsv(this.db, period, {}, options.timezone ?? this.zoned(period).timezone, write, { bom: options.bom ?? true });
   }
 
   fileName(label: string): string {
     return csvFileName('replywatch', label);
+  }
+
+  /** A period made by a plugin itself carries no zone: it is in the runbook's. */
+  private zoned(period: ReportPeriod): Period {
+    return { ...period, timezone: period.timezone ?? this.timezone() };
   }
 }
