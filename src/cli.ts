@@ -22,6 +22,7 @@ const RUNNERS = {
   'outbox show': async (args) => (await import('./cli/outbox.command')).runOutbox(['show', ...args]),
   'outbox replay': async (args) => (await import('./cli/outbox.command')).runOutbox(['replay', ...args]),
   send: async (args) => (await import('./cli/send.command')).runSend(args),
+  inquiries: async (args) => (await import('./cli/inquiries.command')).runInquiries(args),
   report: async (args) => (await import('./cli/report.command')).runReport(args),
   'sla due': async (args) => (await import('./cli/sla-due.command')).runSlaDue(args),
   simulate: async (args) => (await import('./cli/simulate.command')).runSimulate(args),

@@ -5,6 +5,12 @@ import { command } from './command-spec';
 // them can name an option the others do not know. Nothing here may import the hub: `--help`
 // must not load (let alone start) anything.
 
+/** Commands that read: through a running hub when one answers, else on the database. */
+const READS_THROUGH_HUB =
+  "While a hub runs, reads through its admin API (with ADMIN_TOKEN) at --url, or at server.host and server.port of the configuration (HOST and PORT override them); with no hub answering there, reads the database. The output is the same either way.";
+
+const HUB_URL = { type: 'string', value: 'URL', description: "read through the hub at this base URL, e.g. http://127.0.0.1:3000 (default: the configured address)" } as const;
+
 export const START = command({
   name: 'start',
   summary: 'run the hub (the default command); migrations run on start',
@@ -50,24 +56,28 @@ export const MIGRATE = command({
 export const OUTBOX_STATUS = command({
   name: 'outbox status',
   summary: 'per connector and duty target: queued, retrying (next retry), in flight, dead, the last error, and the breaker or credentials pause holding it',
-  options: { json: { type: 'boolean', description: 'print JSON instead of text' } },
+  details: READS_THROUGH_HUB,
+  options: { json: { type: 'boolean', description: 'print JSON instead of text' }, url: HUB_URL },
 });
 
 export const OUTBOX_LIST = command({
   name: 'outbox list',
   summary: 'deliveries, newest first, with their last error',
+  details: READS_THROUGH_HUB,
   options: {
     status: { type: 'string', value: 'STATUS', description: 'only deliveries in this state: pending, in_flight, delivered or dead' },
-    limit: { type: 'string', value: 'N', default: '50', description: 'at most N deliveries (1-10000)' },
+    limit: { type: 'string', value: 'N', default: '50', description: 'at most N deliveries (1-10000; 1-500 through a running hub)' },
     json: { type: 'boolean', description: 'print JSON instead of text' },
+    url: HUB_URL,
   },
 });
 
 export const OUTBOX_SHOW = command({
   name: 'outbox show',
   summary: 'one delivery and its attempt history',
+  details: READS_THROUGH_HUB,
   arguments: [{ name: 'ID', description: 'the delivery id (a UUID, as outbox list prints it)' }],
-  options: {},
+  options: { url: HUB_URL },
 });
 
 export const OUTBOX_REPLAY = command({
@@ -97,6 +107,21 @@ export const SEND = command({
   examples: ['replywatch send --conversation acme --text "Our invoices do not load"', 'replywatch send --conversation acme --text "Looking into it" --author alice --role staff'],
 });
 
+export const INQUIRIES = command({
+  name: 'inquiries',
+  summary: 'inquiries, newest first: status, conversation, when opened, the SLA deadline, the first response',
+  details: READS_THROUGH_HUB,
+  options: {
+    status: { type: 'string', value: 'STATUS', description: 'only inquiries in this state: open, on_hold, answered or resolved' },
+    conversation: { type: 'string', value: 'ID', description: 'only this conversation (its id in its channel)' },
+    channel: { type: 'string', value: 'ID', description: 'only inquiries from this channel' },
+    limit: { type: 'string', value: 'N', default: '50', description: 'at most N inquiries (1-500)' },
+    json: { type: 'boolean', description: 'print JSON instead of text' },
+    url: HUB_URL,
+  },
+  examples: ['replywatch inquiries --status open', 'replywatch inquiries --conversation acme --limit 10 --json'],
+});
+
 export const SLA_DUE = command({
   name: 'sla due',
   summary: 'when a response is due in business time, with the working intervals used',
@@ -113,7 +138,7 @@ export const SLA_DUE = command({
 export const REPORT = command({
   name: 'report',
   summary: 'SLA figures for inquiries opened in the period: counts, % within SLA, FRT average/median/p90, hot conversations, responders; or one CSV row per inquiry',
-  details: 'Give --period, or --from and --to.',
+  details: `Give --period, or --from and --to. ${READS_THROUGH_HUB}`,
   options: {
     from: { type: 'string', value: 'DATE', description: 'first day of the period (YYYY-MM-DD, with --to)' },
     to: { type: 'string', value: 'DATE', description: 'last day of the period (YYYY-MM-DD, with --from)' },
@@ -126,6 +151,7 @@ export const REPORT = command({
     tag: { type: 'string', value: 'TAG', description: 'only conversations of customers with this tag in the rules file' },
     bom: { type: 'boolean', description: 'start the CSV with a byte order mark (for Excel)' },
     output: { type: 'string', value: 'FILE', description: 'write the CSV to FILE instead of standard output' },
+    url: HUB_URL,
   },
   examples: ['replywatch report --period last-month', 'replywatch report --from 2026-11-01 --to 2026-11-30 --format csv --bom --output november.csv'],
 });
@@ -172,7 +198,7 @@ export const VERSION = command({
 });
 
 /** In the order the main help and the README list them. */
-export const COMMANDS = [START, INIT, CHECK_CONFIG, MIGRATE, OUTBOX_STATUS, OUTBOX_LIST, OUTBOX_SHOW, OUTBOX_REPLAY, SEND, REPORT, SLA_DUE, SIMULATE, PLUGIN_NEW, MAIL_CHECK, HELP, VERSION] as const;
+export const COMMANDS = [START, INIT, CHECK_CONFIG, MIGRATE, OUTBOX_STATUS, OUTBOX_LIST, OUTBOX_SHOW, OUTBOX_REPLAY, SEND, INQUIRIES, REPORT, SLA_DUE, SIMULATE, PLUGIN_NEW, MAIL_CHECK, HELP, VERSION] as const;
 
 export type Command = (typeof COMMANDS)[number];
 export type CommandName = Command['name'];

@@ -1,4 +1,4 @@
-/** Where `send` took the hub's address from, for the advice when nothing answered there. */
+/** Where a command took the hub's address from, for the advice when nothing answered there. */
 export type AddressSource = { kind: 'option' } | { kind: 'config'; file: string; builtIn: boolean };
 
 /**
@@ -6,18 +6,19 @@ export type AddressSource = { kind: 'option' } | { kind: 'config'; file: string;
  * URL tried, why in words, and the ways out: start the hub, or point the command at the one
  * that runs.
  */
-export function hubUnreachable(url: string, error: unknown, source: AddressSource): Error {
-  return new Error(`no hub answered at ${url} (${reason(error)}).\nStart the hub first ("replywatch start"; in a checkout "node dist/cli.js start"), ${advice(source)}.`, { cause: error });
+export function hubUnreachable(url: string, error: unknown, source: AddressSource, command = 'send'): Error {
+  return new Error(`no hub answered at ${url} (${unreachableReason(error)}).\nStart the hub first ("replywatch start"; in a checkout "node dist/cli.js start"), ${hubAddressAdvice(source, command)}.`, { cause: error });
 }
 
-function advice(source: AddressSource): string {
+/** How to point `command` at the hub that runs, by where its address came from. */
+export function hubAddressAdvice(source: AddressSource, command: string): string {
   if (source.kind === 'option') return "or check --url: the hub's base URL, as its \"listening on\" line prints it";
   const file = source.builtIn ? 'config/hub.yaml (none was read: built-in defaults)' : source.file;
-  return `or point send at the running one: --url URL, the PORT and HOST environment variables, or server.port and server.host in ${file}`;
+  return `or point ${command} at the running one: --url URL, the PORT and HOST environment variables, or server.port and server.host in ${file}`;
 }
 
 /** fetch hides the network error in `cause`; its code says what happened. */
-function reason(error: unknown): string {
+export function unreachableReason(error: unknown): string {
   // Read by shape, not instanceof: fetch's errors may come from another realm (jest).
   const { name, message, cause } = fields(error);
   if (name === 'TimeoutError') return 'no answer in time';

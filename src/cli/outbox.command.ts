@@ -5,7 +5,12 @@ import { DELIVERY_STATUSES, type DeliveryStatus } from '../core/persistence/enti
 import { OUTBOX_LIST, OUTBOX_REPLAY, OUTBOX_SHOW, OUTBOX_STATUS } from './commands';
 import { withDatabase } from './open-database';
 import { parseCommand } from './parse-command';
+import { withProgress } from './progress';
+import { readThrough } from './read-through';
 import { UsageError } from './usage-error';
+import { toWire, type Wire } from './wire';
+
+type Delivery = Wire<DeliveryRow>;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -28,7 +33,12 @@ export async function runOutbox(args: string[]): Promise<number> {
 
 async function status(args: string[]): Promise<number> {
   const { values } = parseCommand(OUTBOX_STATUS, args);
-  const targets = await withDatabase((db) => summarizeOutbox(db));
+  const targets = await readThrough<TargetSummary[]>({
+    command: 'outbox status',
+    url: values.url,
+    viaHub: async (hub) => (await hub.json<{ targets: TargetSummary[] }>('/api/v1/deliveries/summary'))?.targets ?? [],
+    viaDatabase: async (db) => toWire(await summarizeOutbox(db)),
+  });
   if (values.json) process.stdout.write(`${JSON.stringify(targets, null, 2)}\n`);
   else process.stdout.write(targets.length === 0 ? 'nothing waiting and no dead letters: every delivery was delivered\n' : `${targets.map((t) => targetLine(t, new Date())).join('\n')}\n`);
   return 0;
@@ -67,15 +77,34 @@ async function list(args: string[]): Promise<number> {
   }
   const limit = Number(values.limit);
   if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) throw new UsageError('--limit: expected an integer 1-10000');
-  const rows = await withDatabase((db) => store(db).list({ limit, ...(status ? { status: status as DeliveryStatus } : {}) }));
+  const filter = { limit, ...(status ? { status: status as DeliveryStatus } : {}) };
+  const rows = await readThrough<Delivery[]>({
+    command: 'outbox list',
+    url: values.url,
+    viaHub: async (hub) => {
+      // The hub serves at most 500 a request, and deliveries have no page cursor to go further.
+      if (limit > 500) throw new UsageError('--limit: at most 500 through a running hub (up to 10000 reading the database with the hub stopped)');
+      return (await hub.json<{ items: Delivery[] }>(`/api/v1/deliveries?${new URLSearchParams({ limit: String(limit), ...(status ? { status } : {}) }).toString()}`))?.items ?? [];
+    },
+    viaDatabase: async (db) => toWire(await store(db).list(filter)),
+  });
   if (values.json) process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
   else process.stdout.write(rows.length === 0 ? 'no deliveries\n' : `${rows.map(summary).join('\n')}\n`);
   return 0;
 }
 
 async function show(args: string[]): Promise<number> {
-  const id = requireId(parseCommand(OUTBOX_SHOW, args).positionals[0]);
-  const row = await withDatabase((db) => store(db).get(id));
+  const { values, positionals } = parseCommand(OUTBOX_SHOW, args);
+  const id = requireId(positionals[0]);
+  const row = await readThrough<Delivery | undefined>({
+    command: 'outbox show',
+    url: values.url,
+    viaHub: (hub) => hub.json<Delivery>(`/api/v1/deliveries/${id}`, { allowNotFound: true }),
+    viaDatabase: async (db) => {
+      const found = await store(db).get(id);
+      return found && toWire(found);
+    },
+  });
   if (!row) {
     process.stderr.write(`no delivery ${id}\n`);
     return 1;
@@ -91,7 +120,9 @@ async function replay(args: string[]): Promise<number> {
   const since = values.since === undefined ? undefined : new Date(values.since);
   if (since && Number.isNaN(since.getTime())) throw new UsageError('--since: expected an ISO 8601 instant');
   const replayed = await withDatabase((db) =>
-    store(db).replay({ ...(id ? { id } : {}), ...(since ? { since } : {}), ...(values.connector ? { connector: values.connector } : {}) }, new Date()),
+    withProgress(id ? 'replaying the dead letter…' : 'replaying dead letters…', () =>
+      store(db).replay({ ...(id ? { id } : {}), ...(since ? { since } : {}), ...(values.connector ? { connector: values.connector } : {}) }, new Date()),
+    ),
   );
   process.stdout.write(`${replayed.length} dead letter(s) queued again${replayed.length ? `: ${replayed.join(', ')}` : ''}\n`);
   return id && replayed.length === 0 ? 1 : 0;
@@ -106,7 +137,7 @@ function requireId(value: string | undefined): string {
   return value;
 }
 
-function summary(row: DeliveryRow): string {
+function summary(row: Delivery): string {
   const error = row.last_error ? `  last error: ${row.last_error}` : '';
-  return `${row.id}  ${row.status.padEnd(9)}  ${row.connector}/${row.kind}  attempts ${row.attempts}  ${row.updated_at.toISOString()}${error}`;
+  return `${row.id}  ${row.status.padEnd(9)}  ${row.connector}/${row.kind}  attempts ${row.attempts}  ${row.updated_at}${error}`;
 }

@@ -5,11 +5,13 @@ import { resolveIngestSecret } from '../connectors/http/ingest-secret';
 import { loadConfig } from '../core/config/load-config';
 import { buildCatalog } from '../hub.module';
 import { SEND } from './commands';
+import { checkHubUrl, hubAddress, type HubAddress } from './hub-address';
 import { hubUnreachable } from './hub-unreachable';
 import { parseCommand } from './parse-command';
 import { UsageError } from './usage-error';
 
 const SEND_TIMEOUT_MS = 10_000;
+const PROBE_TIMEOUT_MS = 3000;
 
 /**
  * Signs one message with the hub's HTTP ingest secret and posts it: the quickest way to see
@@ -19,14 +21,16 @@ export async function runSend(args: string[]): Promise<number> {
   const { values } = parseCommand(SEND, args);
   if (!values.conversation || values.text === undefined) throw new UsageError('send needs --conversation ID and --text TEXT');
   if (values.role !== undefined && !['customer', 'staff', 'bot'].includes(values.role)) throw new UsageError('--role: expected customer, staff or bot');
-  if (values.url !== undefined) checkUrl(values.url);
+  if (values.url !== undefined) checkHubUrl(values.url, 'send signs each message with the HTTP ingest secret instead');
 
   const config = loadConfig();
+  const address = hubAddress(config, values.url);
+  const url = `${address.base}/api/v1/messages`;
   // The http channel's settings as the hub would read them (hub.yaml, HTTP_INGEST_SECRET).
   const http = buildCatalog(config).enabled.get('http');
   if (!http) throw new Error('the http channel is not enabled in this configuration');
   const secret = resolveIngestSecret(http.config as HttpConfig, config.hub.database.dataDir, { create: false });
-  if (!secret) throw new Error('no HTTP ingest secret yet: start the hub once, or set HTTP_INGEST_SECRET');
+  if (!secret) throw await noSecret(url, address);
 
   const body = JSON.stringify({
     conversation: { id: values.conversation },
@@ -37,8 +41,6 @@ export async function runSend(args: string[]): Promise<number> {
   // One instant for the signature and its header, or a send at a second's edge is refused.
   const signedAt = new Date();
   const signature = new Webhook(secret.secret).sign(webhookId, signedAt, body);
-  const base = values.url ?? `http://${config.hub.server.host === '0.0.0.0' ? '127.0.0.1' : config.hub.server.host}:${config.hub.server.port}`;
-  const url = `${base.replace(/\/+$/, '')}/api/v1/messages`;
   const response = await fetch(url, {
     method: 'POST',
     // A hub answers at once; an address that swallows packets should not hang the terminal.
@@ -51,15 +53,22 @@ export async function runSend(args: string[]): Promise<number> {
     },
     body,
   }).catch((error: unknown) => {
-    throw hubUnreachable(url, error, values.url === undefined ? { kind: 'config', file: config.hubSource.file, builtIn: config.builtIn } : { kind: 'option' });
+    throw hubUnreachable(url, error, address.source);
   });
   process.stdout.write(`${response.status} ${await response.text()}\n`);
   return response.ok ? 0 : 1;
 }
 
-/** The hub's base URL: http(s) and no credentials (fetch refuses them; send signs instead). */
-function checkUrl(url: string): void {
-  const parsed = URL.canParse(url) ? new URL(url) : undefined;
-  if (!parsed || !['http:', 'https:'].includes(parsed.protocol)) throw new UsageError("--url: expected the hub's http(s) base URL, e.g. http://127.0.0.1:3000");
-  if (parsed.username || parsed.password) throw new UsageError('--url: leave out the user and password; send signs each message with the HTTP ingest secret instead');
+/**
+ * No ingest secret to sign with: the hub writes one on its first start. When no hub answers
+ * either, that is the thing to fix first, so the error names the address tried.
+ */
+async function noSecret(url: string, address: HubAddress): Promise<Error> {
+  const missing = 'no HTTP ingest secret yet: the hub creates one in DATA_DIR on its first start; or set HTTP_INGEST_SECRET';
+  const failure = await fetch(`${address.base}/health`, { signal: AbortSignal.timeout(PROBE_TIMEOUT_MS) }).then(
+    () => undefined,
+    (error: unknown) => error,
+  );
+  if (failure === undefined) return new Error(missing);
+  return new Error(`${hubUnreachable(url, failure, address.source).message}\n(And ${missing}.)`, { cause: failure });
 }

@@ -6,6 +6,7 @@ import { scenarioSchema } from '../core/simulation/scenario.schema';
 import { simulate } from '../core/simulation/simulator';
 import { SIMULATE } from './commands';
 import { parseCommand } from './parse-command';
+import { progress, withProgress } from './progress';
 import { UsageError } from './usage-error';
 
 /** `replywatch simulate SCENARIO.yaml [--rules FILE]`: what the hub would do, line by line. */
@@ -18,11 +19,16 @@ export async function runSimulate(args: string[], env: NodeJS.ProcessEnv = proce
   const rulesFile = values.rules ?? (scenario.rules ? path.resolve(path.dirname(file), scenario.rules) : undefined);
   if (!rulesFile) throw new UsageError('the scenario names no rules file; pass --rules FILE');
   const { rules } = loadRules(rulesFile, env);
+  const line = progress();
   // A throwaway in-memory database: the real schema and code paths, nothing kept.
-  const db = await Database.open({ dataDir: 'memory://', poolSize: 1 });
+  const db = await withProgress('preparing an in-memory database…', async () => {
+    const opened = await Database.open({ dataDir: 'memory://', poolSize: 1 });
+    await opened.migrate();
+    return opened;
+  }, line);
   try {
-    await db.migrate();
-    for (const line of await simulate(db, scenario, rules)) process.stdout.write(`${line}\n`);
+    const lines = await withProgress('simulating…', () => simulate(db, scenario, rules, (done, total) => line.update(`simulating: event ${done} of ${total}`)), line);
+    for (const text of lines) process.stdout.write(`${text}\n`);
     return 0;
   } finally {
     await db.close();

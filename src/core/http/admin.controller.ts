@@ -30,7 +30,13 @@ export class AdminController {
     }
     const limit = parseLimit(query.limit);
     const before = query.before === undefined ? undefined : parseInstant('before', query.before);
-    const items = await this.inquiries.list({ limit, ...(status ? { status } : {}), ...(query.channel ? { channel: query.channel } : {}), ...(before ? { before } : {}) });
+    const items = await this.inquiries.list({
+      limit,
+      ...(status ? { status } : {}),
+      ...(query.channel ? { channel: query.channel } : {}),
+      ...(query.conversation ? { conversation: query.conversation } : {}),
+      ...(before ? { before } : {}),
+    });
     return { items, next: items.length === limit ? (items[items.length - 1]?.openedAt ?? null) : null };
   }
 

@@ -66,13 +66,14 @@ export class InquiryQueries {
     return (INQUIRY_STATUSES as readonly string[]).includes(value);
   }
 
-  /** Newest first; `before` is the openedAt of the last item of the previous page. */
-  async list(filter: { status?: InquiryStatus; channel?: string; before?: Date; limit: number }): Promise<InquiryView[]> {
+  /** Newest first; `before` is the openedAt of the last item of the previous page; `conversation` is the id in its channel. */
+  async list(filter: { status?: InquiryStatus; channel?: string; conversation?: string; before?: Date; limit: number }): Promise<InquiryView[]> {
     const rows = await this.db.query<Row>(
       `${SELECT}
        WHERE ($1::text IS NULL OR i.status = $1) AND ($2::text IS NULL OR c.channel = $2) AND ($3::timestamptz IS NULL OR i.opened_at < $3)
+         AND ($5::text IS NULL OR c.external_id = $5)
        ORDER BY i.opened_at DESC, i.id LIMIT $4`,
-      [filter.status ?? null, filter.channel ?? null, filter.before ?? null, filter.limit],
+      [filter.status ?? null, filter.channel ?? null, filter.before ?? null, filter.limit, filter.conversation ?? null],
     );
     return rows.map(toView);
   }

@@ -85,9 +85,19 @@ function tighten(dir: string): void {
   }
 }
 
+/** Another process (a running hub, as a rule) holds the embedded database. */
+export class DataDirInUseError extends Error {
+  constructor(
+    readonly dataDir: string,
+    readonly owner: number | undefined,
+  ) {
+    super(`the embedded database in ${dataDir} is in use by ${owner === undefined ? 'another process' : `process ${owner}`}; stop that hub first (or use the admin API), since two processes would corrupt it`);
+    this.name = 'DataDirInUseError';
+  }
+}
+
 function inUse(dataDir: string, owner: number | undefined): Error {
-  const who = owner === undefined ? 'another process' : `process ${owner}`;
-  return new Error(`the embedded database in ${dataDir} is in use by ${who}; stop that hub first (or use the admin API), since two processes would corrupt it`);
+  return new DataDirInUseError(dataDir, owner);
 }
 
 function readOwner(dataDir: string): number | undefined {

@@ -17,9 +17,10 @@ import { type Scenario, type ScenarioEvent } from './scenario.schema';
 /**
  * Runs a scenario through the real intake, scheduler and commands on a virtual clock and an
  * empty database, returning one line per thing the hub did. Nothing is sent anywhere: the
- * deliveries stay in the (throwaway) outbox.
+ * deliveries stay in the (throwaway) outbox. `onEvent` hears after each scenario event, for a
+ * progress line.
  */
-export async function simulate(db: Database, scenario: Scenario, rules: Rules): Promise<string[]> {
+export async function simulate(db: Database, scenario: Scenario, rules: Rules, onEvent: (done: number, total: number) => void = () => undefined): Promise<string[]> {
   const start = DateTime.fromISO(scenario.start, { setZone: true });
   const at = (text: string) => (/^\d{2}:\d{2}$/.test(text) ? start.set({ hour: Number(text.slice(0, 2)), minute: Number(text.slice(3)) }) : DateTime.fromISO(text)).toMillis();
   const stamp = (ms: number) => DateTime.fromMillis(ms, { zone: start.zone }).toFormat('HH:mm');
@@ -42,9 +43,10 @@ export async function simulate(db: Database, scenario: Scenario, rules: Rules): 
 
   const ordered = [...scenario.events].sort((a, b) => at(a.at) - at(b.at));
   const end = scenario.until ? at(scenario.until) : at(ordered[ordered.length - 1]!.at);
-  for (const event of ordered) {
+  for (const [index, event] of ordered.entries()) {
     await runUntil(at(event.at));
     await apply(event);
+    onEvent(index + 1, ordered.length);
   }
   await runUntil(end);
   return lines;

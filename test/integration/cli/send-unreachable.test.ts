@@ -27,6 +27,15 @@ describe('replywatch send with no hub listening', () => {
     expect(run.stderr).toMatch(/--url URL, the PORT and HOST environment variables, or server\.port and server\.host in config\/hub\.yaml/);
   });
 
+  it('before the first start (no ingest secret yet), still names the URL and says to start the hub', async () => {
+    const port = await freePort();
+    const run = await runBuiltCli(['send', '--conversation', 'c-1', '--text', 'hello'], { cwd: work, env: { ...env, PORT: String(port), HTTP_INGEST_SECRET: undefined, DATA_DIR: path.join(work, 'never-started') } });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(`no hub answered at http://127.0.0.1:${port}/api/v1/messages (connection refused`);
+    expect(run.stderr).toContain('"replywatch start"');
+    expect(run.stderr).toContain('no HTTP ingest secret yet');
+  });
+
   it('with --url, names that URL and says to check it', async () => {
     const port = await freePort();
     const run = await runBuiltCli(['send', '--conversation', 'c-1', '--text', 'hello', '--url', `http://127.0.0.1:${port}/`], { cwd: work, env });
