@@ -22,20 +22,33 @@ type RulesInput = z.input<typeof rulesSchema>;
 /** The log output: an enabled outbound connector in the built-in hub defaults and hub.example.yaml. */
 const LOG_TARGET = 'duty-log';
 
-function roundTheClock(policy: { name: string; target: string; marks: Array<{ before?: string; at?: string; level: 'warning' | 'critical' | 'breach'; emoji: string; message: string; runbook?: string }> }): RulesInput {
+type RunbookPolicy = { name: string; target: string; marks: Array<{ before?: string; at?: string; level: 'warning' | 'critical' | 'breach'; emoji: string; message: string; runbook?: string }> };
+
+/**
+ * A round-the-clock runbook for `policy`. Its notifications go to the log output; a hub.yaml
+ * that turns the log output off still gets the SLA measured (inquiries, reports), with the
+ * notices left out rather than a refusal to start over a runbook nobody wrote.
+ */
+function roundTheClock(policy: RunbookPolicy, logOutput: boolean): RulesInput {
+  const notify = logOutput ? [{ notify: [LOG_TARGET] }] : [];
   return {
     version: 1,
     calendars: { 'round-the-clock': { alwaysOpen: true } },
-    policies: [{ ...policy, calendar: 'round-the-clock', marks: policy.marks.map((mark) => ({ ...mark, actions: [{ notify: [LOG_TARGET] }] })) }],
-    duty: { targets: [{ name: LOG_TARGET, connector: 'log', to: {} }] },
-    notify: { inquiryOpened: [LOG_TARGET], inquiryAnswered: [LOG_TARGET] },
+    policies: [{ ...policy, calendar: 'round-the-clock', marks: policy.marks.map((mark) => ({ ...mark, actions: notify })) }],
+    duty: { targets: logOutput ? [{ name: LOG_TARGET, connector: 'log', to: {} }] : [] },
+    notify: logOutput ? { inquiryOpened: [LOG_TARGET], inquiryAnswered: [LOG_TARGET] } : {},
   };
 }
 
-export const RUNBOOKS: Readonly<Record<RunbookKind, { label: string; rules: RulesInput }>> = {
+/** The rules of a carried runbook, with or without the log output to notify. */
+export function runbookRules(kind: RunbookKind, options: { logOutput: boolean }): RulesInput {
+  return roundTheClock(RUNBOOKS[kind].policy, options.logOutput);
+}
+
+export const RUNBOOKS: Readonly<Record<RunbookKind, { label: string; policy: RunbookPolicy }>> = {
   'built-in': {
     label: 'built-in runbook',
-    rules: roundTheClock({
+    policy: {
       name: 'default',
       target: '60m',
       marks: [
@@ -43,11 +56,11 @@ export const RUNBOOKS: Readonly<Record<RunbookKind, { label: string; rules: Rule
         { before: '5m', level: 'critical', emoji: '❗', message: '5 minutes left — {title}' },
         { at: '100%', level: 'breach', emoji: '⚠️', message: 'SLA MISS — {title}', runbook: 'Answer in the conversation; `replywatch init` writes a runbook of your own' },
       ],
-    }),
+    },
   },
   demo: {
     label: 'demo runbook',
-    rules: roundTheClock({
+    policy: {
       name: 'demo',
       target: '3m',
       marks: [
@@ -55,7 +68,7 @@ export const RUNBOOKS: Readonly<Record<RunbookKind, { label: string; rules: Rule
         { before: '1m', level: 'critical', emoji: '❗', message: '1 minute left — {title}' },
         { at: '100%', level: 'breach', emoji: '⚠️', message: 'SLA MISS — {title}', runbook: 'Demo: answer with `replywatch send --role staff`' },
       ],
-    }),
+    },
   },
 };
 
@@ -79,10 +92,15 @@ export function runbookNotice(origin: RunbookOrigin, rulesFile: string, rules: R
     case 'file':
       return undefined;
     case 'built-in':
-      return `no rules file at ${rulesFile}: using the built-in runbook (${describeRunbook(rules)}); \`replywatch init\` writes one to edit`;
+      return `no rules file at ${rulesFile}: using the built-in runbook (${describeRunbook(rules)})${silence(rules)}; \`replywatch init\` writes one to edit`;
     case 'demo':
-      return `using the demo runbook (${describeRunbook(rules)}; to the log output) instead of any rules file: send a customer message and ⚡ shows here in a minute`;
+      return `using the demo runbook (${describeRunbook(rules)}; to the log output) instead of any rules file${silence(rules)}: send a customer message and ⚡ shows here in a minute`;
   }
+}
+
+/** Said when the runbook has nowhere to send its notices. */
+function silence(rules: Rules): string {
+  return rules.duty.targets.length === 0 ? ', but the log output is turned off in hub.yaml, so its marks notify nobody' : '';
 }
 
 function formatWindow(window: { start: number; end: number }): string {

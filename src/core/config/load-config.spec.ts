@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { describeRunbook } from './built-in-runbooks';
+import { describeRunbook, runbookNotice } from './built-in-runbooks';
 import { ConfigError } from './config-error';
 import { loadConfig } from './load-config';
 
@@ -101,6 +101,17 @@ describe('loadConfig', () => {
       expect(config.rules.policies[0]?.marks.map((m) => m.emoji)).toEqual(['⚡', '❗', '⚠️']);
       expect(config.rules.duty.targets).toEqual([expect.objectContaining({ name: 'duty-log', connector: 'log' })]);
       expect(describeRunbook(config.rules)).toBe('24/7, first response 60 min, marks at 45/55/60 min');
+    });
+
+    it('still measures, without notices, when hub.yaml turns the log output off, and says so', () => {
+      const config = loadConfig(files('connectors:\n  http:\n    enabled: true\n    secret: whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw\n', undefined));
+      expect(config.runbook).toBe('built-in');
+      expect(config.rules.policies[0]?.marks.map((m) => m.actions)).toEqual([[], [], []]);
+      expect(config.rules.duty.targets).toEqual([]);
+      expect(runbookNotice(config.runbook, config.rulesFile, config.rules)).toMatch(/built-in runbook \(24\/7, .*\), but the log output is turned off in hub.yaml, so its marks notify nobody;/);
+      const withLog = loadConfig(files('connectors:\n  log:\n    enabled: true\n', undefined));
+      expect(withLog.rules.duty.targets).toHaveLength(1);
+      expect(runbookNotice(withLog.runbook, withLog.rulesFile, withLog.rules)).not.toMatch(/notify nobody/);
     });
 
     it('is never used for a rules file that was named but is missing', () => {

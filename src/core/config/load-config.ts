@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { z } from 'zod';
-import { type RunbookKind, type RunbookOrigin, RUNBOOKS } from './built-in-runbooks';
+import { type RunbookKind, type RunbookOrigin, RUNBOOKS, runbookRules } from './built-in-runbooks';
 import { ConfigError, formatPath } from './config-error';
 import { hubConfigSchema, type HubConfig } from './hub-config.schema';
 import { resolveRulesPaths, rulesFileBesideHub } from './relative-paths';
@@ -60,7 +60,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOp
   overridden.assertVariablesSet(disabled);
   const rulesFile = rulesFileOf(hub, hubSource, env);
   const runbook = runbookOf(rulesFile, env.RULES_FILE !== undefined || hubSource.at(['rulesFile']) !== undefined, options);
-  const rulesSource = runbook === 'file' ? YamlSource.read(rulesFile, env) : YamlSource.fromValue(RUNBOOKS[runbook].label, RUNBOOKS[runbook].rules);
+  // The log output is on unless a hub.yaml leaves it out or turns it off.
+  const logOutput = hubSource.file === BUILT_IN_LABEL || hub.connectors.log?.enabled === true;
+  const rulesSource = runbook === 'file' ? YamlSource.read(rulesFile, env) : YamlSource.fromValue(RUNBOOKS[runbook].label, runbookRules(runbook, { logOutput }));
   const rules = validateRules(rulesSource);
   return { hub, hubSource: overridden, rules, rulesSource, builtIn: hubSource.file === BUILT_IN_LABEL, runbook, rulesFile, environment: env };
 }
