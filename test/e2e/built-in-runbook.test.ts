@@ -12,7 +12,10 @@ class LogOutput implements LoggerService {
   warn(message: unknown, context?: unknown): void {
     this.log(message, context);
   }
-  error(): void {}
+  /** Breaches are written at error; Nest passes the context last, after an optional stack. */
+  error(message: unknown, ...rest: unknown[]): void {
+    this.log(message, rest[rest.length - 1]);
+  }
   debug(): void {}
   verbose(): void {}
   marks(): string[] {
