@@ -22,8 +22,11 @@ export interface TestDatabase {
 /** hub.yaml's defaults. */
 const DATABASE_TIMEOUTS = { statementTimeout: 30_000, connectTimeout: 5000 };
 
-/** A fresh, empty database of the configured backend (a data directory for PGlite). */
-export async function createTestDatabase(backend = testBackend): Promise<TestDatabase> {
+/**
+ * A fresh database of the configured backend with no data: on PostgreSQL a new database, on
+ * PGlite a data directory that is a copy of the run's migrated template (see embeddedTemplate).
+ */
+export async function createTestDatabase(backend = testBackend, options: { empty?: boolean } = {}): Promise<TestDatabase> {
   if (backend === 'postgres') {
     const name = `rw_test_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
     await adminQuery(`CREATE DATABASE ${name}`);
@@ -37,7 +40,8 @@ export async function createTestDatabase(backend = testBackend): Promise<TestDat
     };
   }
   const dataDir = mkdtempSync(path.join(tmpdir(), 'replywatch-test-'));
-  const template = await embeddedTemplate();
+  // `empty`: a directory as on an operator's first start, for tests of what happens before it is created.
+  const template = options.empty ? undefined : await embeddedTemplate();
   if (template) cpSync(template, dataDir, { recursive: true });
   const settings: DatabaseSettings = { dataDir, poolSize: 1, ...DATABASE_TIMEOUTS };
   return {

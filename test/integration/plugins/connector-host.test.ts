@@ -17,6 +17,8 @@ async function waitFor(check: () => boolean | Promise<boolean>): Promise<void> {
 
 /** The hub's own contract version, as it appears in its refusals. */
 const HUB = CONTRACT_VERSION.replace('.', '\\.');
+/** The minor release after this hub's, which it must refuse. */
+const NEXT_MINOR = CONTRACT_VERSION.replace(/\d+$/, (minor) => String(Number(minor) + 1));
 describe(`connector host (${testBackend})`, () => {
   it('delivers runbook notifications through a third-party connector, retrying and scrubbing its secret from errors', async () => {
     const flaky = flakyPlugin();
@@ -79,7 +81,7 @@ describe(`connector host (${testBackend})`, () => {
     await expect(startTestHub({ plugins: [flakyPlugin('log').plugin] })).rejects.toThrow(/connector id "log" is declared twice \(first-party log and plugin test log\)/);
     await expect(startTestHub({ plugins: [pluginForContract('3.0')] })).rejects.toThrow(new RegExp(`is written for connector contract 3\\.0, this hub speaks ${HUB} \\(another major version; upgrade the hub\\)`));
     await expect(startTestHub({ plugins: [pluginForContract('1.0')] })).rejects.toThrow(new RegExp(`written for connector contract 1\\.0, this hub speaks ${HUB} \\(another major version; use a release of the plugin written for this contract\\)`));
-    await expect(startTestHub({ plugins: [pluginForContract('2.7')] })).rejects.toThrow(new RegExp(`written for connector contract 2\\.7, newer than this hub's ${HUB}; upgrade the hub`));
+    await expect(startTestHub({ plugins: [pluginForContract(NEXT_MINOR)] })).rejects.toThrow(new RegExp(`written for connector contract ${NEXT_MINOR.replace('.', '\\.')}, newer than this hub's ${HUB}; upgrade the hub`));
     await expect(startTestHub({ plugins: [pluginForContract(1 as unknown as string)] })).rejects.toThrow(new RegExp(`declares contractVersion 1; expected a "major\\.minor" string such as "${HUB}"`));
   });
 
@@ -89,7 +91,7 @@ describe(`connector host (${testBackend})`, () => {
   });
 
   it('rejects bad connector settings with a located error before the database is touched', async () => {
-    const database = await createTestDatabase();
+    const database = await createTestDatabase(testBackend, { empty: true });
     try {
       const attempt = startTestHub({
         database,
