@@ -1,8 +1,11 @@
-import { chmodSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { lock } from 'proper-lockfile';
 
-/** A holder refreshes the lock this often; one not refreshed for STALE_MS is taken over. */
+/**
+ * A holder refreshes the lock this often; one not refreshed for STALE_MS is taken over, unless
+ * the process it names still runs.
+ */
 const STALE_MS = 5000;
 const UPDATE_MS = 1000;
 const LOCK_NAME = 'replywatch.lock.d';
@@ -32,7 +35,13 @@ export class DataDirLock {
     // A hub of an earlier release holds its pid file instead: respect it while it runs.
     const legacyOwner = readLegacyOwner(dataDir);
     if (legacyOwner !== undefined && legacyOwner !== process.pid && isAlive(legacyOwner)) throw inUse(dataDir, legacyOwner);
-    const options = { realpath: false, stale: STALE_MS, update: UPDATE_MS, lockfilePath: path.join(dataDir, LOCK_NAME), onCompromised: onLost };
+    const lockfilePath = path.join(dataDir, LOCK_NAME);
+    // A holder that still runs keeps its lock even if it has not refreshed it lately: a hub
+    // whose event loop is busy for seconds (the database starting on a loaded machine) is not
+    // gone, and taking its lock over would leave it unable to write.
+    const holder = existsSync(lockfilePath) ? readOwner(dataDir) : undefined;
+    if (holder !== undefined && holder !== process.pid && isHubProcess(holder)) throw inUse(dataDir, holder);
+    const options = { realpath: false, stale: STALE_MS, update: UPDATE_MS, lockfilePath, onCompromised: onLost };
     let release: () => Promise<void>;
     try {
       release = await lock(dataDir, options);
@@ -114,6 +123,19 @@ function readPid(file: string): number | undefined {
     return Number.isFinite(pid) ? pid : undefined;
   } catch {
     return undefined;
+  }
+}
+
+/**
+ * The pid file's process runs and could be a hub. After a crash the pid may have been reused
+ * by an unrelated program; where /proc tells the command line, only a Node.js process counts.
+ */
+function isHubProcess(pid: number): boolean {
+  if (!isAlive(pid)) return false;
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('node');
+  } catch {
+    return true;
   }
 }
 

@@ -8,9 +8,12 @@ import { Database } from '../../../src/core/persistence/database';
 const LOCK_MODULE = path.resolve('dist/core/persistence/data-dir-lock.js');
 
 /** A separate process that takes the lock and reports `held`, `refused …` or `lost` on stdout. */
-function lockHolder(dataDir: string): { child: ChildProcess; lines: string[]; said: (prefix: string) => Promise<string> } {
+function lockHolder(dataDir: string, options: { stallMs?: number } = {}): { child: ChildProcess; lines: string[]; said: (prefix: string) => Promise<string> } {
+  // With stallMs, the holder's event loop is blocked that long right after it takes the lock,
+  // as a hub's is while its database starts on a loaded machine: no refresh happens meanwhile.
+  const stall = options.stallMs ? `const end = Date.now() + ${options.stallMs}; while (Date.now() < end) {} console.log('awake');` : '';
   const script = `require(${JSON.stringify(LOCK_MODULE)}).DataDirLock.acquire(${JSON.stringify(dataDir)}, () => console.log('lost'))
-    .then(() => console.log('held'), (e) => { console.log('refused ' + e.message); process.exit(0); });
+    .then(() => { console.log('held'); ${stall} }, (e) => { console.log('refused ' + e.message); process.exit(0); });
     setInterval(() => {}, 1000);`;
   const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
   const lines: string[] = [];
@@ -62,6 +65,19 @@ describe('embedded data directory', () => {
     const lock = await DataDirLock.acquire(dir, () => undefined);
     expect(Date.now() - started).toBeLessThan(15_000);
     await lock.release();
+  });
+
+  it('never takes the lock from a holder that runs but has not refreshed it for longer than the stale time', async () => {
+    const busy = lockHolder(dir, { stallMs: 8000 });
+    children.push(busy.child);
+    await busy.said('held');
+    // Past the 5 s stale time: the lock looks abandoned, but its process is alive.
+    await new Promise((resolve) => setTimeout(resolve, 6000));
+    await expect(DataDirLock.acquire(dir, () => undefined)).rejects.toThrow(`in use by process ${busy.child.pid}`);
+    await busy.said('awake');
+    // The holder's next refresh finds the lock still its own.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(busy.lines).not.toContain('lost');
   });
 
   it('lets exactly one of several processes racing for a stale lock hold it', async () => {
