@@ -1,7 +1,7 @@
 import { ConfigError, type ConfigProblem, formatPath } from '../../core/config/config-error';
 import { type LoadedConfig } from '../../core/config/load-config';
 import { type Rules } from '../../core/config/rules.schema';
-import { knownNames } from '../../core/config/suggest';
+import { closest, knownNames } from '../../core/config/suggest';
 import { type YamlSource } from '../../core/config/yaml-source';
 import { performsDeliveries, readsChannel, type ConnectorDefinition } from '../sdk/connector';
 import { collectSecrets, scrubSecrets } from '../sdk/secret';
@@ -58,7 +58,9 @@ export class ConnectorCatalog {
       const entry = this.enabled.get(target.connector);
       if (!entry || !performsDeliveries(entry.definition.manifest.direction)) {
         const list = outbound.length > 0 ? outbound.join(', ') : 'none';
-        problems.push(source.problem(['duty', 'targets', i, 'connector'], `"${target.connector}" is not an enabled outbound connector (enabled: ${list})`));
+        const guess = closest(target.connector, outbound);
+        const hint = guess === undefined ? '' : `; did you mean "${guess}"?`;
+        problems.push(source.problem(['duty', 'targets', i, 'connector'], `"${target.connector}" is not an enabled outbound connector${hint} (enabled: ${list})`));
         return;
       }
       const schema = entry.definition.manifest.targetSchema;

@@ -133,6 +133,9 @@ describe(`connector host (${testBackend})`, () => {
         rules: { duty: { targets: [{ name: 'duty', connector: 'log' }] } },
       }),
     ).rejects.toThrow(/rules\.yaml:\d+:\d+ duty\.targets\[0\]\.connector: "log" is not an enabled outbound connector \(enabled: none\)/);
+    await expect(startTestHub({ rules: { duty: { targets: [{ name: 'duty', connector: 'logg' }] } } })).rejects.toThrow(
+      /duty\.targets\[0\]\.connector: "logg" is not an enabled outbound connector; did you mean "log"\? \(enabled: log\)/,
+    );
     await expect(
       startTestHub({
         hub: { connectors: { telegram: { enabled: true, token: '123456789:TEST-token-abcdefghijklmnopqrstu' } } },
