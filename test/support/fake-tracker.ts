@@ -114,12 +114,13 @@ const WORKFLOW: Record<string, Array<{ id: string; to: string }>> = {
 const SEARCH_KEYS = ['queue', 'keys', 'filter', 'query'] as const;
 
 /**
- * A Yandex Tracker peer speaking the documented v2 wire (docs/../CONTRACTS.md "Yandex Tracker
+ * A Yandex Tracker peer speaking the documented v2 wire (CONTRACTS.md, "Yandex Tracker
  * API"): issues, comments, transitions and `_search`, with `OAuth`/`Bearer` auth and one org
  * header, `unique` idempotency (409, the body not naming the existing issue: that is UNCONFIRMED,
  * so a client must find it through `_search`), and Tracker's error shape
  * `{errors, errorMessages, statusCode}`. Faults are queued per route (`failNext`); tests act as an
- * agent in Tracker with `agentComment` / `agentTransition`.
+ * agent in Tracker with `agentComment` / `agentTransition`. A queued fault answers before any
+ * check (auth included), as a proxy or an overloaded front would.
  *
  * Org header: a missing, wrong or doubled org header answers 403 (the token is fine, the
  * organization is not one it may act in). Tracker's exact status here is not documented; a
