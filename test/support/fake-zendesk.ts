@@ -116,8 +116,9 @@ export interface Delivery {
   status: number;
 }
 
-const AGENT_ID = 7001;
-const API_USER_ID = 7000;
+/** The agent `agentComment` writes as, and the API user (the hub) that PUT comments are authored by: a receiver tells its own comments apart by author. */
+export const AGENT_ID = 7001;
+export const API_USER_ID = 7000;
 const NOT_FOUND = { error: 'RecordNotFound', description: 'Not found' };
 
 /**

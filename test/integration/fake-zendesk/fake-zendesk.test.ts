@@ -3,7 +3,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import { type AddressInfo } from 'node:net';
 import { VirtualClock } from '../../../src/core/clock/virtual-clock';
-import { FakeZendesk, faults, type FakeZendeskOptions, type ZendeskTicket } from '../../support/fake-zendesk';
+import { AGENT_ID, API_USER_ID, FakeZendesk, faults, type FakeZendeskOptions, type ZendeskTicket } from '../../support/fake-zendesk';
 
 const EMAIL = 'hub@acme.test';
 const API_TOKEN = 'zd-api-token-1';
@@ -108,6 +108,7 @@ describe('FakeZendesk: the Support API wire', () => {
         { type: 'Change', field_name: 'status', value: 'open', previous_value: 'new' },
       ]);
       expect(zendesk.commentsOf(1).map((c) => [c.body, c.public])).toEqual([['Chat with Ann waits for an answer', true], ['Escalated by Replywatch', false]]);
+      expect(zendesk.commentsOf(1)[1]!.author_id).toBe(API_USER_ID);
 
       const bad = await api.put('/api/v2/tickets/1.json', { ticket: { status: 'done' } });
       expect([bad.status, (bad.data as { error: string }).error]).toEqual([422, 'RecordInvalid']);
@@ -340,7 +341,7 @@ describe('FakeZendesk: the Support API wire', () => {
       expect(zendesk.agentComment(1, 'Hello Ann')).toEqual({
         ticket: { id: 1, status: 'open', external_id: 'inq-1', updated_at: '2026-12-02T10:01:30Z' },
         event: 'comment.public',
-        comment: { id: 2, author: { id: expect.any(Number) as number, role: 'agent' }, public: true, body: 'Hello Ann' },
+        comment: { id: 2, author: { id: AGENT_ID, role: 'agent' }, public: true, body: 'Hello Ann' },
       });
       expect(zendesk.agentSetStatus(1, 'solved')).toMatchObject({ event: 'ticket.solved', ticket: { status: 'solved' } });
       expect(zendesk.agentSetStatus(1, 'closed')).toMatchObject({ event: 'ticket.closed', ticket: { status: 'closed' } });
