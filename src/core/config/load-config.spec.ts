@@ -74,6 +74,15 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ ...env, PORT: 'abc' })).toThrow(/^environment variable PORT \(server\.port\): expected a port number/);
   });
 
+  it('takes log.pretty from LOG_PRETTY as a switch, and names the variable when it is not one', () => {
+    const env = files('log:\n  pretty: true\n', 'version: 1\n');
+    expect(loadConfig(env).hub.log.pretty).toBe(true);
+    expect(loadConfig({ ...env, LOG_PRETTY: 'false' }).hub.log.pretty).toBe(false);
+    expect(loadConfig({ ...env, LOG_PRETTY: 'off' }).hub.log.pretty).toBe(false);
+    expect(loadConfig({ ...env, LOG_PRETTY: '1' }).hub.log.pretty).toBe(true);
+    expect(() => loadConfig({ ...env, LOG_PRETTY: 'sometimes' })).toThrow(/^environment variable LOG_PRETTY \(log\.pretty\): expected true or false/);
+  });
+
   it('uses built-in defaults without a hub.yaml (the plugin host picks the connectors) and refuses an explicit file that is missing', () => {
     const config = loadConfig({ RULES_FILE: 'config/rules.example.yaml', TELEGRAM_BOT_TOKEN: '123456789:AAbbccddeeffgghhiijjkk' });
     expect(config).toMatchObject({ builtIn: true, hub: { connectors: {} } });

@@ -38,6 +38,7 @@ const ENV_OVERRIDES: ReadonlyArray<{ variable: string; path: string[]; parse?: (
   { variable: 'RULES_FILE', path: ['rulesFile'] },
   { variable: 'ADMIN_TOKEN', path: ['admin', 'token'] },
   { variable: 'LOG_LEVEL', path: ['log', 'level'] },
+  { variable: 'LOG_PRETTY', path: ['log', 'pretty'], parse: parseSwitch('LOG_PRETTY', 'log.pretty') },
 ];
 
 /**
@@ -119,6 +120,16 @@ function setIn(target: Record<string, unknown>, keys: string[], value: unknown):
     node = node[key] as Record<string, unknown>;
   });
   node[keys[keys.length - 1] as string] = value;
+}
+
+/** true/false (also 1/0, yes/no, on/off) for a boolean setting, the variable named when it is neither. */
+function parseSwitch(variable: string, setting: string): (raw: string) => boolean {
+  return (raw) => {
+    const word = raw.trim().toLowerCase();
+    if (['true', '1', 'yes', 'on'].includes(word)) return true;
+    if (['false', '0', 'no', 'off'].includes(word)) return false;
+    throw new ConfigError([{ file: 'environment', variable, path: setting, message: 'expected true or false' }]);
+  };
 }
 
 function parsePort(raw: string): number {
