@@ -203,7 +203,7 @@ export const COMMANDS = [START, INIT, CHECK_CONFIG, MIGRATE, OUTBOX_STATUS, OUTB
 export type Command = (typeof COMMANDS)[number];
 export type CommandName = Command['name'];
 
-export const ENVIRONMENT = 'HUB_CONFIG, RULES_FILE, DATABASE_URL, DATA_DIR, PORT, HOST, ADMIN_TOKEN, HTTP_INGEST_SECRET, LOG_LEVEL';
+export const ENVIRONMENT = 'HUB_CONFIG, RULES_FILE, DATABASE_URL, DATA_DIR, PORT, HOST, ADMIN_TOKEN, HTTP_INGEST_SECRET, LOG_LEVEL, LOG_PRETTY';
 
 export function findCommand(name: string): Command | undefined {
   return COMMANDS.find((c) => c.name === name);

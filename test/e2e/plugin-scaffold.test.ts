@@ -308,7 +308,7 @@ function writeHubFiles(dir: string, options: { leakyModule: string; apiKey: stri
 /** This process's environment without the variables that would override the test's hub.yaml. */
 function hubEnvironment(hubFile: string): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, NODE_OPTIONS: '', HUB_CONFIG: hubFile };
-  for (const name of ['DATABASE_URL', 'DATA_DIR', 'HOST', 'PORT', 'RULES_FILE', 'ADMIN_TOKEN', 'LOG_LEVEL', 'HTTP_INGEST_SECRET']) delete env[name];
+  for (const name of ['DATABASE_URL', 'DATA_DIR', 'HOST', 'PORT', 'RULES_FILE', 'ADMIN_TOKEN', 'LOG_LEVEL', 'LOG_PRETTY', 'HTTP_INGEST_SECRET']) delete env[name];
   return env;
 }
 
