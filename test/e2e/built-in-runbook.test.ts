@@ -74,6 +74,8 @@ describe(`the runbooks the hub carries (${testBackend})`, () => {
       await openInquiry(hub, opened);
       expect(await at(clock, opened, 0.9, output, 0)).toEqual([]);
       expect(await at(clock, opened, 1, output, 1)).toEqual(['⚡ 2 minutes left — Acme support']);
+      // Each mark in its own minute: marks found due together (after downtime) send only the latest.
+      expect(await at(clock, opened, 2, output, 2)).toEqual(['⚡ 2 minutes left — Acme support', '❗ 1 minute left — Acme support']);
       expect(await at(clock, opened, 3, output, 3)).toEqual(['⚡ 2 minutes left — Acme support', '❗ 1 minute left — Acme support', '⚠️ SLA MISS — Acme support']);
     } finally {
       await hub.close();

@@ -52,6 +52,8 @@ describe(`Telegram forum topics in duty notices (${testBackend})`, () => {
   it('lets a forum_topic_created seen later replace the placeholder', async () => {
     tg.peer.groupMessage({ ...FORUM, threadId: 12, from: CUSTOMER, text: 'Question' });
     await eventually(async () => (await inquiriesOf(tg.hub)).length === 1, clock);
+    // The notice goes out through the outbox, after the inquiry is stored.
+    await eventually(() => dutyHeadlines().length === 1, clock);
     expect(dutyHeadlines()).toEqual(['🆕 New inquiry — Northwind › topic 12']);
 
     tg.peer.groupMessage({ ...FORUM, threadId: 12, forum_topic_created: { name: 'Onboarding' } });
