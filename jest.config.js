@@ -32,11 +32,8 @@ module.exports = {
       testMatch: ['<rootDir>/test/**/*.test.ts'],
       // Packing the hub, installing plugin packages and the embedded data directory do not
       // depend on the server backend: those run once, in the embedded suite.
-      // KNOWN FAILURE, not a pass: report-timezone's scheduled export never reaches the duty chat
-      // on the PostgreSQL server (it passes on the embedded database). Left out of server mode
-      // until that is found; the closing note of stop 23 says so.
       testPathIgnorePatterns: serverMode
-        ? ['/node_modules/', '/test/e2e/(plugin-scaffold|example-plugins)\\.test\\.ts$', '/test/integration/persistence/data-dir\\.test\\.ts$', '/test/e2e/telegram/report-timezone\\.test\\.ts$']
+        ? ['/node_modules/', '/test/e2e/(plugin-scaffold|example-plugins)\\.test\\.ts$', '/test/integration/persistence/data-dir\\.test\\.ts$']
         : ['/node_modules/', '\\.pg\\.test\\.ts$'],
       setupFiles: ['<rootDir>/test/support/quiet-logs.ts'],
     },
