@@ -12,6 +12,7 @@ export async function startHub(env: NodeJS.ProcessEnv = process.env, options: Lo
   const logger = PinoLogger.forStdout(config.hub.log);
   const notice = runbookNotice(config.runbook, config.rulesFile, config.rules);
   if (notice) logger.log(notice, 'rules');
+  for (const line of config.notices) logger.warn(line, 'config');
   const app = await createHub({ config, logger });
   const { host, port } = config.hub.server;
   await app.listen(port, host);

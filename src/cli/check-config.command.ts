@@ -24,7 +24,8 @@ export async function runCheckConfig(env: NodeJS.ProcessEnv = process.env): Prom
       `  database:   ${config.hub.database.url ? 'PostgreSQL server' : `embedded in ${config.hub.database.dataDir}`}\n` +
       `  inbound:    ${ids(catalog.inbound())}\n` +
       `  outbound:   ${ids(catalog.outbound())}\n` +
-      `  installed:  ${catalog.installedIds().join(', ')}\n`,
+      `  installed:  ${catalog.installedIds().join(', ')}\n` +
+      config.notices.map((line) => `  warning:    ${line}\n`).join(''),
   );
   return 0;
 }

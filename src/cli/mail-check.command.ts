@@ -1,5 +1,6 @@
 import { checkAccount, type Finding } from '../connectors/mail/account-check';
-import { type MailConfig } from '../connectors/mail/mail.config';
+import { type MailConfig, withFilesResolved } from '../connectors/mail/mail.config';
+import { besideHub } from '../core/config/relative-paths';
 import { loadConfig } from '../core/config/load-config';
 import { buildCatalog } from '../hub.module';
 import { MAIL_CHECK } from './commands';
@@ -23,7 +24,7 @@ export async function runMailCheck(args: string[]): Promise<number> {
   if (accounts.length === 0) throw new UsageError(`no account named "${values.account ?? ''}" (accounts: ${settings.accounts.map((a) => a.name).join(', ')})`);
   let failed = false;
   for (const account of accounts) {
-    const findings = await checkAccount(account, settings.idleRestart);
+    const findings = await checkAccount(withFilesResolved(account, (file) => besideHub(config.hubFile, file).path), settings.idleRestart);
     failed ||= findings.some((f) => f.verdict === 'fail');
     process.stdout.write(`${account.name} (${account.user} at ${account.host})\n${findings.map(line).join('')}`);
   }

@@ -3,6 +3,7 @@ import { Webhook } from 'standardwebhooks';
 import { type HttpConfig } from '../connectors/http/http.config';
 import { resolveIngestSecret } from '../connectors/http/ingest-secret';
 import { loadConfig } from '../core/config/load-config';
+import { besideHub } from '../core/config/relative-paths';
 import { buildCatalog } from '../hub.module';
 import { SEND } from './commands';
 import { checkHubUrl, hubAddress, type HubAddress } from './hub-address';
@@ -29,7 +30,9 @@ export async function runSend(args: string[]): Promise<number> {
   // The http channel's settings as the hub would read them (hub.yaml, HTTP_INGEST_SECRET).
   const http = buildCatalog(config).enabled.get('http');
   if (!http) throw new Error('the http channel is not enabled in this configuration');
-  const secret = resolveIngestSecret(http.config as HttpConfig, config.hub.database.dataDir, { create: false });
+  const httpConfig = http.config as HttpConfig;
+  const secretFile = httpConfig.secretFile === undefined ? undefined : besideHub(config.hubFile, httpConfig.secretFile).path;
+  const secret = resolveIngestSecret({ ...httpConfig, ...(secretFile ? { secretFile } : {}) }, config.hub.database.dataDir, { create: false });
   if (!secret) throw await noSecret(url, address);
 
   const body = JSON.stringify({

@@ -32,7 +32,9 @@ export const httpConnector = defineConnector<HttpConfig>({
     environment: { HTTP_INGEST_SECRET: { key: 'secret' } },
     services: ['routes'],
   },
-  create: ({ config, hub, logger, routes }) => {
+  create: ({ config: written, hub, logger, routes }) => {
+    // A relative secretFile starts at hub.yaml's folder, like every path written there.
+    const config = written.secretFile === undefined ? written : { ...written, secretFile: hub.resolvePath(written.secretFile) };
     let started: IngestContext | undefined;
     let stopped = false;
     const inFlight = new Set<Promise<unknown>>();

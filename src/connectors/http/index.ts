@@ -1,4 +1,4 @@
 import { definePlugin } from 'replywatch/sdk';
 import { httpConnector } from './http.connector';
 
-export const replywatchPlugin = definePlugin({ name: 'http', contractVersion: '2.4', connectors: [httpConnector] });
+export const replywatchPlugin = definePlugin({ name: 'http', contractVersion: '2.8', connectors: [httpConnector] });

@@ -1,4 +1,4 @@
 import { definePlugin } from 'replywatch/sdk';
 import { mailConnector } from './mail.connector';
 
-export const replywatchPlugin = definePlugin({ name: 'mail', contractVersion: '2.2', connectors: [mailConnector] });
+export const replywatchPlugin = definePlugin({ name: 'mail', contractVersion: '2.8', connectors: [mailConnector] });

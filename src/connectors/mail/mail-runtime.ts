@@ -2,7 +2,7 @@ import { type ConnectorContext, type ConnectorInstance, type Health, type Messag
 import { createImapClient, credentialsOf } from './imap-client';
 import { toConnectorError } from './mail-error.mapper';
 import { MailIntake } from './mail-intake';
-import { ourIdentities, type MailAccount, type MailConfig } from './mail.config';
+import { ourIdentities, type MailAccount, type MailConfig, withFilesResolved } from './mail.config';
 import { MailboxCursor } from './mailbox-cursor';
 import { sentMailboxPath } from './mailbox-path';
 import { MailboxStatusBoard } from './mailbox-status';
@@ -17,14 +17,16 @@ import { ThreadIndex, type Folder } from './thread-index';
 export class MailRuntime implements ConnectorInstance {
   private readonly board: MailboxStatusBoard;
   private handles: SingletonHandle[] = [];
+  private readonly accounts: MailAccount[];
 
   constructor(private readonly ctx: ConnectorContext<MailConfig>) {
     this.board = new MailboxStatusBoard(ctx.health, ctx.clock);
+    this.accounts = ctx.config.accounts.map((account) => withFilesResolved(account, (file) => ctx.hub.resolvePath(file)));
   }
 
   async verify(): Promise<Health> {
     if (this.handles.length > 0) return this.board.health();
-    const missing = this.ctx.config.accounts.flatMap((account) => {
+    const missing = this.accounts.flatMap((account) => {
       try {
         credentialsOf(account);
         return [];
@@ -36,12 +38,12 @@ export class MailRuntime implements ConnectorInstance {
   }
 
   start(sink: MessageSink): Promise<Stoppable> {
-    for (const account of this.ctx.config.accounts) {
+    for (const account of this.accounts) {
       const intake = new MailIntake(sink, new ThreadIndex(this.ctx.database, account.name), { account: account.name, us: ourIdentities(account), maxTextLength: this.ctx.config.maxTextLength }, this.ctx.clock, this.ctx.logger);
       const folders: Folder[] = account.sentMailbox === false ? ['inbox'] : ['inbox', 'sent'];
       for (const folder of folders) this.handles.push(this.watch(account, folder, intake));
     }
-    this.ctx.logger.info(`watching ${this.ctx.config.accounts.map((a) => `${a.name} (${a.user} at ${a.host})`).join(', ')}`);
+    this.ctx.logger.info(`watching ${this.accounts.map((a) => `${a.name} (${a.user} at ${a.host})`).join(', ')}`);
     return Promise.resolve({ stop: () => this.stop() });
   }
 

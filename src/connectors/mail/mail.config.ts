@@ -97,3 +97,12 @@ export function ourIdentities(account: MailAccount): string[] {
   if (account.us.length > 0) return account.us;
   return account.user.includes('@') ? [account.user.toLowerCase()] : [];
 }
+
+/** The account with its files (a private CA, a token file) as the hub resolves paths in hub.yaml. */
+export function withFilesResolved(account: MailAccount, resolve: (written: string) => string): MailAccount {
+  return {
+    ...account,
+    ...(account.caFile !== undefined ? { caFile: resolve(account.caFile) } : {}),
+    ...(account.accessTokenFile !== undefined ? { accessTokenFile: resolve(account.accessTokenFile) } : {}),
+  };
+}

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { type RunbookKind, type RunbookOrigin, RUNBOOKS, runbookRules } from './built-in-runbooks';
 import { ConfigError, formatPath } from './config-error';
 import { hubConfigSchema, type HubConfig } from './hub-config.schema';
-import { resolveRulesPaths, rulesFileBesideHub } from './relative-paths';
+import { besideHub, legacyPathNotice, resolveRulesPaths, rulesFileBesideHub } from './relative-paths';
 import { rulesSchema, type Rules } from './rules.schema';
 import { YamlSource } from './yaml-source';
 
@@ -24,6 +24,10 @@ export interface LoadedConfig {
   rulesFile: string;
   /** Connectors read their own variables from here (each manifest declares them). */
   environment: NodeJS.ProcessEnv;
+  /** The hub.yaml read; undefined with the built-in defaults. Relative paths in it start at its folder. */
+  hubFile?: string;
+  /** Worth a warning at start (a path kept where older releases looked). */
+  notices: string[];
 }
 
 /**
@@ -57,6 +61,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOp
   const hubSource = readHubSource(env);
   const overridden = applyEnvOverrides(hubSource, env);
   const hub = overridden.validate(hubConfigSchema);
+  const hubFile = hubSource.file === BUILT_IN_LABEL ? undefined : hubSource.file;
+  const notices = hubSource.at(['database', 'dataDir']) === undefined ? [] : resolveDataDir(hub, hubFile, env);
   const disabled = Object.entries(hub.connectors).filter(([, section]) => !section.enabled).map(([id]) => ['connectors', id]);
   overridden.assertVariablesSet(disabled);
   const rulesFile = rulesFileOf(hub, hubSource, env);
@@ -65,7 +71,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOp
   const logOutput = hubSource.file === BUILT_IN_LABEL || hub.connectors.log?.enabled === true;
   const rulesSource = runbook === 'file' ? YamlSource.read(rulesFile, env) : YamlSource.fromValue(RUNBOOKS[runbook].label, runbookRules(runbook, { logOutput }));
   const rules = validateRules(rulesSource);
-  return { hub, hubSource: overridden, rules, rulesSource, builtIn: hubSource.file === BUILT_IN_LABEL, runbook, rulesFile, environment: env };
+  return { hub, hubSource: overridden, rules, rulesSource, builtIn: hubFile === undefined, runbook, rulesFile, environment: env, ...(hubFile ? { hubFile } : {}), notices };
+}
+
+/**
+ * `database.dataDir` written in hub.yaml starts at hub.yaml's folder; DATA_DIR and the default
+ * (`./data`) at the working directory, as nothing in a file names them.
+ */
+function resolveDataDir(hub: HubConfig, hubFile: string | undefined, env: NodeJS.ProcessEnv): string[] {
+  if (hubFile === undefined || (env.DATA_DIR !== undefined && env.DATA_DIR !== '')) return [];
+  const written = hub.database.dataDir;
+  const kept = besideHub(hubFile, written);
+  hub.database.dataDir = kept.path;
+  return kept.legacy ? [legacyPathNotice(hubFile, 'database.dataDir', kept, written)] : [];
 }
 
 export function loadRules(file: string, env: NodeJS.ProcessEnv = process.env): { rules: Rules; source: YamlSource } {

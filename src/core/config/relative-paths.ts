@@ -23,6 +23,32 @@ export function rulesFileBesideHub(hubFile: string, rulesFile: string): string {
   return existsSync(beside) || !existsSync(rulesFile) ? beside : rulesFile;
 }
 
+/** A path written in hub.yaml, made absolute; `legacy` when it was found where older releases looked. */
+export interface HubPath {
+  path: string;
+  legacy: boolean;
+}
+
+/**
+ * A path written in hub.yaml (`rulesFile`, `database.dataDir`, a connector's file settings),
+ * beside hub.yaml. Older releases read all but `rulesFile` and plugin modules from the working
+ * directory; when nothing exists beside hub.yaml but the old place holds it (an embedded
+ * database, a generated secret), the old place is kept, so no deployment loses data on the
+ * upgrade. `hubFile` undefined: no hub.yaml, the path starts at the working directory.
+ */
+export function besideHub(hubFile: string | undefined, target: string): HubPath {
+  if (target.startsWith('memory://')) return { path: target, legacy: false };
+  if (hubFile === undefined || path.isAbsolute(target)) return { path: path.resolve(target), legacy: false };
+  const beside = path.resolve(besideFile(hubFile, target));
+  const old = path.resolve(target);
+  return !existsSync(beside) && old !== beside && existsSync(old) ? { path: old, legacy: true } : { path: beside, legacy: false };
+}
+
+/** What to tell the operator about a path kept at its old place. */
+export function legacyPathNotice(hubFile: string, key: string, kept: HubPath, written: string): string {
+  return `${hubFile}: ${key} "${written}" is read from the working directory (${kept.path}), where older releases looked; relative paths in hub.yaml now start at its folder: move it there or write the path as absolute`;
+}
+
 /**
  * Makes rules.yaml's paths (holiday files, export directories) start at its folder, and fails
  * at load on a holiday file that is not there: a typo must not silently drop holidays. A URL

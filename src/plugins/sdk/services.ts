@@ -60,6 +60,12 @@ export interface HubInfo {
   /** A directory the hub keeps its files in; a connector may keep files under it. */
   readonly dataDir: string;
   readonly backend: 'embedded' | 'server';
+  /**
+   * A path from the connector's settings made absolute as the operator expects: a relative
+   * one starts at hub.yaml's folder, wherever the hub was started from (at the working
+   * directory when there is no hub.yaml). Since contract 2.8.
+   */
+  resolvePath(written: string): string;
 }
 
 /** A duty target of the rules that names this connector: where it may speak. */

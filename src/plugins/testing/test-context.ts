@@ -1,6 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import {
   type ConnectorContext,
   type ConnectorDatabase,
@@ -43,6 +43,8 @@ export interface TestContextOptions {
    * which applies the manifest's migrations. Share one between two contexts to test a restart.
    */
   database?: ConnectorDatabase;
+  /** The folder relative paths in the connector's settings start at (hub.yaml's); default: the working directory. */
+  configDir?: string;
 }
 
 export interface LogLine {
@@ -103,7 +105,7 @@ export function createTestContext<C>(definition: ConnectorDefinition<C>, options
     logger,
     clock,
     health: { report: (h) => void reports.push({ ...h }) },
-    hub: { dataDir, backend: 'embedded' },
+    hub: { dataDir, backend: 'embedded', resolvePath: (written) => resolve(options.configDir ?? '.', written) },
     rules: { dutyTargets },
     state: offer('state', state),
     database: offer('database', options.database ?? unavailableDatabase(manifest.id)),

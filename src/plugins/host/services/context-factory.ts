@@ -14,6 +14,7 @@ import { RulesStore } from '../../../core/rules/rules-store';
 import { HealthState } from '../../../core/runtime/health-state';
 import { StaffRoster } from '../../../core/staff/staff-roster';
 import { connectorLogger } from './connector-logger';
+import { connectorPath } from './connector-paths';
 import { ScopedDatabase } from './connector-database';
 import { ConnectorInquiries } from './inquiry-service';
 import { JobRunner } from './job-runner';
@@ -81,7 +82,11 @@ export class ContextFactory {
       logger,
       clock: this.clock,
       health: { report: (health: Health) => this.reportHealth(id, health, scrub) },
-      hub: { dataDir: this.config.hub.database.dataDir, backend: this.db.backend === 'pglite' ? 'embedded' : 'server' },
+      hub: {
+        dataDir: this.config.hub.database.dataDir,
+        backend: this.db.backend === 'pglite' ? 'embedded' : 'server',
+        resolvePath: (written: string) => connectorPath(this.config.hubFile, id, written, logger),
+      },
       rules: { dutyTargets: () => this.rules.current.rules.duty.targets.filter((t) => t.connector === id).map((t) => ({ name: t.name, to: { ...t.to } })) },
       get state() {
         return service('state', () => new DatabaseStateStore(factory.db, factory.clock, id));
