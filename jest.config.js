@@ -9,6 +9,9 @@ const moduleNameMapper = { '^replywatch/(sdk|testing)$': '<rootDir>/src/plugins/
 module.exports = {
   // First open of an embedded database takes a few seconds; no test waits on real minutes.
   testTimeout: 60000,
+  // Two workers, also on two cores (jest's default there is one): test files spend much of
+  // their time waiting on sockets, timers and child processes, so two keep both cores busy.
+  maxWorkers: 2,
   // Per run: the "never write into a customer chat" check over every Bot API call, and the
   // migrated embedded database each test database starts as a copy of.
   globalSetup: '<rootDir>/test/support/global-setup.ts',

@@ -12,6 +12,8 @@ export default function teardown(): void {
   const file = process.env.REPLYWATCH_BOT_API_CALL_LOG;
   const calls = file && existsSync(file) ? readCalls(file) : [];
   if (runDir) rmSync(runDir, { recursive: true, force: true });
+  const databases = process.env.REPLYWATCH_TEST_DATABASES_DIR;
+  if (databases) rmSync(databases, { recursive: true, force: true });
   const violations = calls.filter((c) => c.customerChat);
   if (violations.length > 0) {
     const list = violations.slice(0, 10).map((v) => `${v.method} → ${v.chatId}`).join(', ');

@@ -39,7 +39,7 @@ export async function createTestDatabase(backend = testBackend, options: { empty
       drop: () => adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
     };
   }
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'replywatch-test-'));
+  const dataDir = mkdtempSync(path.join(process.env.REPLYWATCH_TEST_DATABASES_DIR ?? tmpdir(), 'replywatch-test-'));
   // `empty`: a directory as on an operator's first start, for tests of what happens before it is created.
   const template = options.empty ? undefined : await embeddedTemplate();
   if (template) cpSync(template, dataDir, { recursive: true });
