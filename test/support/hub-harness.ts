@@ -51,7 +51,7 @@ export async function startTestHub(options: TestHubOptions = {}): Promise<TestHu
   const secret = `whsec_${randomBytes(32).toString('base64')}`;
   const hubFile = path.join(dir, 'hub.yaml');
   const rulesFile = path.join(dir, 'rules.yaml');
-  const dbSection = database.settings.url ? { url: database.settings.url } : { dataDir: database.settings.dataDir };
+  const dbSection = database.settings.url ? { url: database.settings.url } : { dataDir: database.settings.dataDir, sharedBuffers: database.settings.sharedBuffers };
   writeFileSync(
     hubFile,
     stringify({

@@ -19,6 +19,8 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
+export const TEST_SHARED_BUFFERS = '16MB';
+
 /** hub.yaml's defaults. */
 const DATABASE_TIMEOUTS = { statementTimeout: 30_000, connectTimeout: 5000 };
 
@@ -43,7 +45,9 @@ export async function createTestDatabase(backend = testBackend, options: { empty
   // `empty`: a directory as on an operator's first start, for tests of what happens before it is created.
   const template = options.empty ? undefined : await embeddedTemplate();
   if (template) cpSync(template, dataDir, { recursive: true });
-  const settings: DatabaseSettings = { dataDir, poolSize: 1, ...DATABASE_TIMEOUTS };
+  // A small page cache: PGlite sets up all of its default 128MB at every open, the largest
+  // part of a test database's start.
+  const settings: DatabaseSettings = { dataDir, poolSize: 1, sharedBuffers: TEST_SHARED_BUFFERS, ...DATABASE_TIMEOUTS };
   return {
     settings,
     open: () => openMigrated(settings),
@@ -73,7 +77,7 @@ function embeddedTemplate(): Promise<string | undefined> {
 async function buildTemplate(target: string): Promise<string> {
   if (existsSync(target)) return target;
   const building = mkdtempSync(`${target}.building-`);
-  const db = await Database.open({ dataDir: building, poolSize: 1 });
+  const db = await Database.open({ dataDir: building, poolSize: 1, sharedBuffers: TEST_SHARED_BUFFERS });
   try {
     await db.migrate();
   } finally {

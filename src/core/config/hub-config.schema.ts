@@ -11,6 +11,16 @@ export const databaseSchema = z
     url: secret(z.string().min(1)).optional(),
     /** Data directory of the embedded database. */
     dataDir: z.string().min(1).default('./data'),
+    /**
+     * Embedded database: its page cache (PostgreSQL's shared_buffers), e.g. `32MB`. Unset:
+     * PGlite's 128MB. Each start sets all of it up, so a smaller cache starts faster (about
+     * 0.6 s against 1.9 s at 16MB on two busy cores) and uses less memory, at the price of more
+     * reads from the data directory's files for a large database.
+     */
+    sharedBuffers: z
+      .string()
+      .regex(/^[1-9]\d{0,5}(kB|MB|GB)$/, 'expected a size such as 16MB, 128MB or 1GB')
+      .optional(),
     poolSize: z.number().int().min(1).max(100).default(10),
     /** PostgreSQL server: a statement running longer is cancelled (a stalled link must not hold requests). */
     statementTimeout: durationAtLeast(100, '100ms').default(30_000),

@@ -1,4 +1,5 @@
 import { DataSource, type EntityManager, type QueryRunner } from 'typeorm';
+import { PGlite } from '@electric-sql/pglite';
 import { PGliteDriver } from 'typeorm-pglite';
 import { type DatabaseSettings } from '../config/hub-config.schema';
 import { DataDirLock } from './data-dir-lock';
@@ -44,7 +45,7 @@ export class Database {
   static async open(settings: Omit<DatabaseSettings, 'statementTimeout' | 'connectTimeout'> & Partial<DatabaseSettings>): Promise<Database> {
     const timeouts = { statementTimeout: settings.statementTimeout ?? 30_000, connectTimeout: settings.connectTimeout ?? 5000 };
     if (settings.url) return Database.openServer(settings.url, settings.poolSize, timeouts);
-    return Database.openEmbedded(settings.dataDir);
+    return Database.openEmbedded(settings);
   }
 
   private static async openServer(url: string, poolSize: number, timeouts: { statementTimeout: number; connectTimeout: number }): Promise<Database> {
@@ -73,14 +74,15 @@ export class Database {
     return new Database('postgres', dataSource, undefined);
   }
 
-  private static async openEmbedded(dataDir: string): Promise<Database> {
+  private static async openEmbedded(settings: Pick<DatabaseSettings, 'dataDir' | 'sharedBuffers'>): Promise<Database> {
+    const { dataDir } = settings;
     const inMemory = dataDir.startsWith('memory://');
     const lost: { error?: Error } = {};
     const lock = inMemory ? undefined : await DataDirLock.acquire(dataDir, (error) => (lost.error = error));
     try {
       const dataSource = new DataSource({
         type: 'postgres',
-        driver: new PGliteDriver({ dataDir }).driver,
+        driver: new PGliteDriver({ dataDir, ...embeddedStartParams(settings.sharedBuffers) }).driver,
         entities: ENTITIES,
         migrations: MIGRATIONS,
         synchronize: false,
@@ -273,4 +275,9 @@ function stripCredentials(error: unknown, url: string): string {
     return 'invalid DATABASE_URL';
   }
   return password ? message.split(password).join('***') : message;
+}
+
+/** PGlite's own start parameters, plus the page cache size when one is set (replacing them drops the defaults). */
+function embeddedStartParams(sharedBuffers: string | undefined): { startParams?: string[] } {
+  return sharedBuffers === undefined ? {} : { startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${sharedBuffers}`] };
 }

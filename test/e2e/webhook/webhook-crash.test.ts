@@ -35,7 +35,7 @@ describe('signed webhooks across a SIGKILL mid-delivery', () => {
       path.join(dir, 'hub.yaml'),
       stringify({
         server: { host: '127.0.0.1', port },
-        database: database.settings.url ? { url: database.settings.url } : { dataDir: database.settings.dataDir },
+        database: database.settings.url ? { url: database.settings.url } : { dataDir: database.settings.dataDir, sharedBuffers: database.settings.sharedBuffers },
         rulesFile: path.join(dir, 'rules.yaml'),
         // A claim held by the killed process is taken over 3 s later; the default schedule's
         // first retry would wait 5 s, so retries here are quick instead.

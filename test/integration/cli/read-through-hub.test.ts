@@ -36,7 +36,7 @@ describe(`replywatch CLI reads while the hub runs (${testBackend})`, () => {
     hub = await startTestHub({ database });
     // The operator's configuration: the hub's database and address, the admin token from the environment.
     cwd = mkdtempSync(path.join(tmpdir(), 'replywatch-read-'));
-    const dbSection = database.settings.url ? { url: database.settings.url } : { dataDir: database.settings.dataDir };
+    const dbSection = database.settings.url ? { url: database.settings.url } : { dataDir: database.settings.dataDir, sharedBuffers: database.settings.sharedBuffers };
     writeFileSync(path.join(cwd, 'hub.yaml'), stringify({ server: { host: '127.0.0.1', port: Number(new URL(hub.url).port) }, database: dbSection }));
     env = { HUB_CONFIG: path.join(cwd, 'hub.yaml'), RULES_FILE: undefined, DATABASE_URL: undefined, DATA_DIR: undefined, HOST: undefined, PORT: undefined, ADMIN_TOKEN };
     for (const body of [

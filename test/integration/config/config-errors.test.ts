@@ -154,6 +154,11 @@ describe('configuration errors point at what to fix', () => {
     });
   });
 
+  it('names database.sharedBuffers and the expected form when the size is not one', () => {
+    const { 'hub.yaml': hub } = folder({ 'hub.yaml': 'database:\n  sharedBuffers: lots\n' });
+    expect(errorOf(() => loadConfig({ HUB_CONFIG: hub })).message).toBe(`${hub}:2:18 database.sharedBuffers: expected a size such as 16MB, 128MB or 1GB`);
+  });
+
   describe('relative paths start at the folder of the file that names them', () => {
     const icsRules = (ics: string) => `version: 1\ncalendars:\n  support:\n    timezone: UTC\n    week: { mon-fri: ["09:00-18:00"] }\n    holidays:\n      ics: ${ics}\n`;
 

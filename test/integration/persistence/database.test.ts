@@ -9,6 +9,12 @@ describe(`database (${testBackend})`, () => {
     expect(await context.db.pendingMigrations()).toBe(false);
   });
 
+  if (testBackend === 'pglite') {
+    it('gives the embedded database the page cache database.sharedBuffers asks for', async () => {
+      expect(await context.db.query(`SHOW shared_buffers`)).toEqual([{ shared_buffers: '16MB' }]);
+    });
+  }
+
   it('returns counts and bigint ids as numbers on both drivers', async () => {
     const [row] = await context.db.query<{ n: unknown; big: unknown }>('SELECT count(*) AS n, 9007199254740::bigint AS big FROM conversations');
     expect(row).toEqual({ n: 0, big: 9007199254740 });
