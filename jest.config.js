@@ -12,6 +12,9 @@ module.exports = {
   // Two workers, also on two cores (jest's default there is one): test files spend much of
   // their time waiting on sockets, timers and child processes, so two keep both cores busy.
   maxWorkers: 2,
+  // A worker keeps what every file it ran left behind (embedded databases, Nest modules);
+  // past this it is replaced, before the garbage collector's work slows every later file.
+  workerIdleMemoryLimit: '800MB',
   // Per run: the "never write into a customer chat" check over every Bot API call, and the
   // migrated embedded database each test database starts as a copy of.
   globalSetup: '<rootDir>/test/support/global-setup.ts',
