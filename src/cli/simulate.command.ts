@@ -20,9 +20,10 @@ export async function runSimulate(args: string[], env: NodeJS.ProcessEnv = proce
   if (!rulesFile) throw new UsageError('the scenario names no rules file; pass --rules FILE');
   const { rules } = loadRules(rulesFile, env);
   const line = progress();
-  // A throwaway in-memory database: the real schema and code paths, nothing kept.
+  // A throwaway in-memory database: the real schema and code paths, nothing kept. A scenario
+  // is a few rows, so a small page cache, which is quicker to set up.
   const db = await withProgress('preparing an in-memory database…', async () => {
-    const opened = await Database.open({ dataDir: 'memory://', poolSize: 1 });
+    const opened = await Database.open({ dataDir: 'memory://', poolSize: 1, sharedBuffers: '16MB' });
     await opened.migrate();
     return opened;
   }, line);

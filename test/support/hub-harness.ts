@@ -122,10 +122,11 @@ export async function startTestHub(options: TestHubOptions = {}): Promise<TestHu
 }
 
 /**
- * Runs `load` with the hub's own folder as the working directory, where the default rules file
- * (./config/rules.yaml) never exists: a checkout's own config/rules.yaml cannot leak in.
+ * Runs `load` with `dir` as the working directory, as an operator starting the hub there. The
+ * harness passes the hub's own folder, where the default rules file (./config/rules.yaml)
+ * never exists: a checkout's own config/rules.yaml cannot leak in.
  */
-function inFolder<T>(dir: string, load: () => T): T {
+export function inFolder<T>(dir: string, load: () => T): T {
   const previous = process.cwd();
   process.chdir(dir);
   try {

@@ -3,18 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../../../src/core/config/load-config';
 import { besideHub } from '../../../src/core/config/relative-paths';
-import { startTestHub } from '../../support/hub-harness';
-
-/** Runs `work` with the working directory set to `dir`, as an operator starting the hub there. */
-function from<T>(dir: string, work: () => T): T {
-  const previous = process.cwd();
-  process.chdir(dir);
-  try {
-    return work();
-  } finally {
-    process.chdir(previous);
-  }
-}
+import { inFolder, startTestHub } from '../../support/hub-harness';
 
 /**
  * Every relative path in hub.yaml starts at hub.yaml's folder, wherever the hub is started
@@ -36,33 +25,33 @@ describe('relative paths in hub.yaml', () => {
 
   it('puts database.dataDir beside hub.yaml, whatever the working directory', () => {
     writeFileSync(hubFile, 'database:\n  dataDir: ./state\n');
-    const config = from(path.join(root, 'elsewhere'), () => loadConfig({ HUB_CONFIG: hubFile }));
+    const config = inFolder(path.join(root, 'elsewhere'), () => loadConfig({ HUB_CONFIG: hubFile }));
     expect(config.hub.database.dataDir).toBe(path.join(root, 'etc', 'state'));
     expect(config.notices).toEqual([]);
   });
 
   it('leaves DATA_DIR and the default at the working directory', () => {
     writeFileSync(hubFile, 'database:\n  dataDir: ./state\n');
-    expect(from(root, () => loadConfig({ HUB_CONFIG: hubFile, DATA_DIR: './from-env' })).hub.database.dataDir).toBe('./from-env');
+    expect(inFolder(root, () => loadConfig({ HUB_CONFIG: hubFile, DATA_DIR: './from-env' })).hub.database.dataDir).toBe('./from-env');
     writeFileSync(hubFile, 'server:\n  port: 3999\n');
-    expect(from(root, () => loadConfig({ HUB_CONFIG: hubFile })).hub.database.dataDir).toBe('./data');
+    expect(inFolder(root, () => loadConfig({ HUB_CONFIG: hubFile })).hub.database.dataDir).toBe('./data');
   });
 
   it('keeps an embedded database found where older releases looked, and says where to move it', () => {
     writeFileSync(hubFile, 'database:\n  dataDir: ./data\n');
     mkdirSync(path.join(root, 'data'));
-    const config = from(root, () => loadConfig({ HUB_CONFIG: hubFile }));
+    const config = inFolder(root, () => loadConfig({ HUB_CONFIG: hubFile }));
     expect(config.hub.database.dataDir).toBe(path.join(root, 'data'));
     expect(config.notices).toEqual([expect.stringContaining(`database.dataDir "./data" is read from the working directory (${path.join(root, 'data')})`)]);
     // Once something exists beside hub.yaml, that wins.
     mkdirSync(path.join(root, 'etc', 'data'));
-    expect(from(root, () => loadConfig({ HUB_CONFIG: hubFile })).hub.database.dataDir).toBe(path.join(root, 'etc', 'data'));
+    expect(inFolder(root, () => loadConfig({ HUB_CONFIG: hubFile })).hub.database.dataDir).toBe(path.join(root, 'etc', 'data'));
   });
 
   it('leaves absolute paths, in-memory databases and the no-hub.yaml case alone', () => {
     expect(besideHub(hubFile, '/var/lib/replywatch').path).toBe('/var/lib/replywatch');
     expect(besideHub(hubFile, 'memory://').path).toBe('memory://');
-    expect(from(root, () => besideHub(undefined, './x').path)).toBe(path.join(root, 'x'));
+    expect(inFolder(root, () => besideHub(undefined, './x').path)).toBe(path.join(root, 'x'));
   });
 
   it("creates the HTTP channel's generated secret beside hub.yaml, not in the working directory", async () => {
