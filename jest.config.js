@@ -9,9 +9,9 @@ const moduleNameMapper = { '^replywatch/(sdk|testing)$': '<rootDir>/src/plugins/
 module.exports = {
   // First open of an embedded database takes a few seconds; no test waits on real minutes.
   testTimeout: 60000,
-  // Two workers, also on two cores (jest's default there is one): test files spend much of
+  // Two workers on two cores or more (jest's default on two is one): test files spend much of
   // their time waiting on sockets, timers and child processes, so two keep both cores busy.
-  maxWorkers: 2,
+  maxWorkers: Math.max(1, Math.min(2, require('node:os').availableParallelism())),
   // A worker keeps what every file it ran left behind (embedded databases, Nest modules);
   // past this it is replaced, before the garbage collector's work slows every later file.
   workerIdleMemoryLimit: '800MB',

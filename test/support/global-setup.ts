@@ -1,4 +1,4 @@
-import { mkdirSync, rmSync, statfsSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, readdirSync, rmSync, statfsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -26,12 +26,35 @@ export default function setup(): void {
 }
 
 const TMPFS_MAGIC = 0x01021994;
+/** The template and one database per worker, with room to spare (a container's /dev/shm may be 64 MB). */
+const MEMORY_NEEDED = 1024 ** 3;
 
-/** /dev/shm when it is a tmpfs this process may write to. */
+/** /dev/shm when it is a tmpfs this process may write to, with room for the run's databases. */
 function memoryBacked(): string | undefined {
   try {
-    return statfsSync('/dev/shm').type === TMPFS_MAGIC ? '/dev/shm' : undefined;
+    const fs = statfsSync('/dev/shm');
+    accessSync('/dev/shm', constants.W_OK);
+    if (fs.type !== TMPFS_MAGIC || fs.bavail * fs.bsize < MEMORY_NEEDED) return undefined;
+    removeAbandoned('/dev/shm');
+    return '/dev/shm';
   } catch {
     return undefined;
+  }
+}
+
+/** A run that was killed never ran its teardown; its databases would hold memory until a reboot. */
+function removeAbandoned(root: string): void {
+  for (const name of readdirSync(root)) {
+    const pid = /^replywatch-test-databases-(\d+)$/.exec(name)?.[1];
+    if (pid !== undefined && !isRunning(Number(pid))) rmSync(path.join(root, name), { recursive: true, force: true });
+  }
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

@@ -5,6 +5,14 @@ import { durationAtLeast, durationSchema } from './duration';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
+const KB_PER_UNIT = { kB: 1, MB: 1024, GB: 1024 * 1024 } as const;
+
+/** `16MB` in kB, as PostgreSQL reads a memory setting; undefined when it is not one. */
+function sizeInKb(size: string): number | undefined {
+  const match = /^(\d{1,7})(kB|MB|GB)$/.exec(size);
+  return match ? Number(match[1]) * KB_PER_UNIT[match[2] as keyof typeof KB_PER_UNIT] : undefined;
+}
+
 export const databaseSchema = z
   .object({
     /** PostgreSQL server; when absent the embedded database (PGlite) is used. */
@@ -19,7 +27,10 @@ export const databaseSchema = z
      */
     sharedBuffers: z
       .string()
-      .regex(/^[1-9]\d{0,5}(kB|MB|GB)$/, 'expected a size such as 16MB, 128MB or 1GB')
+      .refine((size) => {
+        const kB = sizeInKb(size);
+        return kB !== undefined && kB >= 128 && kB <= 1024 * 1024;
+      }, 'expected a size from 128kB to 1GB, such as 16MB or 128MB')
       .optional(),
     poolSize: z.number().int().min(1).max(100).default(10),
     /** PostgreSQL server: a statement running longer is cancelled (a stalled link must not hold requests). */

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { type RunbookKind, type RunbookOrigin, RUNBOOKS, runbookRules } from './built-in-runbooks';
 import { ConfigError, formatPath } from './config-error';
 import { hubConfigSchema, type HubConfig } from './hub-config.schema';
-import { besideHub, legacyPathNotice, resolveRulesPaths, rulesFileBesideHub } from './relative-paths';
+import { besideHub, hubPathNotice, resolveRulesPaths, rulesFileBesideHub } from './relative-paths';
 import { rulesSchema, type Rules } from './rules.schema';
 import { YamlSource } from './yaml-source';
 
@@ -81,9 +81,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOp
 function resolveDataDir(hub: HubConfig, hubFile: string | undefined, env: NodeJS.ProcessEnv): string[] {
   if (hubFile === undefined || (env.DATA_DIR !== undefined && env.DATA_DIR !== '')) return [];
   const written = hub.database.dataDir;
-  const kept = besideHub(hubFile, written);
+  const kept = besideHub(hubFile, written, 'dataDir');
   hub.database.dataDir = kept.path;
-  return kept.legacy ? [legacyPathNotice(hubFile, 'database.dataDir', kept, written)] : [];
+  const notice = hubPathNotice(hubFile, 'database.dataDir', kept, written);
+  return notice === undefined ? [] : [notice];
 }
 
 export function loadRules(file: string, env: NodeJS.ProcessEnv = process.env): { rules: Rules; source: YamlSource } {

@@ -23,30 +23,53 @@ export function rulesFileBesideHub(hubFile: string, rulesFile: string): string {
   return existsSync(beside) || !existsSync(rulesFile) ? beside : rulesFile;
 }
 
-/** A path written in hub.yaml, made absolute; `legacy` when it was found where older releases looked. */
+/**
+ * A path written in hub.yaml, made absolute. `legacy`: found where older releases looked;
+ * `shadowed`: that old place also holds one, which is no longer used.
+ */
 export interface HubPath {
   path: string;
   legacy: boolean;
+  shadowed?: string;
 }
 
+/** What a path names: the embedded database's directory, or a file (a secret, a CA, a token). */
+export type HubPathKind = 'dataDir' | 'file';
+
 /**
- * A path written in hub.yaml (`rulesFile`, `database.dataDir`, a connector's file settings),
- * beside hub.yaml. Older releases read all but `rulesFile` and plugin modules from the working
- * directory; when nothing exists beside hub.yaml but the old place holds it (an embedded
- * database, a generated secret), the old place is kept, so no deployment loses data on the
- * upgrade. `hubFile` undefined: no hub.yaml, the path starts at the working directory.
+ * A path written in hub.yaml (`database.dataDir`, a connector's file settings), beside
+ * hub.yaml. Older releases read these from the working directory. So that no deployment loses
+ * its data on the upgrade, when nothing is beside hub.yaml but the old place holds one of ours
+ * (a directory with an embedded database in it, a regular file), the old place is kept; any
+ * other directory that happens to sit there is never taken. `hubFile` undefined: no hub.yaml,
+ * the path starts at the working directory.
  */
-export function besideHub(hubFile: string | undefined, target: string): HubPath {
+export function besideHub(hubFile: string | undefined, target: string, kind: HubPathKind = 'file'): HubPath {
   if (target.startsWith('memory://')) return { path: target, legacy: false };
   if (hubFile === undefined || path.isAbsolute(target)) return { path: path.resolve(target), legacy: false };
   const beside = path.resolve(besideFile(hubFile, target));
   const old = path.resolve(target);
-  return !existsSync(beside) && old !== beside && existsSync(old) ? { path: old, legacy: true } : { path: beside, legacy: false };
+  if (old === beside || !isOurs(old, kind)) return { path: beside, legacy: false };
+  return existsSync(beside) ? { path: beside, legacy: false, shadowed: old } : { path: old, legacy: true };
 }
 
-/** What to tell the operator about a path kept at its old place. */
-export function legacyPathNotice(hubFile: string, key: string, kept: HubPath, written: string): string {
-  return `${hubFile}: ${key} "${written}" is read from the working directory (${kept.path}), where older releases looked; relative paths in hub.yaml now start at its folder: move it there or write the path as absolute`;
+function isOurs(candidate: string, kind: HubPathKind): boolean {
+  try {
+    return kind === 'dataDir' ? existsSync(path.join(candidate, 'PG_VERSION')) : statSync(candidate).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** What to tell the operator about a path kept at its old place, or one left there unused; undefined when neither. */
+export function hubPathNotice(hubFile: string, key: string, kept: HubPath, written: string): string | undefined {
+  if (kept.legacy) {
+    return `${hubFile}: ${key} "${written}" is read from the working directory (${kept.path}), where older releases looked; relative paths in hub.yaml now start at its folder: move it there or write the path as absolute`;
+  }
+  if (kept.shadowed) {
+    return `${hubFile}: ${key} "${written}" is ${kept.path} (beside hub.yaml); ${kept.shadowed}, where older releases looked, is not used: remove one of them, or write the path as absolute`;
+  }
+  return undefined;
 }
 
 /**

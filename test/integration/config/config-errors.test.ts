@@ -156,7 +156,7 @@ describe('configuration errors point at what to fix', () => {
 
   it('names database.sharedBuffers and the expected form when the size is not one', () => {
     const { 'hub.yaml': hub } = folder({ 'hub.yaml': 'database:\n  sharedBuffers: lots\n' });
-    expect(errorOf(() => loadConfig({ HUB_CONFIG: hub })).message).toBe(`${hub}:2:18 database.sharedBuffers: expected a size such as 16MB, 128MB or 1GB`);
+    expect(errorOf(() => loadConfig({ HUB_CONFIG: hub })).message).toBe(`${hub}:2:18 database.sharedBuffers: expected a size from 128kB to 1GB, such as 16MB or 128MB`);
   });
 
   describe('relative paths start at the folder of the file that names them', () => {

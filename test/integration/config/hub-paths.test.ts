@@ -40,12 +40,24 @@ describe('relative paths in hub.yaml', () => {
   it('keeps an embedded database found where older releases looked, and says where to move it', () => {
     writeFileSync(hubFile, 'database:\n  dataDir: ./data\n');
     mkdirSync(path.join(root, 'data'));
+    writeFileSync(path.join(root, 'data', 'PG_VERSION'), '17\n');
     const config = inFolder(root, () => loadConfig({ HUB_CONFIG: hubFile }));
     expect(config.hub.database.dataDir).toBe(path.join(root, 'data'));
     expect(config.notices).toEqual([expect.stringContaining(`database.dataDir "./data" is read from the working directory (${path.join(root, 'data')})`)]);
-    // Once something exists beside hub.yaml, that wins.
+    // Once something exists beside hub.yaml, that wins, and the one left behind is named.
     mkdirSync(path.join(root, 'etc', 'data'));
-    expect(inFolder(root, () => loadConfig({ HUB_CONFIG: hubFile })).hub.database.dataDir).toBe(path.join(root, 'etc', 'data'));
+    const moved = inFolder(root, () => loadConfig({ HUB_CONFIG: hubFile }));
+    expect(moved.hub.database.dataDir).toBe(path.join(root, 'etc', 'data'));
+    expect(moved.notices).toEqual([expect.stringContaining(`${path.join(root, 'data')}, where older releases looked, is not used`)]);
+  });
+
+  it('never takes a directory at the old place that holds no embedded database', () => {
+    writeFileSync(hubFile, 'database:\n  dataDir: ./unrelated\n');
+    mkdirSync(path.join(root, 'unrelated'));
+    writeFileSync(path.join(root, 'unrelated', 'notes.txt'), 'not a database\n');
+    const config = inFolder(root, () => loadConfig({ HUB_CONFIG: hubFile }));
+    expect(config.hub.database.dataDir).toBe(path.join(root, 'etc', 'unrelated'));
+    expect(config.notices).toEqual([]);
   });
 
   it('leaves absolute paths, in-memory databases and the no-hub.yaml case alone', () => {

@@ -1,4 +1,4 @@
-import { besideHub, legacyPathNotice } from '../../../core/config/relative-paths';
+import { besideHub, hubPathNotice } from '../../../core/config/relative-paths';
 import { type ConnectorLogger } from '../../sdk/services';
 
 /** Warned once per process and path: a connector may resolve the same file on every attempt. */
@@ -10,9 +10,10 @@ const warned = new Set<string>();
  */
 export function connectorPath(hubFile: string | undefined, connector: string, written: string, logger: ConnectorLogger): string {
   const kept = besideHub(hubFile, written);
-  if (kept.legacy && hubFile !== undefined && !warned.has(kept.path)) {
+  const notice = hubFile === undefined ? undefined : hubPathNotice(hubFile, `connectors.${connector}`, kept, written);
+  if (notice !== undefined && !warned.has(kept.path)) {
     warned.add(kept.path);
-    logger.warn(legacyPathNotice(hubFile, `connectors.${connector}`, kept, written));
+    logger.warn(notice);
   }
   return kept.path;
 }
