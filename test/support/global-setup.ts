@@ -17,6 +17,7 @@ export default function setup(): void {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   process.env.REPLYWATCH_TEST_RUN_DIR = dir;
+  process.env.REPLYWATCH_TEST_RUN_ID = String(process.pid);
   process.env.REPLYWATCH_BOT_API_CALL_LOG = path.join(dir, 'calls.jsonl');
   const databases = path.join(memoryBacked() ?? dir, `replywatch-test-databases-${process.pid}`);
   rmSync(databases, { recursive: true, force: true });

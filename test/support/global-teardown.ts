@@ -1,4 +1,5 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { dropLeftoverDatabases } from './run-databases';
 
 interface LoggedCall {
   method: string;
@@ -6,8 +7,13 @@ interface LoggedCall {
   customerChat: boolean;
 }
 
-/** Fails the run if any Bot API call of any test targeted a customer chat; removes the run's scratch directory. */
-export default function teardown(): void {
+/**
+ * Fails the run if any Bot API call of any test targeted a customer chat; removes the run's
+ * scratch directory, and the server databases test files left behind (naming those files).
+ */
+export default async function teardown(): Promise<void> {
+  const leftovers = await dropLeftoverDatabases();
+  if (leftovers.length > 0) process.stdout.write(`\nServer test databases left behind (dropped now): ${leftovers.join(', ')}\n`);
   const runDir = process.env.REPLYWATCH_TEST_RUN_DIR;
   const file = process.env.REPLYWATCH_BOT_API_CALL_LOG;
   const calls = file && existsSync(file) ? readCalls(file) : [];

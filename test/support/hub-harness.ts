@@ -65,17 +65,19 @@ export async function startTestHub(options: TestHubOptions = {}): Promise<TestHu
   );
   if (options.rules !== false) writeFileSync(rulesFile, stringify({ version: 1, ...options.rules }));
   const logger = options.logger ?? (process.env.REPLYWATCH_TEST_LOGS ? new PinoLogger('debug') : false);
-  let app: INestApplication;
+  let app: INestApplication | undefined;
   try {
     const config = inFolder(dir, () => loadConfig({ HUB_CONFIG: hubFile, TEST_INGEST_SECRET: secret, ADMIN_TOKEN }, options.demo ? { runbook: 'demo' } : {}));
     app = await createHub({ config, logger, ...(options.plugins ? { plugins: options.plugins } : {}), ...(options.clock ? { clock: options.clock } : {}) });
+    // Connectors' routes are checked as the server starts: a refused one fails here.
+    await app.listen(0, '127.0.0.1');
   } catch (error) {
-    // Tests of refused configurations land here: leave no database or files behind.
+    // Tests of refused configurations land here: leave no hub, database or files behind.
+    await app?.close().catch(() => undefined);
     if (!options.database) await database.drop();
     rmSync(dir, { recursive: true, force: true });
     throw error;
   }
-  await app.listen(0, '127.0.0.1');
   const port = (app.getHttpServer() as { address(): AddressInfo }).address().port;
   const url = `http://127.0.0.1:${port}`;
   const db = app.get<Database>(DATABASE);

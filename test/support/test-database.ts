@@ -4,6 +4,7 @@ import path from 'node:path';
 import { Client } from 'pg';
 import { type DatabaseSettings } from '../../src/core/config/hub-config.schema';
 import { Database } from '../../src/core/persistence/database';
+import { ADMIN_URL, runDatabasePrefix } from './run-databases';
 
 /**
  * Integration tests run on the embedded database by default and on the PostgreSQL server
@@ -11,7 +12,6 @@ import { Database } from '../../src/core/persistence/database';
  */
 export const testBackend: 'pglite' | 'postgres' = process.env.REPLYWATCH_TEST_BACKEND === 'postgres' ? 'postgres' : 'pglite';
 
-const ADMIN_URL = process.env.TEST_POSTGRES_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 export interface TestDatabase {
   settings: DatabaseSettings;
@@ -30,8 +30,11 @@ const DATABASE_TIMEOUTS = { statementTimeout: 30_000, connectTimeout: 5000 };
  */
 export async function createTestDatabase(backend = testBackend, options: { empty?: boolean } = {}): Promise<TestDatabase> {
   if (backend === 'postgres') {
-    const name = `rw_test_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
+    const name = `${runDatabasePrefix()}${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
     await adminQuery(`CREATE DATABASE ${name}`);
+    // The run's teardown names any database a test file forgot to drop, by this comment.
+    const testPath = (globalThis as { expect?: { getState(): { testPath?: string } } }).expect?.getState().testPath;
+    if (testPath) await adminQuery(`COMMENT ON DATABASE ${name} IS '${path.relative(process.cwd(), testPath).replace(/'/g, "''")}'`);
     const url = new URL(ADMIN_URL);
     url.pathname = `/${name}`;
     const settings: DatabaseSettings = { url: url.toString(), dataDir: '', poolSize: 10, ...DATABASE_TIMEOUTS };
