@@ -1,12 +1,16 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describeRunbook, runbookNotice } from './built-in-runbooks';
 import { ConfigError } from './config-error';
 import { loadConfig } from './load-config';
 
+const scratch: string[] = [];
+afterAll(() => scratch.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
 function files(hub: string | undefined, rules: string | undefined): NodeJS.ProcessEnv {
   const dir = mkdtempSync(path.join(tmpdir(), 'replywatch-config-'));
+  scratch.push(dir);
   const env: NodeJS.ProcessEnv = {};
   if (hub !== undefined) writeFileSync((env.HUB_CONFIG = path.join(dir, 'hub.yaml')), hub);
   if (rules !== undefined) writeFileSync((env.RULES_FILE = path.join(dir, 'rules.yaml')), rules);

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ConfigError } from '../../../src/core/config/config-error';
@@ -6,8 +6,12 @@ import { loadConfig, loadRules } from '../../../src/core/config/load-config';
 import { buildCatalog } from '../../../src/hub.module';
 
 /** Writes files into a fresh folder; returns their paths by name. */
+const scratch: string[] = [];
+afterAll(() => scratch.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
 function folder<K extends string>(files: Record<K, string>): Record<K | 'dir', string> {
   const dir = mkdtempSync(path.join(tmpdir(), 'replywatch-config-errors-'));
+  scratch.push(dir);
   const paths = { dir } as Record<K | 'dir', string>;
   for (const [name, text] of Object.entries(files) as Array<[K, string]>) {
     const file = path.join(dir, name);

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ConfigError } from '../../../src/core/config/config-error';
@@ -8,8 +8,13 @@ import { buildCatalog } from '../../../src/hub.module';
 const RULES = 'config/rules.example.yaml';
 const TOKEN = '123456789:AAbbccddeeffgghhiijjkk';
 
+const scratch: string[] = [];
+afterAll(() => scratch.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
 function hubFile(yaml: string): string {
-  const file = path.join(mkdtempSync(path.join(tmpdir(), 'replywatch-catalog-')), 'hub.yaml');
+  const dir = mkdtempSync(path.join(tmpdir(), 'replywatch-catalog-'));
+  scratch.push(dir);
+  const file = path.join(dir, 'hub.yaml');
   writeFileSync(file, yaml);
   return file;
 }
