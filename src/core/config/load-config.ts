@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { type RunbookKind, type RunbookOrigin, RUNBOOKS, runbookRules } from './built-in-runbooks';
 import { ConfigError, formatPath } from './config-error';
 import { hubConfigSchema, type HubConfig } from './hub-config.schema';
-import { besideHub, hubPathNotice, resolveRulesPaths, rulesFileBesideHub } from './relative-paths';
+import { besideHub, hubPathNotice, resolveRulesPaths } from './relative-paths';
 import { rulesSchema, type Rules } from './rules.schema';
 import { YamlSource } from './yaml-source';
 
@@ -65,7 +65,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOp
   const notices = hubSource.at(['database', 'dataDir']) === undefined ? [] : resolveDataDir(hub, hubFile, env);
   const disabled = Object.entries(hub.connectors).filter(([, section]) => !section.enabled).map(([id]) => ['connectors', id]);
   overridden.assertVariablesSet(disabled);
-  const rulesFile = rulesFileOf(hub, hubSource, env);
+  const rulesFile = rulesFileOf(hub, hubFile, hubSource, env, notices);
   const runbook = runbookOf(rulesFile, env.RULES_FILE !== undefined || hubSource.at(['rulesFile']) !== undefined, options);
   // The log output is on unless a hub.yaml leaves it out or turns it off.
   const logOutput = hubSource.file === BUILT_IN_LABEL || hub.connectors.log?.enabled === true;
@@ -100,9 +100,13 @@ function validateRules(source: YamlSource): Rules {
 }
 
 /** RULES_FILE and the default are relative to the working directory; hub.yaml's `rulesFile` to hub.yaml. */
-function rulesFileOf(hub: HubConfig, hubSource: YamlSource, env: NodeJS.ProcessEnv): string {
+function rulesFileOf(hub: HubConfig, hubFile: string | undefined, hubSource: YamlSource, env: NodeJS.ProcessEnv, notices: string[]): string {
   const named = env.RULES_FILE === undefined || env.RULES_FILE === '' ? hubSource.at(['rulesFile']) : undefined;
-  return typeof named === 'string' && hubSource.file !== BUILT_IN_LABEL ? rulesFileBesideHub(hubSource.file, named) : hub.rulesFile;
+  if (typeof named !== 'string' || hubFile === undefined) return hub.rulesFile;
+  const kept = besideHub(hubFile, named);
+  const notice = hubPathNotice(hubFile, 'rulesFile', kept, named);
+  if (notice !== undefined) notices.push(notice);
+  return kept.path;
 }
 
 function readHubSource(env: NodeJS.ProcessEnv): YamlSource {

@@ -14,17 +14,7 @@ export function besideFile(file: string, target: string): string {
 }
 
 /**
- * hub.yaml's `rulesFile`, beside hub.yaml. A file written when it was read from the working
- * directory (the old example said `./config/rules.yaml` from config/hub.yaml) is still found
- * there when nothing exists beside hub.yaml, so no deployment breaks on the upgrade.
- */
-export function rulesFileBesideHub(hubFile: string, rulesFile: string): string {
-  const beside = besideFile(hubFile, rulesFile);
-  return existsSync(beside) || !existsSync(rulesFile) ? beside : rulesFile;
-}
-
-/**
- * A path written in hub.yaml, made absolute. `legacy`: found where older releases looked;
+ * A path written in hub.yaml, from hub.yaml's folder (absolute when hub.yaml's path is). `legacy`: found where older releases looked;
  * `shadowed`: that old place also holds one, which is no longer used.
  */
 export interface HubPath {
@@ -37,8 +27,9 @@ export interface HubPath {
 export type HubPathKind = 'dataDir' | 'file';
 
 /**
- * A path written in hub.yaml (`database.dataDir`, a connector's file settings), beside
- * hub.yaml. Older releases read these from the working directory. So that no deployment loses
+ * A path written in hub.yaml (`rulesFile`, `database.dataDir`, a connector's file settings),
+ * beside hub.yaml. Older releases read all but `rulesFile` from the working directory
+ (and the old example wrote `rulesFile` as seen from there). So that no deployment loses
  * its data on the upgrade, when nothing is beside hub.yaml but the old place holds one of ours
  * (a directory with an embedded database in it, a regular file), the old place is kept; any
  * other directory that happens to sit there is never taken. `hubFile` undefined: no hub.yaml,
@@ -47,9 +38,9 @@ export type HubPathKind = 'dataDir' | 'file';
 export function besideHub(hubFile: string | undefined, target: string, kind: HubPathKind = 'file'): HubPath {
   if (target.startsWith('memory://')) return { path: target, legacy: false };
   if (hubFile === undefined || path.isAbsolute(target)) return { path: path.resolve(target), legacy: false };
-  const beside = path.resolve(besideFile(hubFile, target));
+  const beside = besideFile(hubFile, target);
   const old = path.resolve(target);
-  if (old === beside || !isOurs(old, kind)) return { path: beside, legacy: false };
+  if (old === path.resolve(beside) || !isOurs(old, kind)) return { path: beside, legacy: false };
   return existsSync(beside) ? { path: beside, legacy: false, shadowed: old } : { path: old, legacy: true };
 }
 

@@ -60,6 +60,14 @@ describe('relative paths in hub.yaml', () => {
     expect(config.notices).toEqual([]);
   });
 
+  it('finds a rulesFile written as seen from the working directory, and says so', () => {
+    writeFileSync(hubFile, 'rulesFile: ./etc/rules.yaml\n');
+    writeFileSync(path.join(root, 'etc', 'rules.yaml'), 'version: 1\n');
+    const config = inFolder(root, () => loadConfig({ HUB_CONFIG: hubFile }));
+    expect(config.rulesSource.file).toBe(path.join(root, 'etc', 'rules.yaml'));
+    expect(config.notices).toEqual([expect.stringContaining('rulesFile "./etc/rules.yaml" is read from the working directory')]);
+  });
+
   it('leaves absolute paths, in-memory databases and the no-hub.yaml case alone', () => {
     expect(besideHub(hubFile, '/var/lib/replywatch').path).toBe('/var/lib/replywatch');
     expect(besideHub(hubFile, 'memory://').path).toBe('memory://');
