@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
 import { type HttpConfig } from '../connectors/http/http.config';
-import { resolveIngestSecret } from '../connectors/http/ingest-secret';
+import { resolveIngestSecret, withSecretFileResolved } from '../connectors/http/ingest-secret';
 import { loadConfig } from '../core/config/load-config';
 import { besideHub } from '../core/config/relative-paths';
 import { buildCatalog } from '../hub.module';
@@ -30,9 +30,8 @@ export async function runSend(args: string[]): Promise<number> {
   // The http channel's settings as the hub would read them (hub.yaml, HTTP_INGEST_SECRET).
   const http = buildCatalog(config).enabled.get('http');
   if (!http) throw new Error('the http channel is not enabled in this configuration');
-  const httpConfig = http.config as HttpConfig;
-  const secretFile = httpConfig.secretFile === undefined ? undefined : besideHub(config.hubFile, httpConfig.secretFile).path;
-  const secret = resolveIngestSecret({ ...httpConfig, ...(secretFile ? { secretFile } : {}) }, config.hub.database.dataDir, { create: false });
+  const httpConfig = withSecretFileResolved(http.config as HttpConfig, (file) => besideHub(config.hubFile, file).path);
+  const secret = resolveIngestSecret(httpConfig, config.hub.database.dataDir, { create: false });
   if (!secret) throw await noSecret(url, address);
 
   const body = JSON.stringify({

@@ -1,6 +1,7 @@
 import { accessSync, constants, mkdirSync, readdirSync, rmSync, statfsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { isAlive } from '../../src/core/persistence/data-dir-lock';
 
 /**
  * Once per jest run, before any worker starts: a scratch directory for the run (the teardown
@@ -47,15 +48,6 @@ function memoryBacked(): string | undefined {
 function removeAbandoned(root: string): void {
   for (const name of readdirSync(root)) {
     const pid = /^replywatch-test-databases-(\d+)$/.exec(name)?.[1];
-    if (pid !== undefined && !isRunning(Number(pid))) rmSync(path.join(root, name), { recursive: true, force: true });
-  }
-}
-
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
+    if (pid !== undefined && !isAlive(Number(pid))) rmSync(path.join(root, name), { recursive: true, force: true });
   }
 }

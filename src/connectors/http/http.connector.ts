@@ -1,7 +1,7 @@
 import { defineConnector, type Health, type MessageSink, problem, type RouteRequest, type RouteResponse } from 'replywatch/sdk';
 import { httpConfigSchema, type HttpConfig } from './http.config';
 import { type IngestContext, ingestContext, type IngestResponse, ingestRequest } from './ingest';
-import { resolveIngestSecret } from './ingest-secret';
+import { resolveIngestSecret, withSecretFileResolved } from './ingest-secret';
 
 /** Largest accepted request; batches bigger than this should be split by the sender. */
 const BODY_LIMIT = 4 * 1024 * 1024;
@@ -34,7 +34,7 @@ export const httpConnector = defineConnector<HttpConfig>({
   },
   create: ({ config: written, hub, logger, routes }) => {
     // A relative secretFile starts at hub.yaml's folder, like every path written there.
-    const config = written.secretFile === undefined ? written : { ...written, secretFile: hub.resolvePath(written.secretFile) };
+    const config = withSecretFileResolved(written, (file) => hub.resolvePath(file));
     let started: IngestContext | undefined;
     let stopped = false;
     const inFlight = new Set<Promise<unknown>>();

@@ -10,6 +10,11 @@ export interface ResolvedSecret {
   file?: string;
 }
 
+/** The settings with `secretFile` as the hub resolves paths written in hub.yaml. */
+export function withSecretFileResolved(config: HttpConfig, resolve: (written: string) => string): HttpConfig {
+  return config.secretFile === undefined ? config : { ...config, secretFile: resolve(config.secretFile) };
+}
+
 /** The secret file: as configured, else `http-ingest.secret` in the hub's data directory. */
 export function secretFileOf(config: HttpConfig, dataDir: string): string {
   return path.resolve(config.secretFile ?? path.join(dataDir, 'http-ingest.secret'));

@@ -139,7 +139,8 @@ function isHubProcess(pid: number): boolean {
   }
 }
 
-function isAlive(pid: number): boolean {
+/** Whether a process with this id exists (one we may not signal counts: it runs). */
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
