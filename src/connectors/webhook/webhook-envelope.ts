@@ -12,6 +12,10 @@ export const WEBHOOK_EVENT_TYPES = [
   'report.digest',
   'report.export',
   'operator.notice',
+  // A receiver may be a helpdesk of its own: it gets the ticket events of a ticket target.
+  'ticket.create',
+  'ticket.comment',
+  'ticket.resolve',
 ] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 

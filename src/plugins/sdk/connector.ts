@@ -17,6 +17,7 @@ import {
   type ServiceName,
   type SingletonService,
   type StaffService,
+  type TicketService,
   type StateStore,
 } from './services';
 
@@ -100,6 +101,8 @@ export interface ConnectorContext<C> {
   readonly staff: StaffService;
   readonly reports: ReportService;
   readonly notices: NoticeService;
+  /** Since 2.9. */
+  readonly tickets: TicketService;
 }
 
 export interface Stoppable {

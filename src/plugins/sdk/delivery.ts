@@ -25,4 +25,9 @@ export interface DeliverOptions {
 export interface DeliveryResult {
   /** An id the peer gave the result (message id, ticket key), kept for later updates. */
   externalId?: string;
+  /**
+   * The ticket a `ticket.create` made or found (since 2.9): required there, so that comments,
+   * the resolve and the back-sync can reach it. `key` and `url` when the helpdesk has them.
+   */
+  ticket?: { id: string; key?: string | null; url?: string | null };
 }

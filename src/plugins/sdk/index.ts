@@ -26,6 +26,7 @@ export { type DeliverOptions, type Delivery, type DeliveryResult, type DeliveryT
 export {
   DELIVERY_EVENTS,
   isInquiryPayload,
+  isTicketPayload,
   type ConversationRef,
   type DeliveryEvent,
   type DeliveryPayload,
@@ -42,6 +43,12 @@ export {
   type SlaBreachPayload,
   type SlaDigestPayload,
   type SlaMarkPayload,
+  type TicketCommentPayload,
+  type TicketCreatePayload,
+  type TicketPayload,
+  type TicketRef,
+  type TicketRequester,
+  type TicketResolvePayload,
 } from './payloads';
 export {
   AUTHOR_ROLES,
@@ -100,6 +107,8 @@ export {
   type StateStore,
   type StateWriteOptions,
   type StoredValue,
+  type TicketLink,
+  type TicketService,
   type WaitingInquiry,
 } from './services';
 export { collectSecrets, isSecretSchema, redactSecrets, scrubSecrets, secret } from './secret';

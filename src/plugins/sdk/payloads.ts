@@ -147,7 +147,77 @@ export interface OperatorNoticePayload {
   conversation?: ConversationRef;
 }
 
+/**
+ * Which helpdesk ticket a ticket event is about (since 2.9). The hub keeps one ticket per
+ * conversation and ticket target while it is open; `ref` names that link and never changes,
+ * so it is what a connector gives the peer as its stable key (Tracker's `unique`, Zendesk's
+ * `external_id` and `Idempotency-Key`).
+ */
+export interface TicketRef {
+  ref: string;
+  /** The helpdesk's id of the ticket: null on `ticket.create`, known on every later event. */
+  id: string | null;
+  /** A human key where the helpdesk has one (Tracker's `SUPPORT-42`), else null. */
+  key: string | null;
+  /** Where a person opens the ticket, when known. */
+  url: string | null;
+}
+
+/** The customer, as far as the channel knows them: a helpdesk's requester. */
+export interface TicketRequester {
+  name: string | null;
+  /** The author's id on the channel. */
+  id: string | null;
+  email: string | null;
+}
+
+/**
+ * Create the ticket (since 2.9). The delivery's result must carry `ticket` (the peer's id, key
+ * and link): later comments and the back-sync find the ticket through it. Creating twice must
+ * be impossible: a retry after a lost answer finds the ticket made the first time through
+ * `ticket.ref`.
+ */
+export interface TicketCreatePayload extends InquiryPayloadBase {
+  event: 'ticket.create';
+  ticket: TicketRef;
+  summary: string;
+  /** Plain text: the customer's first message, the SLA facts and the link to the conversation. */
+  description: string;
+  /** From the ticket target's mapping (policy, customer tier, level), in the helpdesk's words. */
+  priority: string | null;
+  tags: string[];
+  /** Extra fields as the rules give them (custom fields), passed to the peer as they are. */
+  fields: Record<string, unknown>;
+  requester: TicketRequester;
+  /** What asked for it: `inquiry.opened`, a mark level, or `escalation`. */
+  reason: string;
+}
+
+/** Add a comment to the open ticket (since 2.9): an escalation, or a later inquiry in the conversation. */
+export interface TicketCommentPayload extends InquiryPayloadBase {
+  event: 'ticket.comment';
+  ticket: TicketRef;
+  /** `text` is the comment. `reason` says why: a mark level, `escalation`, or `inquiry.opened`. */
+  reason: string;
+}
+
+/** Every inquiry the ticket carries is resolved in Replywatch (since 2.9): close it the target's way. */
+export interface TicketResolvePayload extends InquiryPayloadBase {
+  event: 'ticket.resolve';
+  ticket: TicketRef;
+  by: string;
+}
+
+export type TicketPayload = TicketCreatePayload | TicketCommentPayload | TicketResolvePayload;
+
+export function isTicketPayload(payload: DeliveryPayload): payload is TicketPayload {
+  return payload.event === 'ticket.create' || payload.event === 'ticket.comment' || payload.event === 'ticket.resolve';
+}
+
 export type DeliveryPayload =
+  | TicketCreatePayload
+  | TicketCommentPayload
+  | TicketResolvePayload
   | InquiryOpenedPayload
   | InquiryAnsweredPayload
   | InquiryResolvedPayload
@@ -172,6 +242,9 @@ export const DELIVERY_EVENTS: readonly DeliveryEvent[] = [
   'report.digest',
   'report.export',
   'operator.notice',
+  'ticket.create',
+  'ticket.comment',
+  'ticket.resolve',
 ];
 
 /** The payloads that concern one inquiry (and carry its conversation). */

@@ -7,7 +7,7 @@ import { type ConversationRef } from './payloads';
  * ones it uses in `manifest.services`; the hub sets up only those, lists them at start, and
  * refuses the use of one that was not declared.
  */
-export const SERVICE_NAMES = ['state', 'database', 'singleton', 'scheduler', 'routes', 'inquiries', 'staff', 'reports', 'notices'] as const;
+export const SERVICE_NAMES = ['state', 'database', 'singleton', 'scheduler', 'routes', 'inquiries', 'staff', 'reports', 'notices', 'tickets'] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
 
 export interface ConnectorLogger {
@@ -308,4 +308,44 @@ export interface Notice {
 export interface NoticeService {
   /** Queues the notice; false when that key was sent before or the target is unknown. */
   send(notice: Notice): Promise<boolean>;
+}
+
+// ---------------------------------------------------------------------------------------
+// tickets: the helpdesk side of the hub's ticket links (since 2.9)
+
+/** A ticket the hub linked to a conversation through one of this connector's ticket targets. */
+export interface TicketLink {
+  /** The hub's id of the link: the `ticket.ref` of every ticket payload. */
+  ref: string;
+  /** The ticket target in the rules. */
+  target: string;
+  /** The helpdesk's id of the ticket. */
+  id: string;
+  key: string | null;
+  url: string | null;
+  conversation: ConversationRef;
+  /** When the ticket was made (ISO 8601). */
+  createdAt: string;
+  /** Inquiries of the conversation the ticket carries that still wait for staff. */
+  waiting: string[];
+}
+
+export interface TicketService {
+  /** Open tickets of this connector's targets, least recently checked first: what a poller walks. */
+  open(options?: { limit?: number }): Promise<TicketLink[]>;
+  /** The open link of a ticket by the helpdesk's id (a webhook names the ticket), if any. */
+  find(ticketId: string): Promise<TicketLink | undefined>;
+  /** A poller looked at this ticket now: it moves to the back of `open()`. */
+  checked(ref: string): Promise<void>;
+  /**
+   * The ticket was solved or closed in the helpdesk: every inquiry it carries is resolved and
+   * the link is closed. Idempotent; answers how many inquiries it resolved.
+   */
+  closed(ref: string, input: { by: string; reason?: string }): Promise<number>;
+  /**
+   * A public answer by an agent in the helpdesk at `at`. When the ticket target counts these
+   * (`agentRepliesAnswer` in the rules), the waiting inquiries it carries are answered then;
+   * otherwise nothing changes. Idempotent; answers how many inquiries it answered.
+   */
+  answered(ref: string, input: { by: string; at: Date }): Promise<number>;
 }

@@ -1,10 +1,10 @@
 /**
  * The connector contract described by this SDK, as `major.minor`. A minor release only adds
  * (a new optional service, a new payload event); a major one may change or remove. A hub
- * speaking 2.8 loads plugins written for 2.0 … 2.8 and refuses 2.9 (it lacks what they use)
+ * speaking 2.9 loads plugins written for 2.0 … 2.9 and refuses 2.10 (it lacks what they use)
  * and every other major. docs/PLUGINS.md keeps the changelog.
  */
-export const CONTRACT_VERSION = '2.8';
+export const CONTRACT_VERSION = '2.9';
 
 export interface ContractVersion {
   major: number;

@@ -11,6 +11,7 @@ export { RouteServer } from './route-server';
 export { connectorSchema, createConnectorDatabase, type KitDatabase } from './kit-database';
 export { createTestContext, type HealthLog, type LogLine, type TestContext, type TestContextOptions } from './test-context';
 export { type RecordedCommand } from './hub-services';
+export { TestTicketService, type RecordedTicketEvent } from './ticket-service';
 export { assertKitPassed, formatKitReport, type CheckOutcome, type KitCheckResult, type KitReport } from './kit-report';
 export { checkOutboundConnector } from './outbound-checks';
 export { DEFAULT_EXPECT, DEFAULT_RESPONSES, OUTBOUND_CHECKS, defaultPayload, type FailureCase, type OutboundCheck, type OutboundKitOptions } from './outbound-options';

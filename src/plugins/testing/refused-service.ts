@@ -9,6 +9,7 @@ import {
   type SingletonService,
   type StaffService,
   type StateStore,
+  type TicketService,
 } from '../sdk';
 
 export interface Services {
@@ -21,6 +22,7 @@ export interface Services {
   staff: StaffService;
   reports: ReportService;
   notices: NoticeService;
+  tickets: TicketService;
 }
 
 /** The service object behind `ctx.<name>`. */
@@ -39,6 +41,7 @@ const MEMBERS: { [K in ServiceName]: Record<keyof Services[K], Member> } = {
   staff: { roleOf: 'method', member: 'method', list: 'method', add: 'method', remove: 'method' },
   reports: { timezone: 'method', period: 'method', text: 'method', hotConversations: 'method', csv: 'method', fileName: 'method' },
   notices: { send: 'method' },
+  tickets: { open: 'method', find: 'method', checked: 'method', closed: 'method', answered: 'method' },
 };
 
 /**

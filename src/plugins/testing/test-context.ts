@@ -21,6 +21,7 @@ import { TestReportService } from './report-service';
 import { RouteServer } from './route-server';
 import { refused, type ServiceOf } from './refused-service';
 import { TestClock } from './test-clock';
+import { TestTicketService } from './ticket-service';
 import { LoopRegistry } from './work-loops';
 
 export interface TestContextOptions {
@@ -45,6 +46,8 @@ export interface TestContextOptions {
   database?: ConnectorDatabase;
   /** The folder relative paths in the connector's settings start at (hub.yaml's); default: the working directory. */
   configDir?: string;
+  /** `ctx.tickets`: seed it with the links the hub would hold; default an empty one. */
+  tickets?: TestTicketService;
 }
 
 export interface LogLine {
@@ -69,6 +72,8 @@ export interface TestContext<C> {
   commands: RecordedCommand[];
   /** Notices accepted by `ctx.notices.send`. */
   notices: Notice[];
+  /** `ctx.tickets`, with what the connector reported back. */
+  tickets: TestTicketService;
   /** Stops singletons and jobs, removes routes, closes the route server it owns. */
   dispose(): Promise<void>;
 }
@@ -89,6 +94,7 @@ export function createTestContext<C>(definition: ConnectorDefinition<C>, options
   const inquiries = new TestInquiryService(options.waiting ?? [], options.openInquiries ?? {});
   const dutyTargets = (): DutyTarget[] => [...(options.dutyTargets ?? [])];
   const notices = new TestNoticeService(dutyTargets, logger);
+  const tickets = options.tickets ?? new TestTicketService();
   const dataDir = mkdtempSync(join(tmpdir(), `replywatch-kit-${manifest.id}-`));
 
   const routes: RouteService = {
@@ -116,6 +122,7 @@ export function createTestContext<C>(definition: ConnectorDefinition<C>, options
     staff: offer('staff', new TestStaffService(options.staff ?? [])),
     reports: offer('reports', new TestReportService(clock)),
     notices: offer('notices', notices),
+    tickets: offer('tickets', tickets),
   };
 
   let disposed = false;
@@ -128,6 +135,7 @@ export function createTestContext<C>(definition: ConnectorDefinition<C>, options
     routes: { url: () => routeServer.url() },
     commands: inquiries.commands,
     notices: notices.sent,
+    tickets,
     dispose: async () => {
       if (disposed) return;
       disposed = true;

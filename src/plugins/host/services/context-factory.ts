@@ -13,6 +13,7 @@ import { DATABASE, type Database } from '../../../core/persistence/database';
 import { RulesStore } from '../../../core/rules/rules-store';
 import { HealthState } from '../../../core/runtime/health-state';
 import { StaffRoster } from '../../../core/staff/staff-roster';
+import { TicketLinks } from '../../../core/tickets/ticket-links';
 import { connectorLogger } from './connector-logger';
 import { connectorPath } from './connector-paths';
 import { ScopedDatabase } from './connector-database';
@@ -23,6 +24,7 @@ import { ConnectorReports } from './report-service';
 import { RouteTable } from './route-table';
 import { SingletonRunner } from './singleton-runner';
 import { ConnectorStaff } from './staff-service';
+import { ConnectorTickets } from './ticket-service';
 import { DatabaseStateStore } from './state-store';
 import { keptHealth } from './health-report';
 
@@ -55,6 +57,7 @@ export class ContextFactory {
     private readonly directory: ConversationDirectory,
     private readonly roster: StaffRoster,
     private readonly events: EventEmitter2,
+    private readonly tickets: TicketLinks,
   ) {}
 
   build<C>(manifest: ConnectorManifest<C>, config: C, scrub: (text: string) => string): ContextHandle<C> {
@@ -129,6 +132,9 @@ export class ContextFactory {
       },
       get notices() {
         return service('notices', () => new ConnectorNotices(id, channel, factory.db, factory.clock, factory.rules, factory.events));
+      },
+      get tickets() {
+        return service('tickets', () => new ConnectorTickets(id, factory.tickets));
       },
     };
     return {
