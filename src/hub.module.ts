@@ -23,6 +23,8 @@ import { OUTBOUND_DISPATCHER, type OutboundDispatcher } from './core/outbox/outb
 import { pauseNotices } from './core/outbox/pause-notices';
 import { OutboxStore } from './core/outbox/outbox-store';
 import { OutboxWorker } from './core/outbox/outbox-worker';
+import { TicketAwareDispatcher } from './core/tickets/ticket-dispatcher';
+import { TicketLinks } from './core/tickets/ticket-links';
 import { Database, DATABASE } from './core/persistence/database';
 import { ReportScheduler } from './core/reporting/report-scheduler';
 import { RulesStore } from './core/rules/rules-store';
@@ -85,7 +87,8 @@ export class HubModule {
         },
       },
       ConnectorHost,
-      { provide: OUTBOUND_DISPATCHER, useExisting: ConnectorHost },
+      TicketLinks,
+      { provide: OUTBOUND_DISPATCHER, inject: [ConnectorHost, TicketLinks], useFactory: (host: ConnectorHost, links: TicketLinks) => new TicketAwareDispatcher(host, links) },
       ContextFactory,
       RouteTable,
       StaffRoster,
@@ -100,7 +103,7 @@ export class HubModule {
       {
         provide: DeliveryPolicies,
         useValue: new DeliveryPolicies(options.config.hub.outbox, options.config.hub.connectors, (connector, target) =>
-          rules.current.rules.duty.targets.find((t) => t.name === target && t.connector === connector)?.delivery),
+          [...rules.current.rules.duty.targets, ...rules.current.rules.tickets.targets].find((t) => t.name === target && t.connector === connector)?.delivery),
       },
       {
         provide: OutboxWorker,

@@ -114,7 +114,7 @@ async function adminQuery(text: string): Promise<void> {
 
 /** Every table a test may fill; the schema's bookkeeping (migrations, recorded choices) stays. */
 const TEST_TABLES = `outbox_circuits, outbox_buckets, inquiry_events, deliveries, inquiries, messages, conversations, ingest_receipts,
-  connector_state, connector_leases, connector_jobs, staff_roster, audit_log, report_runs`;
+  connector_state, connector_leases, connector_jobs, staff_roster, audit_log, report_runs, ticket_link_inquiries, ticket_links`;
 
 /** How long a reset keeps asking for the tables while a running hub is using them. */
 const RESET_PATIENCE_MS = 15_000;

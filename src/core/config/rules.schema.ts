@@ -5,6 +5,7 @@ import { isCatchAll } from '../sla/policy-matcher';
 import { reportsSchema } from '../reporting/report-schedule.schema';
 import { policySchema } from '../sla/policy.schema';
 import { knownNames } from './suggest';
+import { ticketsSchema, type TicketTarget } from './ticket-target.schema';
 
 export const STAFF_ROLES = ['admin', 'support', 'sales'] as const;
 export type StaffRole = (typeof STAFF_ROLES)[number];
@@ -93,6 +94,8 @@ export const rulesSchema = z
       })
       .strict()
       .prefault({}),
+    /** Helpdesk queues that policies' `createTicket` actions open tickets in. */
+    tickets: ticketsSchema,
     /** Scheduled CSV exports and SLA digests. */
     reports: reportsSchema,
     /** Which duty targets hear about inquiry lifecycle events (SLA marks come from policies). */
@@ -115,7 +118,12 @@ export const rulesSchema = z
       }
       names.add(target.name);
     });
-    checkPolicies(rules, names, ctx);
+    const ticketNames = new Set<string>();
+    rules.tickets.targets.forEach((target, i) => {
+      if (ticketNames.has(target.name)) ctx.addIssue({ code: 'custom', path: ['tickets', 'targets', i, 'name'], message: 'another ticket target has this name' });
+      ticketNames.add(target.name);
+    });
+    checkPolicies(rules, names, ticketNames, ctx);
     for (const kind of ['exports', 'digests'] as const) {
       rules.reports[kind].forEach((job, i) => {
         job.sendTo.forEach((target, t) => {
@@ -138,7 +146,7 @@ type ParsedRules = {
 };
 
 /** Cross-references inside the runbook: calendars, duty targets, the default policy. */
-function checkPolicies(rules: ParsedRules, targets: Set<string>, ctx: z.RefinementCtx): void {
+function checkPolicies(rules: ParsedRules, targets: Set<string>, ticketTargets: Set<string>, ctx: z.RefinementCtx): void {
   const seen = new Set<string>();
   rules.policies.forEach((policy, i) => {
     if (seen.has(policy.name)) ctx.addIssue({ code: 'custom', path: ['policies', i, 'name'], message: 'another policy has this name' });
@@ -154,6 +162,9 @@ function checkPolicies(rules: ParsedRules, targets: Set<string>, ctx: z.Refineme
       ...policy.escalation.flatMap((step, e) => step.actions.map((action, a) => ({ action, path: ['policies', i, 'escalation', e, 'actions', a] }))),
     ];
     for (const { action, path } of actions) {
+      if ('createTicket' in action && !ticketTargets.has(action.createTicket.target)) {
+        ctx.addIssue({ code: 'custom', path: [...path, 'createTicket', 'target'], message: `unknown ticket target; ${knownNames(action.createTicket.target, [...ticketTargets], 'ticket targets under tickets.targets')}` });
+      }
       if (!('notify' in action)) continue;
       action.notify.forEach((name, n) => {
         if (!targets.has(name)) ctx.addIssue({ code: 'custom', path: [...path, 'notify', n], message: unknownTarget(name, targets) });
@@ -174,3 +185,4 @@ export type Rules = z.output<typeof rulesSchema>;
 export type StaffMember = z.output<typeof staffMemberSchema>;
 export type StaffIdentity = z.output<typeof identitySchema>;
 export type DutyTarget = z.output<typeof dutyTargetSchema>;
+export type { TicketTarget };

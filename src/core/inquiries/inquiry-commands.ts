@@ -3,6 +3,7 @@ import { EventEmitter2 } from '@nestjs/event-emitter';
 import { CLOCK, type Clock } from '../clock/clock';
 import { OUTBOX_ENQUEUED } from '../events/domain-events';
 import { conversationRef, escalation, inquiryResolved, toDutyTargets } from '../outbox/payload-builder';
+import { ticketResolveDeliveries } from '../tickets/ticket-deliveries';
 import { enqueueDeliveries } from '../outbox/outbox-writer';
 import { DATABASE, type Database, type Sql } from '../persistence/database';
 import { type InquiryStatus } from '../persistence/entities/inquiry.entity';
@@ -110,7 +111,10 @@ export class InquiryCommands {
       by: input.by,
       ...(input.reason ? { reason: input.reason } : {}),
     });
-    const deliveries = toDutyTargets(rules, rules.notify.inquiryResolved, { key: (target) => `inquiry:${inquiry.id}:resolved:${target}`, payload, inquiryId: inquiry.id });
+    const deliveries = [
+      ...toDutyTargets(rules, rules.notify.inquiryResolved, { key: (target) => `inquiry:${inquiry.id}:resolved:${target}`, payload, inquiryId: inquiry.id }),
+      ...(await ticketResolveDeliveries(sql, rules, { id: inquiry.id, conversation: payload.conversation, policy: inquiry.policy }, input.by, now)),
+    ];
     return { ok: true, status: 'resolved', deliveries: await enqueueDeliveries(sql, deliveries, now) };
   }
 

@@ -1,7 +1,8 @@
 import { type Rules } from '../config/rules.schema';
 import { type MarkLevel } from '../../plugins/sdk/payloads';
 import { conversationRef, escalation, slaPoint, toDutyTargets } from '../outbox/payload-builder';
-import { type NewDelivery } from '../outbox/outbox-writer';
+import { enqueueDeliveries, type NewDelivery } from '../outbox/outbox-writer';
+import { ticketDeliveries } from '../tickets/ticket-deliveries';
 import { type Sql } from '../persistence/database';
 import { formatMinutes, LATE_AFTER_MS, renderMarkMessage, type SlaPoint } from './mark-planner';
 import { type Policy } from './policy.schema';
@@ -89,7 +90,10 @@ export async function firePoint(
       : escalation({ ...common, trigger: 'policy', step: point.index, level: 'escalation' });
   const targets = suppressed ? [] : what.actions.flatMap((action) => ('notify' in action ? action.notify : []));
   const deliveries: NewDelivery[] = toDutyTargets(rules, targets, { key: (target) => `inquiry:${inquiry.id}:${point.kind}:${point.index}:${target}`, payload, inquiryId: inquiry.id });
-  const written = await storm.add(deliveries);
+  // Tickets are not alerts: the storm guard never folds them into a digest.
+  const ticketTargets = suppressed ? [] : what.actions.flatMap((action) => ('createTicket' in action ? [action.createTicket.target] : []));
+  const tickets = await ticketDeliveries(sql, rules, ticketTargets, { inquiryId: inquiry.id, conversation, policy: policy.name, dueAt: new Date(dueAt).toISOString() }, { key: `${point.kind}:${point.index}`, level, text: payload.text }, now);
+  const written = (await storm.add(deliveries)) + (await enqueueDeliveries(sql, tickets, now));
   const reason = suppressed ? 'inside the escalation cooldown; not sent' : late ? `fired ${Math.round(fire.lateByMs / 1000)} s late` : null;
   await sql.query(
     `INSERT INTO inquiry_events (inquiry_id, type, actor, reason, occurred_at, recorded_at, data) VALUES ($1, $2, 'system', $3, $4, $5, $6)`,

@@ -17,6 +17,11 @@ const actionSchema = z.union([
   z.object({ notify: z.array(z.string().min(1)).min(1) }).strict(),
   /** Someone to mention in this point's notifications (a supervisor's @handle or user id). */
   z.object({ mention: z.string().min(1) }).strict(),
+  /**
+   * Open a ticket in a helpdesk (a ticket target under `tickets:`), or comment on the one the
+   * conversation already has open. A mark `at: 0m` does this as soon as an inquiry opens.
+   */
+  z.object({ createTicket: z.object({ target: z.string().min(1) }).strict() }).strict(),
 ]);
 
 export const markSchema = z

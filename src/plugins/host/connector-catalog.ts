@@ -47,31 +47,35 @@ export class ConnectorCatalog {
   }
 
   /**
-   * Every duty target must name an enabled outbound connector, and its `to:` must fit that
+   * Every duty and ticket target must name an enabled outbound connector, and its `to:` must fit that
    * connector's target schema; otherwise its notifications would dead-letter. Run at start and
    * on every rules reload.
    */
   checkRules(rules: Rules, source: YamlSource): void {
     const problems: ConfigProblem[] = [];
     const outbound = this.outbound().map((e) => e.definition.manifest.id);
-    rules.duty.targets.forEach((target, i) => {
+    const places = [
+      ...rules.duty.targets.map((target, i) => ({ target, path: ['duty', 'targets', i] })),
+      ...rules.tickets.targets.map((target, i) => ({ target, path: ['tickets', 'targets', i] })),
+    ];
+    for (const { target, path } of places) {
       const entry = this.enabled.get(target.connector);
       if (!entry || !performsDeliveries(entry.definition.manifest.direction)) {
         const list = outbound.length > 0 ? outbound.join(', ') : 'none';
         const guess = closest(target.connector, outbound);
         const hint = guess === undefined ? '' : `; did you mean "${guess}"?`;
-        problems.push(source.problem(['duty', 'targets', i, 'connector'], `"${target.connector}" is not an enabled outbound connector${hint} (enabled: ${list})`));
-        return;
+        problems.push(source.problem([...path, 'connector'], `"${target.connector}" is not an enabled outbound connector${hint} (enabled: ${list})`));
+        continue;
       }
       const schema = entry.definition.manifest.targetSchema;
-      if (!schema) return;
+      if (!schema) continue;
       try {
-        source.validateValue(schema, target.to, ['duty', 'targets', i, 'to']);
+        source.validateValue(schema, target.to, [...path, 'to']);
       } catch (error) {
         if (!(error instanceof ConfigError)) throw error;
         problems.push(...error.problems);
       }
-    });
+    }
     if (problems.length > 0) throw new ConfigError(problems);
   }
 

@@ -12,6 +12,7 @@ import { ReceiptFingerprints1764700000000 } from './1764700000000-receipt-finger
 import { DeliveryPolicy1764800000000 } from './1764800000000-delivery-policy';
 import { ConversationLink1764900000000 } from './1764900000000-conversation-link';
 import { UnorderedDue1765000000000 } from './1765000000000-unordered-due';
+import { TicketLinks1765100000000 } from './1765100000000-ticket-links';
 
 /** Every migration, oldest first. Add new ones at the end; never edit one that has shipped. */
 export const MIGRATIONS = [
@@ -29,4 +30,5 @@ export const MIGRATIONS = [
   DeliveryPolicy1764800000000,
   ConversationLink1764900000000,
   UnorderedDue1765000000000,
+  TicketLinks1765100000000,
 ];

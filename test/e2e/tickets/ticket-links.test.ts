@@ -1,0 +1,214 @@
+import { VirtualClock } from '../../../src/core/clock/virtual-clock';
+import { ConfigError } from '../../../src/core/config/config-error';
+import { ingestBody, startTestHub, type TestHub } from '../../support/hub-harness';
+import { until } from '../../support/mail-hub';
+import { testBackend } from '../../support/test-database';
+import { testDesk, type TestDesk } from '../../support/test-desk';
+
+const MINUTE = 60_000;
+
+/** A policy whose breach opens a ticket and whose escalation step comments on it. */
+function rules(extra: { agentRepliesAnswer?: boolean } = {}) {
+  return {
+    calendars: { always: { alwaysOpen: true } },
+    customers: [{ conversations: ['vip-1'], tier: 'gold', tags: ['enterprise'] }],
+    duty: { targets: [{ name: 'duty', connector: 'log', to: {} }] },
+    tickets: {
+      targets: [
+        {
+          name: 'desk-support',
+          connector: 'desk',
+          to: { queue: 'SUPPORT' },
+          priority: { default: 'normal', tiers: { gold: 'critical' }, levels: { breach: 'high' } },
+          tags: ['replywatch'],
+          fields: { component: 'billing' },
+          ...extra,
+        },
+      ],
+    },
+    policies: [
+      {
+        name: 'default',
+        target: '60m',
+        calendar: 'always',
+        marks: [{ at: '100%', level: 'breach', emoji: '⚠️', message: 'SLA MISS — {title}', actions: [{ notify: ['duty'] }, { createTicket: { target: 'desk-support' } }] }],
+        escalation: [{ after: '30m', message: 'Still waiting — {title}', actions: [{ createTicket: { target: 'desk-support' } }] }],
+      },
+    ],
+  };
+}
+
+interface LinkRow {
+  state: string;
+  ticket_id: string | null;
+  target: string;
+  inquiries: number;
+}
+
+/** The hub's ticket links through the running hub: breach → one ticket, comments, both ways of closing. */
+describe(`ticket links (${testBackend})`, () => {
+  let clock: VirtualClock;
+  let desk: TestDesk;
+  let hub: TestHub;
+  const start = Date.now() - MINUTE;
+
+  async function startHub(extra: { agentRepliesAnswer?: boolean } = {}): Promise<void> {
+    clock = new VirtualClock(start);
+    desk = testDesk();
+    hub = await startTestHub({
+      clock,
+      plugins: [desk.plugin],
+      hub: {
+        outbox: { pollInterval: '30s', baseDelay: '1s', maxDelay: '2m' },
+        connectors: { http: { enabled: true, secret: '${TEST_INGEST_SECRET}' }, log: { enabled: true }, desk: { enabled: true } },
+      },
+      rules: rules(extra),
+    });
+  }
+
+  afterEach(async () => {
+    await hub?.close();
+  });
+
+  /**
+   * Moves virtual time in steps of ten minutes (points fire at most that late, which changes
+   * nothing here), letting the scheduler and the outbox act at each step.
+   */
+  async function advanceTo(ms: number, settled: () => boolean | Promise<boolean> = () => false): Promise<void> {
+    while (clock.now() < ms) {
+      await clock.advanceTo(Math.min(ms, clock.now() + 10 * MINUTE));
+      for (let i = 0; i < 20; i++) {
+        await new Promise((r) => setTimeout(r, 5));
+        await clock.advance(0);
+      }
+      if (await settled()) return;
+    }
+  }
+
+  async function open(conversation: string, at: number, text = 'Invoices do not load'): Promise<string> {
+    const response = await hub.post(ingestBody({ conversation, text, sentAt: new Date(at).toISOString() }));
+    expect(response.status).toBe(200);
+    const [row] = await hub.db.query<{ id: string }>(
+      `SELECT i.id FROM inquiries i JOIN conversations c ON c.id = i.conversation_id WHERE c.external_id = $1 ORDER BY i.opened_at DESC LIMIT 1`,
+      [conversation],
+    );
+    if (!row) throw new Error('no inquiry');
+    return row.id;
+  }
+
+  const links = (conversation: string) =>
+    hub.db.query<LinkRow>(
+      `SELECT l.state, l.ticket_id, l.target, (SELECT count(*)::int FROM ticket_link_inquiries t WHERE t.link_id = l.id) AS inquiries
+         FROM ticket_links l JOIN conversations c ON c.id = l.conversation_id WHERE c.external_id = $1 ORDER BY l.created_at`,
+      [conversation],
+    );
+  const events = (conversation: string) => desk.delivered.filter((d) => d.payload.event.startsWith('ticket.') && 'conversation' in d.payload && d.payload.conversation?.id === conversation);
+
+  it('a breach creates exactly one ticket through a peer outage, with the mapped fields; the escalation comments on it', async () => {
+    await startHub();
+    await open('vip-1', start);
+    desk.failNext(3);
+    await advanceTo(start + 62 * MINUTE, () => events('vip-1').length >= 1);
+    await advanceTo(start + 95 * MINUTE, () => events('vip-1').length >= 2);
+    const [create, comment] = events('vip-1');
+    expect(create?.payload).toMatchObject({
+      event: 'ticket.create',
+      priority: 'critical',
+      tags: ['replywatch', 'enterprise'],
+      fields: { component: 'billing' },
+      requester: { id: 'client-7' },
+      reason: 'breach',
+      conversation: { channel: 'http', id: 'vip-1', title: 'Acme support' },
+    });
+    expect(create?.target).toMatchObject({ name: 'desk-support', queue: 'SUPPORT' });
+    expect(String((create?.payload as { description?: string }).description)).toContain('Invoices do not load');
+    expect(comment?.payload).toMatchObject({ event: 'ticket.comment', ticket: { id: 'D-1', key: 'D-1', url: 'https://desk.example.test/D-1' }, reason: 'escalation' });
+    expect(desk.tickets.size).toBe(1);
+    expect(await links('vip-1')).toEqual([{ state: 'open', ticket_id: 'D-1', target: 'desk-support', inquiries: 1 }]);
+    const attempts = await hub.db.query<{ attempts: number; status: string }>(`SELECT attempts, status FROM deliveries WHERE idempotency_key LIKE 'ticket:%:create'`);
+    expect(attempts).toEqual([{ attempts: 4, status: 'delivered' }]);
+  });
+
+  it('a second inquiry in the conversation comments on the open ticket; resolving the last waiting one closes the ticket', async () => {
+    await startHub();
+    const first = await open('acme-2', start);
+    await advanceTo(start + 62 * MINUTE, () => events('acme-2').length >= 1);
+    // Messages are written at the hub's (virtual) now: one from its future would be taken as now.
+    await advanceTo(start + 63 * MINUTE);
+    await hub.post(ingestBody({ conversation: 'acme-2', role: 'staff', author: 'agent-1', sentAt: new Date(start + 63 * MINUTE).toISOString() }));
+    await advanceTo(start + 64 * MINUTE);
+    const second = await open('acme-2', start + 64 * MINUTE, 'And now the export fails too');
+    await advanceTo(start + 126 * MINUTE, () => events('acme-2').length >= 2);
+    const [, comment] = events('acme-2');
+    expect(comment?.payload).toMatchObject({ event: 'ticket.comment', inquiryId: second, reason: 'inquiry.opened', ticket: { id: 'D-1' } });
+    expect(comment?.payload.text).toContain('And now the export fails too');
+    expect(desk.tickets.size).toBe(1);
+    expect(await links('acme-2')).toEqual([{ state: 'open', ticket_id: 'D-1', target: 'desk-support', inquiries: 2 }]);
+
+    expect((await hub.command(`/api/v1/inquiries/${second}/resolve`, { by: 'lead' })).status).toBe(200);
+    await advanceTo(clock.now() + 2 * MINUTE, () => events('acme-2').length >= 3);
+    expect(events('acme-2').map((d) => d.payload.event)).toEqual(['ticket.create', 'ticket.comment', 'ticket.resolve']);
+    expect(events('acme-2')[2]?.payload).toMatchObject({ by: 'lead', ticket: { id: 'D-1' } });
+    expect(desk.tickets.get([...desk.tickets.keys()][0] ?? '')?.resolved).toBe(true);
+    expect((await links('acme-2'))[0]?.state).toBe('closed');
+    expect(first).not.toBe(second);
+  });
+
+  it('closing in the helpdesk resolves every waiting inquiry it carries and sends nothing back', async () => {
+    await startHub();
+    const inquiry = await open('acme-3', start);
+    await advanceTo(start + 62 * MINUTE, () => events('acme-3').length >= 1);
+    await until('the ticket is linked', async () => (await links('acme-3'))[0]?.state === 'open');
+    const [link] = await desk.service().open();
+    expect(link).toMatchObject({ target: 'desk-support', id: 'D-1', key: 'D-1', waiting: [inquiry], conversation: { channel: 'http', id: 'acme-3' } });
+    expect(await desk.service().find('D-1')).toMatchObject({ ref: link?.ref });
+    expect(await desk.service().closed(link?.ref ?? '', { by: 'desk:agent-5' })).toBe(1);
+    expect(await desk.service().closed(link?.ref ?? '', { by: 'desk:agent-5' })).toBe(0);
+    const [row] = await hub.db.query<{ status: string }>(`SELECT status FROM inquiries WHERE id = $1`, [inquiry]);
+    expect(row?.status).toBe('resolved');
+    await advanceTo(clock.now() + 3 * MINUTE);
+    expect(events('acme-3').map((d) => d.payload.event)).toEqual(['ticket.create']);
+    expect(await desk.service().open()).toEqual([]);
+  });
+
+  it("an agent's public answer counts as the first response only where the target says so", async () => {
+    await startHub({ agentRepliesAnswer: true });
+    const inquiry = await open('acme-4', start);
+    await advanceTo(start + 62 * MINUTE, () => events('acme-4').length >= 1);
+    await until('the ticket is linked', async () => (await links('acme-4'))[0]?.state === 'open');
+    const [link] = await desk.service().open();
+    const answeredAt = new Date(start + 61.5 * MINUTE);
+    expect(await desk.service().answered(link?.ref ?? '', { by: 'desk:agent-5', at: answeredAt })).toBe(1);
+    expect(await desk.service().answered(link?.ref ?? '', { by: 'desk:agent-5', at: answeredAt })).toBe(0);
+    const [row] = await hub.db.query<{ status: string; answered_at: Date; first_response_ms: string; breached: boolean }>(
+      `SELECT status, answered_at, first_response_ms, breached FROM inquiries WHERE id = $1`,
+      [inquiry],
+    );
+    expect(row).toMatchObject({ status: 'answered', breached: true });
+    expect(new Date(row?.answered_at ?? 0).getTime()).toBe(answeredAt.getTime());
+    expect(Number(row?.first_response_ms)).toBe(61.5 * MINUTE);
+  });
+
+  it('does not count an agent answer where the target leaves agentRepliesAnswer off', async () => {
+    await startHub();
+    await open('acme-5', start);
+    await advanceTo(start + 62 * MINUTE, () => events('acme-5').length >= 1);
+    await until('the ticket is linked', async () => (await links('acme-5'))[0]?.state === 'open');
+    const [link] = await desk.service().open();
+    expect(await desk.service().answered(link?.ref ?? '', { by: 'desk:agent-5', at: new Date(clock.now()) })).toBe(0);
+  });
+
+  it('refuses rules naming an unknown ticket target, or a to: the connector does not take, with the place', async () => {
+    const bad = rules();
+    const marks = bad.policies[0]?.marks ?? [];
+    marks[0] = { ...marks[0], actions: [{ createTicket: { target: 'desk-suport' } }] } as (typeof marks)[number];
+    await expect(startTestHub({ plugins: [testDesk().plugin], hub: { connectors: { http: { enabled: true, secret: '${TEST_INGEST_SECRET}' }, log: { enabled: true }, desk: { enabled: true } } }, rules: bad })).rejects.toThrow(
+      /rules\.yaml:\d+:\d+ policies\[0\]\.marks\[0\]\.actions\[0\]\.createTicket\.target: unknown ticket target; did you mean "desk-support"/,
+    );
+    const wrongTo = rules();
+    (wrongTo.tickets.targets[0] as { to: Record<string, unknown> }).to = { queu: 'SUPPORT' };
+    const refused = startTestHub({ plugins: [testDesk().plugin], hub: { connectors: { http: { enabled: true, secret: '${TEST_INGEST_SECRET}' }, log: { enabled: true }, desk: { enabled: true } } }, rules: wrongTo });
+    await expect(refused).rejects.toBeInstanceOf(ConfigError);
+    await expect(refused).rejects.toThrow(/tickets\.targets\[0\]\.to/);
+  });
+});
