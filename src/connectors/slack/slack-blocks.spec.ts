@@ -68,4 +68,22 @@ describe('slackMessage: the link to the conversation', () => {
     };
     expect(texts(slackMessage(digest)).at(-1)).toBe('• <https://t.me/c/1/2|🔥 Acme &lt;b&gt; waits>\n• ⏰ Mail waits\n• ⏰ Evil waits');
   });
+
+  it('shows the tickets a point carries, linked where the link is http(s)', () => {
+    const mark: SlaMarkPayload = {
+      event: 'sla.mark',
+      level: 'warning',
+      emoji: '⚡',
+      text: '⚡ 15 min left — Acme',
+      inquiryId: 'i-1',
+      conversation: { channel: 'http', id: 'acme', title: 'Acme', link: null },
+      markDueAt: '2026-12-01T10:45:00.000Z',
+      late: false,
+      tickets: [
+        { target: 'tracker', key: 'SUP-7', url: 'https://tracker.yandex.ru/SUP-7' },
+        { target: 'desk', key: '<b>#9', url: 'javascript:alert(1)' },
+      ],
+    };
+    expect(texts(slackMessage(mark))).toContain('*Ticket:* <https://tracker.yandex.ru/SUP-7|SUP-7>, `&lt;b&gt;#9`');
+  });
 });

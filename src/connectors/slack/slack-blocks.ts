@@ -1,4 +1,4 @@
-import { type DeliveryPayload, type DigestItem, httpLink } from 'replywatch/sdk';
+import { type DeliveryPayload, type DigestItem, httpLink, type TicketMention } from 'replywatch/sdk';
 
 /** A Block Kit block, as far as this connector writes them. */
 export type Block =
@@ -36,11 +36,19 @@ export function slackMessage(payload: DeliveryPayload): SlackMessage {
   if (facts.length > 0) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: facts.join(' · ') }] });
   if ('runbook' in payload && typeof payload.runbook === 'string') blocks.push(section(`*Runbook:* ${escape(payload.runbook)}`));
   if ('reason' in payload && typeof payload.reason === 'string' && payload.reason !== '') blocks.push(section(`*Reason:* ${escape(payload.reason)}`));
+  const tickets = 'tickets' in payload && Array.isArray(payload.tickets) ? payload.tickets : [];
+  if (tickets.length > 0) blocks.push(section(`*Ticket:* ${tickets.map(ticketLink).join(', ')}`));
   if (payload.event === 'sla.digest') blocks.push(...digestBlocks(payload.items));
   const mentions = 'mentions' in payload && Array.isArray(payload.mentions) ? payload.mentions : [];
   if (mentions.length > 0) blocks.push(section(mentions.map(mention).join(' ')));
   const fallbackLink = url === undefined ? '' : `\n<${url}|${OPEN}>`;
   return { text: `${text.slice(0, FALLBACK_MAX - fallbackLink.length)}${fallbackLink}`, blocks };
+}
+
+/** A ticket's key, linked to it when its link is an http(s) URL. */
+function ticketLink(ticket: TicketMention): string {
+  const url = slackUrl(ticket.url);
+  return url === undefined ? `\`${escape(ticket.key)}\`` : `<${url}|${escape(ticket.key)}>`;
 }
 
 function factsOf(payload: DeliveryPayload): string[] {

@@ -162,4 +162,13 @@ describe('htmlCutGuard', () => {
     const guarded = htmlCutGuard('a &amp; b');
     expect([guarded(2), guarded(3), guarded(6), guarded(7)]).toEqual([true, false, false, true]);
   });
+
+  it('shows the tickets a point carries, linked where the link is http(s), escaped always', () => {
+    const tickets = [
+      { target: 'tracker', key: 'SUP-7', url: 'https://tracker.yandex.ru/SUP-7' },
+      { target: 'desk', key: '<b>#9', url: 'javascript:alert(1)' },
+      { target: 'broken', key: 42 },
+    ];
+    expect(formatNotification({ text: '⚡ Acme waits', tickets }, undefined)).toBe('⚡ Acme waits\nTicket: <a href="https://tracker.yandex.ru/SUP-7">SUP-7</a>, &lt;b&gt;#9');
+  });
 });

@@ -21,6 +21,7 @@ interface NotifyPayload {
   text?: unknown;
   runbook?: unknown;
   mentions?: unknown;
+  tickets?: unknown;
   policy?: unknown;
   dueAt?: unknown;
   reason?: unknown;
@@ -51,10 +52,19 @@ export function formatNotification(payload: NotifyPayload, link: ConversationLin
   if (typeof payload.policy === 'string') lines.push(escapeHtml(`Policy: ${payload.policy}${typeof payload.dueAt === 'string' ? ` · due ${payload.dueAt.slice(0, 16).replace('T', ' ')} UTC` : ''}`));
   if (typeof payload.reason === 'string' && payload.reason.length > 0) lines.push(escapeHtml(`Reason: ${payload.reason}`));
   if (typeof payload.runbook === 'string') lines.push(escapeHtml(`Runbook: ${payload.runbook}`));
+  const tickets = Array.isArray(payload.tickets) ? payload.tickets.flatMap(ticketLine) : [];
+  if (tickets.length > 0) lines.push(`Ticket: ${tickets.join(', ')}`);
   if (Array.isArray(payload.items)) lines.push(...digestLines(payload.items));
   const mentions = Array.isArray(payload.mentions) ? payload.mentions.filter((m): m is string => typeof m === 'string') : [];
   if (mentions.length > 0) lines.push(escapeHtml(mentions.map((m) => (m.startsWith('@') ? m : `@${m}`)).join(' ')));
   return lines.join('\n');
+}
+
+/** A ticket's key as markup, linked to it when its link is an http(s) URL. */
+function ticketLine(ticket: unknown): string[] {
+  const { key, url } = (ticket ?? {}) as { key?: unknown; url?: unknown };
+  if (typeof key !== 'string' || key === '') return [];
+  return [anchor(httpLink(typeof url === 'string' ? url : undefined), key) ?? escapeHtml(key)];
 }
 
 function headline(payload: NotifyPayload): string {

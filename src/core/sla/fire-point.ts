@@ -2,7 +2,7 @@ import { type Rules } from '../config/rules.schema';
 import { type MarkLevel } from '../../plugins/sdk/payloads';
 import { conversationRef, escalation, slaPoint, toDutyTargets } from '../outbox/payload-builder';
 import { enqueueDeliveries, type NewDelivery } from '../outbox/outbox-writer';
-import { ticketDeliveries } from '../tickets/ticket-deliveries';
+import { ticketDeliveries, ticketMentions } from '../tickets/ticket-deliveries';
 import { type Sql } from '../persistence/database';
 import { formatMinutes, LATE_AFTER_MS, renderMarkMessage, type SlaPoint } from './mark-planner';
 import { type Policy } from './policy.schema';
@@ -72,6 +72,7 @@ export async function firePoint(
   const suppressed = point.kind === 'escalation' && (await inCooldown(sql, inquiry.id, policy.cooldowns.escalation, now));
   // Mentions ride along on every notification of this point; the connector renders them.
   const mentions = what.actions.flatMap((action) => ('mention' in action ? [action.mention] : []));
+  const tickets = await ticketMentions(sql, inquiry.id);
   const common = {
     inquiryId: inquiry.id,
     conversation,
@@ -83,6 +84,7 @@ export async function firePoint(
     late,
     ...(late ? { lateByMs: fire.lateByMs } : {}),
     ...(mentions.length > 0 ? { mentions } : {}),
+    ...(tickets.length > 0 ? { tickets } : {}),
   };
   const payload =
     point.kind === 'mark'
@@ -92,8 +94,8 @@ export async function firePoint(
   const deliveries: NewDelivery[] = toDutyTargets(rules, targets, { key: (target) => `inquiry:${inquiry.id}:${point.kind}:${point.index}:${target}`, payload, inquiryId: inquiry.id });
   // Tickets are not alerts: the storm guard never folds them into a digest.
   const ticketTargets = suppressed ? [] : what.actions.flatMap((action) => ('createTicket' in action ? [action.createTicket.target] : []));
-  const tickets = await ticketDeliveries(sql, rules, ticketTargets, { inquiryId: inquiry.id, conversation, policy: policy.name, dueAt: new Date(dueAt).toISOString() }, { key: `${point.kind}:${point.index}`, level, text: payload.text }, now);
-  const written = (await storm.add(deliveries)) + (await enqueueDeliveries(sql, tickets, now));
+  const ticketWork = await ticketDeliveries(sql, rules, ticketTargets, { inquiryId: inquiry.id, conversation, policy: policy.name, dueAt: new Date(dueAt).toISOString() }, { key: `${point.kind}:${point.index}`, level, text: payload.text }, now);
+  const written = (await storm.add(deliveries)) + (await enqueueDeliveries(sql, ticketWork, now));
   const reason = suppressed ? 'inside the escalation cooldown; not sent' : late ? `fired ${Math.round(fire.lateByMs / 1000)} s late` : null;
   await sql.query(
     `INSERT INTO inquiry_events (inquiry_id, type, actor, reason, occurred_at, recorded_at, data) VALUES ($1, $2, 'system', $3, $4, $5, $6)`,

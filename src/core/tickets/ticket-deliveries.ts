@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { type ConversationRef, type TicketCommentPayload, type TicketCreatePayload, type TicketResolvePayload } from '../../plugins/sdk/payloads';
+import { httpLink } from '../../plugins/sdk/links';
+import { type ConversationRef, type TicketMention, type TicketCommentPayload, type TicketCreatePayload, type TicketResolvePayload } from '../../plugins/sdk/payloads';
 import { type Rules } from '../config/rules.schema';
 import { type TicketTarget } from '../config/ticket-target.schema';
 import { type NewDelivery } from '../outbox/outbox-writer';
@@ -85,6 +86,16 @@ export async function ticketDeliveries(sql: Sql, rules: Rules, targetNames: read
     out.push(delivery(target, `ticket:${ref}:create`, payload, subject.inquiryId));
   }
   return out;
+}
+
+/** The tickets the inquiry is already linked to (created, not only asked for), for its notifications. */
+export async function ticketMentions(sql: Sql, inquiryId: string): Promise<TicketMention[]> {
+  const rows = await sql.query<{ target: string; key: string; url: string | null }>(
+    `SELECT l.target, COALESCE(l.ticket_key, l.ticket_id) AS key, l.url FROM ticket_link_inquiries t JOIN ticket_links l ON l.id = t.link_id
+      WHERE t.inquiry_id = $1 AND l.ticket_id IS NOT NULL ORDER BY l.created_at`,
+    [inquiryId],
+  );
+  return rows.map((r) => ({ target: r.target, key: r.key, url: httpLink(r.url) ?? null }));
 }
 
 /**

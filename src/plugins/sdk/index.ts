@@ -45,6 +45,7 @@ export {
   type SlaMarkPayload,
   type TicketCommentPayload,
   type TicketCreatePayload,
+  type TicketMention,
   type TicketPayload,
   type TicketRef,
   type TicketRequester,

@@ -33,6 +33,18 @@ interface InquiryPayloadBase {
   policy?: string | null;
   /** The first-response deadline (ISO 8601), when a policy applies. */
   dueAt?: string | null;
+  /**
+   * Helpdesk tickets the inquiry is linked to, made before this event (since 2.9; absent when
+   * there are none). On SLA points and escalations, for a notification to show and link.
+   */
+  tickets?: TicketMention[];
+}
+
+/** A ticket as a notification shows it: its target, its key (or id) and where it opens. */
+export interface TicketMention {
+  target: string;
+  key: string;
+  url: string | null;
 }
 
 export interface InquiryOpenedPayload extends InquiryPayloadBase {

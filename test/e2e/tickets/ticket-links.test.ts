@@ -8,7 +8,8 @@ import { testDesk, type TestDesk } from '../../support/test-desk';
 const MINUTE = 60_000;
 
 /** A policy whose breach opens a ticket and whose escalation step comments on it. */
-function rules(extra: { agentRepliesAnswer?: boolean } = {}) {
+function rules(extra: { agentRepliesAnswer?: boolean } = {}, onOpen = false) {
+  const opening = { at: '0m', level: 'info', message: 'Ticket opened — {title}', actions: [{ createTicket: { target: 'desk-support' } }] };
   return {
     calendars: { always: { alwaysOpen: true } },
     customers: [{ conversations: ['vip-1'], tier: 'gold', tags: ['enterprise'] }],
@@ -31,7 +32,7 @@ function rules(extra: { agentRepliesAnswer?: boolean } = {}) {
         name: 'default',
         target: '60m',
         calendar: 'always',
-        marks: [{ at: '100%', level: 'breach', emoji: '⚠️', message: 'SLA MISS — {title}', actions: [{ notify: ['duty'] }, { createTicket: { target: 'desk-support' } }] }],
+        marks: [...(onOpen ? [opening] : []), { at: '100%', level: 'breach', emoji: '⚠️', message: 'SLA MISS — {title}', actions: [{ notify: ['duty'] }, { createTicket: { target: 'desk-support' } }] }],
         escalation: [{ after: '30m', message: 'Still waiting — {title}', actions: [{ createTicket: { target: 'desk-support' } }] }],
       },
     ],
@@ -52,7 +53,7 @@ describe(`ticket links (${testBackend})`, () => {
   let hub: TestHub;
   const start = Date.now() - MINUTE;
 
-  async function startHub(extra: { agentRepliesAnswer?: boolean } = {}): Promise<void> {
+  async function startHub(extra: { agentRepliesAnswer?: boolean } = {}, onOpen = false): Promise<void> {
     clock = new VirtualClock(start);
     desk = testDesk();
     hub = await startTestHub({
@@ -62,7 +63,7 @@ describe(`ticket links (${testBackend})`, () => {
         outbox: { pollInterval: '30s', baseDelay: '1s', maxDelay: '2m' },
         connectors: { http: { enabled: true, secret: '${TEST_INGEST_SECRET}' }, log: { enabled: true }, desk: { enabled: true } },
       },
-      rules: rules(extra),
+      rules: rules(extra, onOpen),
     });
   }
 
@@ -127,6 +128,19 @@ describe(`ticket links (${testBackend})`, () => {
     expect(await links('vip-1')).toEqual([{ state: 'open', ticket_id: 'D-1', target: 'desk-support', inquiries: 1 }]);
     const attempts = await hub.db.query<{ attempts: number; status: string }>(`SELECT attempts, status FROM deliveries WHERE idempotency_key LIKE 'ticket:%:create'`);
     expect(attempts).toEqual([{ attempts: 4, status: 'delivered' }]);
+  });
+
+  it('a mark at 0m opens the ticket as soon as the inquiry opens; the breach then comments', async () => {
+    await startHub({}, true);
+    await open('acme-0', start);
+    await advanceTo(start + 2 * MINUTE, () => events('acme-0').length >= 1);
+    expect(events('acme-0').map((d) => [d.payload.event, (d.payload as { reason?: string }).reason])).toEqual([['ticket.create', 'info']]);
+    await advanceTo(start + 62 * MINUTE, () => events('acme-0').length >= 2);
+    expect(events('acme-0').map((d) => [d.payload.event, (d.payload as { reason?: string }).reason])).toEqual([
+      ['ticket.create', 'info'],
+      ['ticket.comment', 'breach'],
+    ]);
+    expect(desk.tickets.size).toBe(1);
   });
 
   it('a second inquiry in the conversation comments on the open ticket; resolving the last waiting one closes the ticket', async () => {
