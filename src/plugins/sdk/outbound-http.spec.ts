@@ -93,6 +93,34 @@ describe('outboundHttp against real peers', () => {
     await Promise.all(peers.map((p) => p.stop()));
   });
 
+  describe('methods', () => {
+    it('sends GET without a body or content type, and PUT with its JSON, through request()', async () => {
+      const got: Array<{ method: string; type: string | undefined; body: string }> = [];
+      const server = createServer((req, res) => {
+        let body = '';
+        req.on('data', (c: Buffer) => (body += c.toString()));
+        req.on('end', () => {
+          got.push({ method: req.method ?? '', type: req.headers['content-type'], body });
+          res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+        });
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api`;
+      try {
+        const options = { timeoutMs: 2000, signal: new AbortController().signal, headers: { authorization: 'Bearer t' } };
+        const read = await http.request('GET', url, undefined, options);
+        const put = await http.request('PUT', url, { ticket: { status: 'solved' } }, options);
+        expect([read.status, read.body, put.status]).toEqual([200, '{"ok":true}', 200]);
+        expect(got).toEqual([
+          { method: 'GET', type: undefined, body: '' },
+          { method: 'PUT', type: 'application/json', body: '{"ticket":{"status":"solved"}}' },
+        ]);
+      } finally {
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+      }
+    });
+  });
+
   describe('TLS', () => {
     it('refuses a self-signed certificate before sending anything, as a TEMPORARY failure that names it', async () => {
       const peer = await started(ok(), certs.selfSigned);

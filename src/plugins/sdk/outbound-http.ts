@@ -20,10 +20,18 @@ export interface HttpRequestOptions {
   maxResponseBytes?: number;
 }
 
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
 /** Outbound HTTP as connectors need it (see outboundHttp). */
 export interface OutboundHttp {
   /** POSTs `body` (a string as is; anything else as JSON). Rejects only with a ConnectorError. */
   post(url: string, body: unknown, options: HttpRequestOptions): Promise<HttpAnswer>;
+  /**
+   * Any method (since 2.9), for APIs that read and update as well as post (a helpdesk). `body`
+   * undefined sends none; a string goes as is, anything else as JSON. Rejects only with a
+   * ConnectorError.
+   */
+  request(method: HttpMethod, url: string, body: unknown, options: HttpRequestOptions): Promise<HttpAnswer>;
 }
 
 const NETWORK = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'ETIMEDOUT', 'ECONNABORTED', 'ERR_SOCKET_CONNECTION_TIMEOUT']);
@@ -51,15 +59,19 @@ const MAX_RETRY_AFTER_MS = 3_600_000;
  */
 export function outboundHttp(): OutboundHttp {
   const client = axios.create({ maxRedirects: 0, validateStatus: () => true, responseType: 'stream', decompress: true });
-  return { post: (url, body, options) => post(client, url, body, options) };
+  return {
+    post: (url, body, options) => send(client, 'POST', url, body, options),
+    request: (method, url, body, options) => send(client, method, url, body, options),
+  };
 }
 
-async function post(client: AxiosInstance, url: string, body: unknown, options: HttpRequestOptions): Promise<HttpAnswer> {
+async function send(client: AxiosInstance, method: HttpMethod, url: string, body: unknown, options: HttpRequestOptions): Promise<HttpAnswer> {
   const timeout = AbortSignal.timeout(options.timeoutMs);
   const signal = AbortSignal.any([options.signal, timeout]);
-  const data = typeof body === 'string' ? body : JSON.stringify(body);
+  const data = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
+  const headers = { ...(data === undefined ? {} : { 'content-type': 'application/json' }), ...options.headers };
   try {
-    const response = await client.post<Readable>(url, data, { headers: { 'content-type': 'application/json', ...options.headers }, signal });
+    const response = await client.request<Readable>({ method, url, data, headers, signal });
     return { status: response.status, body: await readCapped(response.data, options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE), headers: response.headers as IncomingHttpHeaders };
   } catch (error) {
     if (timeout.aborted) throw new ConnectorError('TEMPORARY', `no answer within ${options.timeoutMs} ms; the attempt was aborted`, { cause: error });
