@@ -179,13 +179,17 @@ export class FakeTracker {
     return this.addComment(issue, author, text);
   }
 
-  /** An agent moves the issue (e.g. `resolve`), as Tracker's UI would. */
-  agentTransition(key: string, transitionId: string): void {
+  /** An agent moves the issue (e.g. `resolve`), as Tracker's UI would; `author` becomes `updatedBy` (and `resolvedBy`). */
+  agentTransition(key: string, transitionId: string, author?: TrackerUser): void {
     const issue = this.issues.get(key);
     const to = issue && WORKFLOW[issue.status.key]?.find((t) => t.id === transitionId)?.to;
     if (!issue || !to) throw new Error(`no transition ${transitionId} for ${key}`);
     issue.status = { key: to };
     issue.updatedAt = this.stamp();
+    if (author) {
+      issue.updatedBy = author;
+      if (to === 'resolved' || to === 'closed') issue.resolvedBy = author;
+    }
   }
 
   async start(): Promise<string> {
@@ -248,6 +252,7 @@ export class FakeTracker {
     if (orgs.length !== 1 || orgs[0] !== this.options.orgId) return send(403, trackerError(403, 'Organization is missing, unknown or given twice.'));
     const { method, path } = request;
     if (method === 'POST' && request.body === undefined) return send(400, trackerError(400, 'Request body is not valid JSON.'));
+    if (method === 'GET' && path === '/v2/myself') return send(200, this.myself());
     if (method === 'POST' && path === '/v2/issues/') return this.create(request.body, send);
     if (method === 'POST' && path === '/v2/issues/_search') return this.search(request, send);
     const match = /^\/v2\/issues\/([^/]+)(\/comments|\/transitions|\/transitions\/([^/]+)\/_execute)?\/?$/.exec(path);
@@ -337,6 +342,16 @@ export class FakeTracker {
     this.comments.set(issue.key, [...this.commentsOf(issue.key), comment]);
     issue.updatedAt = stamp;
     return comment;
+  }
+
+  /**
+   * `GET /v2/myself`: the token's user. Tracker gives several ids (`uid`, `passportUid` for
+   * Yandex 360, `cloudUid` for a Cloud organization, `trackerUid`); `createdBy.id` of what the
+   * user writes is one of them, as a string.
+   */
+  private myself(): Record<string, unknown> {
+    const uid = Number(this.robot.id);
+    return { self: `${this.url}/v2/users/${this.robot.id}`, uid, login: 'replywatch-robot', trackerUid: uid, passportUid: uid, display: this.robot.display, email: 'robot@example.org', external: false };
   }
 
   /** Tracker's `id` cursor: comments after the given one (its numeric id), oldest first. */
