@@ -56,7 +56,10 @@ export interface TrackerRequest {
  *   non-JSON 200), an absent body becomes Tracker's error shape for the status;
  * - `delayMs` alone: wait this long (real time, the one real wait here) before the normal answer;
  *   with `status`, before that answer;
- * - `drop`: destroy the connection without answering (after `delayMs`, if any).
+ * - `drop`: destroy the connection without answering (after `delayMs`, if any);
+ * - `lose`: do what the request asks (create the issue, post the comment), then destroy the
+ *   connection instead of answering: the answer lost on its way back, which `unique` and a
+ *   client's own checks exist for.
  */
 export interface TrackerFault {
   status?: number;
@@ -64,6 +67,7 @@ export interface TrackerFault {
   body?: string | object;
   delayMs?: number;
   drop?: boolean;
+  lose?: boolean;
 }
 
 export interface TrackerQueueOptions {
@@ -235,6 +239,12 @@ export class FakeTracker {
     if (res.destroyed) return;
     if (fault?.drop) return void res.destroy();
     if (fault?.status !== undefined) return send(fault.status, fault.body ?? trackerError(fault.status, 'Injected fault.'), fault.headers);
+    if (fault?.lose) {
+      return this.answer(record, (status) => {
+        record.status = status;
+        res.destroy();
+      });
+    }
     this.answer(record, send);
   }
 

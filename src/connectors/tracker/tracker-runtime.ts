@@ -43,7 +43,7 @@ export class TrackerRuntime implements ConnectorInstance {
   /** `GET /v2/myself`: the token works in the organization; remembers who the robot is. */
   async verify(): Promise<Health> {
     try {
-      const robot = await this.me(AbortSignal.timeout(this.ctx.config.timeout));
+      const robot = await this.me(AbortSignal.timeout(this.ctx.config.timeout), true);
       this.account = { status: 'up', detail: `robot ${robot.display} in ${this.organization()}` };
     } catch (error) {
       const failure = asConnectorError(error);
@@ -82,8 +82,9 @@ export class TrackerRuntime implements ConnectorInstance {
     await this.job.stop();
   }
 
-  private async me(signal: AbortSignal): Promise<TrackerUser> {
-    if (this.robot) return this.robot;
+  /** The robot's account; asked anew when `fresh` (verify checks the token every time), else remembered. */
+  private async me(signal: AbortSignal, fresh = false): Promise<TrackerUser> {
+    if (this.robot && !fresh) return this.robot;
     const what = `reading the robot's own account (GET /v2/myself) in ${this.organization()}`;
     const answer = await this.api.get('/v2/myself', signal);
     if (answer.status !== 200) throw failureOf(answer, what, this.ctx.clock.now(), (text) => this.api.scrub(text));
