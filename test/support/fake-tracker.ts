@@ -56,7 +56,10 @@ export interface TrackerRequest {
  *   non-JSON 200), an absent body becomes Tracker's error shape for the status;
  * - `delayMs` alone: wait this long (real time, the one real wait here) before the normal answer;
  *   with `status`, before that answer;
- * - `drop`: destroy the connection without answering (after `delayMs`, if any).
+ * - `drop`: destroy the connection without answering (after `delayMs`, if any);
+ * - `lose`: do what the request asks (create the issue, post the comment), then destroy the
+ *   connection instead of answering: the answer lost on its way back, which `unique` and a
+ *   client's own checks exist for.
  */
 export interface TrackerFault {
   status?: number;
@@ -64,6 +67,7 @@ export interface TrackerFault {
   body?: string | object;
   delayMs?: number;
   drop?: boolean;
+  lose?: boolean;
 }
 
 export interface TrackerQueueOptions {
@@ -179,13 +183,17 @@ export class FakeTracker {
     return this.addComment(issue, author, text);
   }
 
-  /** An agent moves the issue (e.g. `resolve`), as Tracker's UI would. */
-  agentTransition(key: string, transitionId: string): void {
+  /** An agent moves the issue (e.g. `resolve`), as Tracker's UI would; `author` becomes `updatedBy` (and `resolvedBy`). */
+  agentTransition(key: string, transitionId: string, author?: TrackerUser): void {
     const issue = this.issues.get(key);
     const to = issue && WORKFLOW[issue.status.key]?.find((t) => t.id === transitionId)?.to;
     if (!issue || !to) throw new Error(`no transition ${transitionId} for ${key}`);
     issue.status = { key: to };
     issue.updatedAt = this.stamp();
+    if (author) {
+      issue.updatedBy = author;
+      if (to === 'resolved' || to === 'closed') issue.resolvedBy = author;
+    }
   }
 
   async start(): Promise<string> {
@@ -231,6 +239,12 @@ export class FakeTracker {
     if (res.destroyed) return;
     if (fault?.drop) return void res.destroy();
     if (fault?.status !== undefined) return send(fault.status, fault.body ?? trackerError(fault.status, 'Injected fault.'), fault.headers);
+    if (fault?.lose) {
+      return this.answer(record, (status) => {
+        record.status = status;
+        res.destroy();
+      });
+    }
     this.answer(record, send);
   }
 
@@ -248,6 +262,7 @@ export class FakeTracker {
     if (orgs.length !== 1 || orgs[0] !== this.options.orgId) return send(403, trackerError(403, 'Organization is missing, unknown or given twice.'));
     const { method, path } = request;
     if (method === 'POST' && request.body === undefined) return send(400, trackerError(400, 'Request body is not valid JSON.'));
+    if (method === 'GET' && path === '/v2/myself') return send(200, this.myself());
     if (method === 'POST' && path === '/v2/issues/') return this.create(request.body, send);
     if (method === 'POST' && path === '/v2/issues/_search') return this.search(request, send);
     const match = /^\/v2\/issues\/([^/]+)(\/comments|\/transitions|\/transitions\/([^/]+)\/_execute)?\/?$/.exec(path);
@@ -337,6 +352,16 @@ export class FakeTracker {
     this.comments.set(issue.key, [...this.commentsOf(issue.key), comment]);
     issue.updatedAt = stamp;
     return comment;
+  }
+
+  /**
+   * `GET /v2/myself`: the token's user. Tracker gives several ids (`uid`, `passportUid` for
+   * Yandex 360, `cloudUid` for a Cloud organization, `trackerUid`); `createdBy.id` of what the
+   * user writes is one of them, as a string.
+   */
+  private myself(): Record<string, unknown> {
+    const uid = Number(this.robot.id);
+    return { self: `${this.url}/v2/users/${this.robot.id}`, uid, login: 'replywatch-robot', trackerUid: uid, passportUid: uid, display: this.robot.display, email: 'robot@example.org', external: false };
   }
 
   /** Tracker's `id` cursor: comments after the given one (its numeric id), oldest first. */

@@ -1,0 +1,116 @@
+import {
+  asConnectorError,
+  ConnectorError,
+  isTicketPayload,
+  type ConnectorContext,
+  type ConnectorInstance,
+  type Delivery,
+  type DeliveryResult,
+  type DeliverOptions,
+  type Health,
+  type ScheduledJob,
+} from 'replywatch/sdk';
+import { failureOf, notTracker } from './tracker-answer';
+import { TrackerBackSync } from './tracker-back-sync';
+import { TrackerApi } from './tracker-http';
+import { userAnswer, type TrackerUser } from './tracker-issue';
+import { TrackerTickets } from './tracker-tickets';
+import { trackerTargetSchema, type TrackerConfig, type TrackerTarget } from './tracker.config';
+
+/**
+ * Tickets in Yandex Tracker: deliveries of ticket.create / ticket.comment / ticket.resolve
+ * (one attempt per call; waits and retries are the outbox's), and the back-sync job that
+ * reports answers and resolutions made in Tracker back to the hub. /health/ready shows the
+ * robot (`GET /v2/myself`) and the back-sync's last run.
+ */
+export class TrackerRuntime implements ConnectorInstance {
+  private readonly api: TrackerApi;
+  private readonly tickets: TrackerTickets;
+  private readonly backSync: TrackerBackSync;
+  private readonly job: ScheduledJob;
+  private account: Health | undefined;
+  private robot: TrackerUser | undefined;
+
+  constructor(private readonly ctx: ConnectorContext<TrackerConfig>) {
+    this.api = new TrackerApi(ctx.config);
+    this.tickets = new TrackerTickets(ctx, this.api);
+    this.backSync = new TrackerBackSync(ctx, this.tickets, (signal) => this.me(signal), () => ctx.health.report(this.health()));
+    // Outbound connectors have no start(): the job begins with the instance, and the hub
+    // stops it with the connector's background work (close() stops it too).
+    this.job = ctx.scheduler.every('poll', ctx.config.poll.interval, (signal) => this.backSync.run(signal));
+  }
+
+  /** `GET /v2/myself`: the token works in the organization; remembers who the robot is. */
+  async verify(): Promise<Health> {
+    try {
+      const robot = await this.me(AbortSignal.timeout(this.ctx.config.timeout), true);
+      this.account = { status: 'up', detail: `robot ${robot.display} in ${this.organization()}` };
+    } catch (error) {
+      const failure = asConnectorError(error);
+      this.account = { status: failure.retryable ? 'degraded' : 'down', detail: failure.message };
+    }
+    return this.health();
+  }
+
+  async deliver(delivery: Delivery, options: DeliverOptions): Promise<DeliveryResult> {
+    const { payload } = delivery;
+    if (!isTicketPayload(payload)) {
+      throw new ConnectorError('INVALID_PAYLOAD', `target ${delivery.target.name}: a Tracker target takes ticket events only (ticket.create, ticket.comment, ticket.resolve), not ${payload.event}; list it under tickets.targets in the rules, not duty.targets`);
+    }
+    const target = this.targetOf(delivery);
+    try {
+      switch (payload.event) {
+        case 'ticket.create':
+          return await this.tickets.create({ ...delivery, payload }, target, options.signal);
+        case 'ticket.comment':
+          return await this.tickets.comment({ ...delivery, payload }, options.signal);
+        case 'ticket.resolve':
+          return await this.tickets.resolve({ ...delivery, payload }, target, options.signal);
+      }
+    } catch (error) {
+      const failure = asConnectorError(error);
+      // A refused token is the connector's, not the issue's: show it now, not at the next verify.
+      if (failure.code === 'AUTH_FAILED') {
+        this.account = { status: 'down', detail: failure.message };
+        this.ctx.health.report(this.health());
+      }
+      throw new ConnectorError(failure.code, this.api.scrub(`target ${delivery.target.name}: ${failure.message}`), failure.retryAfterMs === undefined ? {} : { retryAfterMs: failure.retryAfterMs });
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.job.stop();
+  }
+
+  /** The robot's account; asked anew when `fresh` (verify checks the token every time), else remembered. */
+  private async me(signal: AbortSignal, fresh = false): Promise<TrackerUser> {
+    if (this.robot && !fresh) return this.robot;
+    const what = `reading the robot's own account (GET /v2/myself) in ${this.organization()}`;
+    const answer = await this.api.get('/v2/myself', signal);
+    if (answer.status !== 200) throw failureOf(answer, what, this.ctx.clock.now(), (text) => this.api.scrub(text));
+    const robot = userAnswer(answer);
+    if (!robot) throw notTracker(answer, what, (text) => this.api.scrub(text));
+    this.robot = robot;
+    return robot;
+  }
+
+  private health(): Health {
+    const account = this.account ?? { status: 'up', detail: 'not checked yet' };
+    const sync = this.backSync.health;
+    if (!sync) return account;
+    const status = account.status === 'down' || sync.status === 'down' ? 'down' : account.status === 'degraded' || sync.status === 'degraded' ? 'degraded' : 'up';
+    return { status, detail: `${account.detail ?? account.status}; back-sync: ${sync.detail ?? sync.status}`, parts: [sync] };
+  }
+
+  private organization(): string {
+    return this.ctx.config.orgId !== undefined ? `organization ${this.ctx.config.orgId} (X-Org-ID)` : `cloud organization ${this.ctx.config.cloudOrgId ?? ''} (X-Cloud-Org-ID)`;
+  }
+
+  private targetOf(delivery: Delivery): TrackerTarget {
+    const { name, ...to } = delivery.target;
+    const parsed = trackerTargetSchema.safeParse(to);
+    if (parsed.success) return parsed.data;
+    const where = parsed.error.issues.map((i) => `${i.path.join('.') || '(to)'}: ${i.message}`).join('; ');
+    throw new ConnectorError('INVALID_PAYLOAD', `ticket target ${name}: its to: does not fit a Tracker target (${where})`);
+  }
+}
