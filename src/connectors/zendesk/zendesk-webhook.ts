@@ -100,7 +100,8 @@ function readEvent(body: unknown): ZendeskEvent {
   const author = record(comment?.author);
   const agent = record(root.agent);
   return {
-    ticket: { id, status: text(ticket.status), updatedAt: text(ticket.updated_at) },
+    // {{ticket.status}} renders the status as a word people read ("Solved").
+    ticket: { id, status: text(ticket.status)?.toLowerCase(), updatedAt: text(ticket.updated_at) },
     event: text(root.event),
     comment: comment ? { authorId: idOf(author?.id), role: text(author?.role), public: comment.public === true || comment.public === 'true' } : undefined,
     agent: agent ? { id: idOf(agent.id), name: text(agent.name) } : undefined,
