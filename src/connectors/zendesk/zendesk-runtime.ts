@@ -14,7 +14,7 @@ import {
   type TicketPayload,
   type TicketResolvePayload,
 } from 'replywatch/sdk';
-import { answerError, errorCode, expectJson, meHealth } from './zendesk-answer';
+import { errorCode, expectJson, meHealth } from './zendesk-answer';
 import { ZendeskHttp } from './zendesk-http';
 import { commentBody, commentMarker, createBody, resolveNote, ticketResult } from './zendesk.mapper';
 import { authorization, credentialForms, zendeskAddresses, zendeskTargetSchema, type ZendeskConfig, type ZendeskTarget } from './zendesk.config';
@@ -180,7 +180,7 @@ export class ZendeskRuntime implements ConnectorInstance {
     if (this.apiUserId !== undefined) return this.apiUserId;
     const answer = await this.http.request({ method: 'GET', path: '/api/v2/users/me.json', signal });
     const me = expectJson(answer, 'reading the API user', this.ctx.clock.now()).user as { id?: unknown } | undefined;
-    if (typeof me?.id !== 'number') throw answerError({ ...answer, status: 401 }, 'reading the API user', this.ctx.clock.now());
+    if (typeof me?.id !== 'number' || me.id <= 0) throw new ConnectorError('AUTH_FAILED', 'reading the API user: Zendesk did not sign the API user in (anonymous user); check the credentials');
     this.apiUserId = me.id;
     return me.id;
   }
