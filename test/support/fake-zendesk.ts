@@ -61,6 +61,8 @@ export interface Fault {
   body?: unknown;
   delayMs?: number;
   drop?: boolean;
+  /** Do the work as Zendesk would, then cut the connection instead of answering: a lost answer. */
+  loseAnswer?: boolean;
 }
 
 /** Faults in Zendesk's words, for `failNext`. */
@@ -76,6 +78,8 @@ export const faults = {
   slow: (delayMs: number): Fault => ({ delayMs }),
   notJson: (): Fault => ({ status: 200, body: '<html><body>Maintenance</body></html>' }),
   dropped: (): Fault => ({ drop: true }),
+  /** The request is carried out (a ticket made, a comment added), but its answer never arrives. */
+  lostAnswer: (): Fault => ({ loseAnswer: true }),
 };
 
 export interface FakeZendeskOptions {
@@ -106,6 +110,8 @@ export interface ZendeskEvent {
   ticket: { id: number; status: Status; external_id: string | null; updated_at: string };
   event: 'comment.public' | 'ticket.solved' | 'ticket.closed';
   comment?: { id: number; author: { id: number; role: 'agent' }; public: boolean; body: string };
+  /** Who changed the status (`{{current_user.id}}`, `{{current_user.name}}` in the trigger's body). */
+  agent?: { id: number; name: string };
 }
 
 export interface Delivery {
@@ -119,6 +125,8 @@ export interface Delivery {
 /** The agent `agentComment` writes as, and the API user (the hub) that PUT comments are authored by: a receiver tells its own comments apart by author. */
 export const AGENT_ID = 7001;
 export const API_USER_ID = 7000;
+/** The name `agentSetStatus` reports for AGENT_ID. */
+export const AGENT_NAME = 'Dana Agent';
 const NOT_FOUND = { error: 'RecordNotFound', description: 'Not found' };
 
 /**
@@ -189,7 +197,7 @@ export class FakeZendesk {
     const ticket = this.mustFind(ticketId);
     ticket.status = status;
     ticket.updated_at = this.iso();
-    return { ticket: eventTicket(ticket), event: status === 'solved' ? 'ticket.solved' : 'ticket.closed' };
+    return { ticket: eventTicket(ticket), event: status === 'solved' ? 'ticket.solved' : 'ticket.closed', agent: { id: AGENT_ID, name: AGENT_NAME } };
   }
 
   /**
@@ -249,6 +257,13 @@ export class FakeZendesk {
     if (fault?.status !== undefined) return send(fault.status, fault.body ?? '', fault.headers);
     if (!this.subdomainExists) return send(404, '<!DOCTYPE html><html><body><h1>Oops! The page you were looking for doesn\'t exist.</h1></body></html>');
     if (!this.authenticated(req.headers.authorization)) return send(401, { error: "Couldn't authenticate you" });
+    if (fault?.loseAnswer) {
+      this.route(seen, (status) => {
+        seen.status = status;
+        req.socket.destroy();
+      });
+      return;
+    }
     this.route(seen, send);
   }
 
@@ -267,6 +282,8 @@ export class FakeZendesk {
     switch (key) {
       case 'POST /api/v2/tickets.json':
         return this.create(seen, send);
+      case 'GET /api/v2/users/me.json':
+        return send(200, { user: { id: API_USER_ID, name: 'Replywatch', email: this.options.email, role: 'admin', active: true } });
       case 'GET /api/v2/tickets.json': {
         const externalId = seen.query.get('external_id');
         const tickets = [...this.tickets.values()].filter((t) => externalId === null || t.external_id === externalId);
