@@ -2,7 +2,7 @@ import { defineConnector } from 'replywatch/sdk';
 import { trackerConfigSchema, trackerTargetSchema, type TrackerConfig } from './tracker.config';
 import { TrackerRuntime } from './tracker-runtime';
 
-/** Tickets in Yandex Tracker, and answers and resolutions synced back. See docs/connectors/tracker.md. */
+/** Tickets in Yandex Tracker, and answers and resolutions synced back. See docs/TRACKER.md. */
 export const trackerConnector = defineConnector<TrackerConfig>({
   manifest: {
     id: 'tracker',

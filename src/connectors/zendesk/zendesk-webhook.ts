@@ -12,7 +12,7 @@ const AGENT_ROLES = new Set(['agent', 'admin']);
 type WebhookConfig = NonNullable<ZendeskConfig['webhook']>;
 
 /**
- * The trigger's body, as docs/connectors/zendesk.md asks for it:
+ * The trigger's body, as docs/ZENDESK.md asks for it:
  * `{ ticket: {id, status, external_id, updated_at}, event, comment?: {id, author: {id, role}, public, body}, agent?: {id, name} }`.
  */
 interface ZendeskEvent {
@@ -95,7 +95,7 @@ function readEvent(body: unknown): ZendeskEvent {
   const root = record(body);
   const ticket = record(root?.ticket);
   const id = idOf(ticket?.id);
-  if (!root || !ticket || id === undefined) throw problem(400, 'Bad Request', 'the body has no ticket.id: set the webhook trigger’s JSON body as docs/connectors/zendesk.md shows', { field: 'ticket.id' });
+  if (!root || !ticket || id === undefined) throw problem(400, 'Bad Request', 'the body has no ticket.id: set the webhook trigger’s JSON body as docs/ZENDESK.md shows', { field: 'ticket.id' });
   const comment = record(root.comment);
   const author = record(comment?.author);
   const agent = record(root.agent);

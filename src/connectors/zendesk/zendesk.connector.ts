@@ -2,7 +2,7 @@ import { defineConnector } from 'replywatch/sdk';
 import { zendeskConfigSchema, zendeskTargetSchema, type ZendeskConfig } from './zendesk.config';
 import { ZendeskRuntime } from './zendesk-runtime';
 
-/** Tickets in Zendesk Support, and back from it through a signed webhook. See docs/connectors/zendesk.md. */
+/** Tickets in Zendesk Support, and back from it through a signed webhook. See docs/ZENDESK.md. */
 export const zendeskConnector = defineConnector<ZendeskConfig>({
   manifest: {
     id: 'zendesk',

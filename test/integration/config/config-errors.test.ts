@@ -73,13 +73,13 @@ describe('configuration errors point at what to fix', () => {
     it('suggests the installed connector for a misspelled connectors: section, and lists them all', () => {
       const { 'hub.yaml': hub, 'rules.yaml': rules } = folder({ 'hub.yaml': 'connectors:\n  telegarm:\n    enabled: true\n', 'rules.yaml': 'version: 1\n' });
       const error = errorOf(() => buildCatalog(loadConfig({ HUB_CONFIG: hub, RULES_FILE: rules })));
-      expect(error.message).toBe(`${hub}:2:3 connectors.telegarm: no connector "telegarm" is installed; did you mean "telegram"? (known connectors: http, log, mail, slack, telegram, webhook)`);
+      expect(error.message).toBe(`${hub}:2:3 connectors.telegarm: no connector "telegarm" is installed; did you mean "telegram"? (known connectors: http, log, mail, slack, telegram, tracker, webhook, zendesk)`);
     });
 
     it('lists the installed connectors without a guess when nothing is close', () => {
       const { 'hub.yaml': hub, 'rules.yaml': rules } = folder({ 'hub.yaml': 'connectors:\n  jira:\n    enabled: true\n', 'rules.yaml': 'version: 1\n' });
       const error = errorOf(() => buildCatalog(loadConfig({ HUB_CONFIG: hub, RULES_FILE: rules })));
-      expect(error.message).toBe(`${hub}:2:3 connectors.jira: no connector "jira" is installed; known connectors: http, log, mail, slack, telegram, webhook`);
+      expect(error.message).toBe(`${hub}:2:3 connectors.jira: no connector "jira" is installed; known connectors: http, log, mail, slack, telegram, tracker, webhook, zendesk`);
     });
   });
 
