@@ -13,6 +13,7 @@ function inquiry(overrides: Partial<InquiryView> = {}): InquiryView {
     customerMessages: 1,
     lastCustomerMessageAt: '2026-11-02T12:00:05.123Z',
     sla: { policy: 'standard', dueAt: '2026-11-02T13:00:00.000Z', firstResponseBusinessMs: null, breached: null },
+    tickets: [],
     ...overrides,
   };
 }

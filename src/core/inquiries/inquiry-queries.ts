@@ -13,6 +13,16 @@ export interface InquiryView {
   customerMessages: number;
   lastCustomerMessageAt: string;
   sla: { policy: string; dueAt: string | null; firstResponseBusinessMs: number | null; breached: boolean | null } | null;
+  /** Helpdesk tickets the inquiry is linked to, oldest first (`pending` until the create is delivered). */
+  tickets: InquiryTicketView[];
+}
+
+export interface InquiryTicketView {
+  target: string;
+  state: 'pending' | 'open' | 'closed';
+  id: string | null;
+  key: string | null;
+  url: string | null;
 }
 
 export interface InquiryEventView {
@@ -41,10 +51,13 @@ interface Row {
   due_at: Date | null;
   frt_business_ms: number | null;
   breached: boolean | null;
+  tickets: InquiryTicketView[] | null;
 }
 
 const SELECT = `SELECT i.id, i.status, c.channel, c.external_id, c.title, i.opened_at, i.answered_at, i.first_response_ms,
-  i.responder_id, i.responder_name, i.customer_message_count, i.last_customer_message_at, i.policy, i.due_at, i.frt_business_ms, i.breached
+  i.responder_id, i.responder_name, i.customer_message_count, i.last_customer_message_at, i.policy, i.due_at, i.frt_business_ms, i.breached,
+  (SELECT json_agg(json_build_object('target', l.target, 'state', l.state, 'id', l.ticket_id, 'key', l.ticket_key, 'url', l.url) ORDER BY l.created_at)
+     FROM ticket_link_inquiries t JOIN ticket_links l ON l.id = t.link_id WHERE t.inquiry_id = i.id) AS tickets
   FROM inquiries i JOIN conversations c ON c.id = i.conversation_id`;
 
 /** The external id and the link (null where its channel has none) of the message that opened each inquiry. */
@@ -137,5 +150,6 @@ function toView(r: Row): InquiryView {
             firstResponseBusinessMs: r.frt_business_ms === null ? null : Number(r.frt_business_ms),
             breached: r.breached,
           },
+    tickets: r.tickets ?? [],
   };
 }

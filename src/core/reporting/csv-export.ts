@@ -4,7 +4,7 @@ import { type Database } from '../persistence/database';
 import { type ReportFilter } from './sla-report';
 
 /** The seed's columns first (chat_id, created_at, first_reply_at, overdue), then the rest. */
-export const CSV_COLUMNS = ['chat_id', 'created_at', 'first_reply_at', 'overdue', 'conversation_title', 'channel', 'policy', 'frt_business_minutes', 'responder'] as const;
+export const CSV_COLUMNS = ['chat_id', 'created_at', 'first_reply_at', 'overdue', 'conversation_title', 'channel', 'policy', 'frt_business_minutes', 'responder', 'tickets'] as const;
 
 const PAGE = 2000;
 
@@ -21,6 +21,8 @@ interface Row {
   policy: string | null;
   frt_business_ms: number | null;
   responder: string | null;
+  /** Keys (or ids) of the helpdesk tickets the inquiry is linked to, space-separated. */
+  tickets: string | null;
 }
 
 /**
@@ -44,7 +46,9 @@ export async function exportCsv(
   for (;;) {
     const page = await db.query<Row>(
       `SELECT i.id, i.opened_at, i.opened_at::text AS opened_key, i.answered_at, i.breached, c.external_id, c.title, c.channel, i.policy, i.frt_business_ms,
-         COALESCE(i.responder_name, i.responder_id) AS responder
+         COALESCE(i.responder_name, i.responder_id) AS responder,
+         (SELECT string_agg(COALESCE(l.ticket_key, l.ticket_id), ' ' ORDER BY l.created_at) FROM ticket_link_inquiries t JOIN ticket_links l ON l.id = t.link_id
+           WHERE t.inquiry_id = i.id AND l.ticket_id IS NOT NULL) AS tickets
        FROM inquiries i JOIN conversations c ON c.id = i.conversation_id
        WHERE i.opened_at >= $1 AND i.opened_at < $2 AND (i.opened_at, i.id) > ($3::timestamptz, $4::uuid)
          AND ($5::text IS NULL OR c.channel = $5) AND ($6::text IS NULL OR i.policy = $6) AND ($7::text IS NULL OR c.external_id = $7)
@@ -85,5 +89,6 @@ function record(row: Row, zone: string): Cell[] {
     row.policy ?? '',
     row.frt_business_ms === null ? '' : Math.round((Number(row.frt_business_ms) / 60_000) * 10) / 10,
     row.responder ?? '',
+    row.tickets ?? '',
   ];
 }

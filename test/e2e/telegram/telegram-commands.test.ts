@@ -92,7 +92,7 @@ describe(`Telegram commands and the role manager (${testBackend})`, () => {
     const doc = tg.peer.sentTo(DUTY_CHAT).find((s) => s.method === 'sendDocument')!;
     expect(doc.file?.filename).toMatch(/^replywatch-.*\.csv$/);
     const csv = doc.file!.data.toString('utf8');
-    expect(csv.split('\r\n')[0]).toBe('\uFEFFchat_id,created_at,first_reply_at,overdue,conversation_title,channel,policy,frt_business_minutes,responder');
+    expect(csv.split('\r\n')[0]).toBe('\uFEFFchat_id,created_at,first_reply_at,overdue,conversation_title,channel,policy,frt_business_minutes,responder,tickets');
     expect(csv).toContain(`${GROUP},`);
 
     tg.peer.groupMessage({ chatId: DUTY_CHAT, from: STAFF_USER, text: '/slastat next-year' });

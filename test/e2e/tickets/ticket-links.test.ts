@@ -107,7 +107,7 @@ describe(`ticket links (${testBackend})`, () => {
 
   it('a breach creates exactly one ticket through a peer outage, with the mapped fields; the escalation comments on it', async () => {
     await startHub();
-    await open('vip-1', start);
+    const inquiry = await open('vip-1', start);
     desk.failNext(3);
     await advanceTo(start + 62 * MINUTE, () => events('vip-1').length >= 1);
     await advanceTo(start + 95 * MINUTE, () => events('vip-1').length >= 2);
@@ -128,6 +128,12 @@ describe(`ticket links (${testBackend})`, () => {
     expect(await links('vip-1')).toEqual([{ state: 'open', ticket_id: 'D-1', target: 'desk-support', inquiries: 1 }]);
     const attempts = await hub.db.query<{ attempts: number; status: string }>(`SELECT attempts, status FROM deliveries WHERE idempotency_key LIKE 'ticket:%:create'`);
     expect(attempts).toEqual([{ attempts: 4, status: 'delivered' }]);
+    // Where people look: the admin API, and the CSV's tickets column.
+    const view = (await (await hub.admin(`/api/v1/inquiries/${inquiry}`)).json()) as { tickets: unknown };
+    expect(view.tickets).toEqual([{ target: 'desk-support', state: 'open', id: 'D-1', key: 'D-1', url: 'https://desk.example.test/D-1' }]);
+    const csv = await (await hub.admin(`/api/v1/reports?from=${new Date(start - 86_400_000).toISOString().slice(0, 10)}&to=${new Date(start + 2 * 86_400_000).toISOString().slice(0, 10)}&format=csv`)).text();
+    expect(csv.split('\r\n')[0]?.endsWith(',responder,tickets')).toBe(true);
+    expect(csv.split('\r\n')[1]?.endsWith(',D-1')).toBe(true);
   });
 
   it('a mark at 0m opens the ticket as soon as the inquiry opens; the breach then comments', async () => {

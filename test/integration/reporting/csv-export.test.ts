@@ -43,8 +43,9 @@ describe(`CSV export (${testBackend})`, () => {
         policy: 'default',
         frt_business_minutes: '75',
         responder: 'Анна',
+        tickets: '',
       },
-      { chat_id: 'acme', created_at: '2026-11-03T12:00:00+03:00', first_reply_at: '', overdue: '', conversation_title: 'Chat acme', channel: 'http', policy: 'default', frt_business_minutes: '', responder: '' },
+      { chat_id: 'acme', created_at: '2026-11-03T12:00:00+03:00', first_reply_at: '', overdue: '', conversation_title: 'Chat acme', channel: 'http', policy: 'default', frt_business_minutes: '', responder: '', tickets: '' },
     ]);
   });
 
