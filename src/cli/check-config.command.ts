@@ -19,7 +19,7 @@ export async function runCheckConfig(env: NodeJS.ProcessEnv = process.env): Prom
   process.stdout.write(
     `configuration is valid\n` +
       `  hub:        ${config.hubSource.file}\n` +
-      `  rules:      ${config.rulesSource.file} (${config.rules.staff.length} staff, ${config.rules.duty.targets.length} duty targets${config.rules.tickets.targets.length > 0 ? `, ${config.rules.tickets.targets.length} ticket targets` : ""})\n` +
+      `  rules:      ${config.rulesSource.file} (${config.rules.staff.length} staff, ${config.rules.duty.targets.length} duty targets${config.rules.tickets.targets.length > 0 ? `, ${config.rules.tickets.targets.length} ticket targets` : ''})\n` +
       (notice ? `              ${notice}\n` : '') +
       `  database:   ${config.hub.database.url ? 'PostgreSQL server' : `embedded in ${config.hub.database.dataDir}`}\n` +
       `  inbound:    ${ids(catalog.inbound())}\n` +
