@@ -263,6 +263,11 @@ export class FakeTracker {
     const { method, path } = request;
     if (method === 'POST' && request.body === undefined) return send(400, trackerError(400, 'Request body is not valid JSON.'));
     if (method === 'GET' && path === '/v2/myself') return send(200, this.myself());
+    const queuePath = /^\/v2\/queues\/([^/]+)\/?$/.exec(path);
+    if (method === 'GET' && queuePath) {
+      const key = decodeURIComponent(queuePath[1] ?? '');
+      return this.queues.has(key) ? send(200, { self: `${this.url}/v2/queues/${key}`, id: key.length, key, name: key }) : send(404, trackerError(404, `Queue ${key} does not exist.`));
+    }
     if (method === 'POST' && path === '/v2/issues/') return this.create(request.body, send);
     if (method === 'POST' && path === '/v2/issues/_search') return this.search(request, send);
     const match = /^\/v2\/issues\/([^/]+)(\/comments|\/transitions|\/transitions\/([^/]+)\/_execute)?\/?$/.exec(path);

@@ -275,6 +275,11 @@ export class FakeZendesk {
   }
 
   private route(seen: SeenRequest, send: (status: number, body: unknown, headers?: Record<string, string>) => void): void {
+    const group = /^\/api\/v2\/groups\/(\d+)\.json$/.exec(seen.path);
+    if (seen.method === 'GET' && group) {
+      const id = Number(group[1]);
+      return (this.options.groups ?? []).includes(id) ? send(200, { group: { id, name: `Group ${id}`, deleted: false } }) : send(404, NOT_FOUND);
+    }
     const one = /^\/api\/v2\/tickets\/(\d+)(\/comments)?\.json$/.exec(seen.path);
     const key = `${seen.method} ${one ? (one[2] ? 'comments' : 'ticket') : seen.path}`;
     const ticket = one ? this.tickets.get(Number(one[1])) : undefined;

@@ -40,11 +40,19 @@ export class TrackerRuntime implements ConnectorInstance {
     this.job = ctx.scheduler.every('poll', ctx.config.poll.interval, (signal) => this.backSync.run(signal));
   }
 
-  /** `GET /v2/myself`: the token works in the organization; remembers who the robot is. */
+  /**
+   * `GET /v2/myself`: the token works in the organization (and who the robot is); then each
+   * ticket target's queue exists, so a typo in the rules shows on /health/ready before the
+   * first ticket dead-letters on it.
+   */
   async verify(): Promise<Health> {
     try {
       const robot = await this.me(AbortSignal.timeout(this.ctx.config.timeout), true);
-      this.account = { status: 'up', detail: `robot ${robot.display} in ${this.organization()}` };
+      const missing = await this.missingQueues();
+      this.account =
+        missing.length === 0
+          ? { status: 'up', detail: `robot ${robot.display} in ${this.organization()}` }
+          : { status: 'degraded', detail: `robot ${robot.display} in ${this.organization()}; ${missing.join('; ')}` };
     } catch (error) {
       const failure = asConnectorError(error);
       this.account = { status: failure.retryable ? 'degraded' : 'down', detail: failure.message };
@@ -92,6 +100,25 @@ export class TrackerRuntime implements ConnectorInstance {
     if (!robot) throw notTracker(answer, what, (text) => this.api.scrub(text));
     this.robot = robot;
     return robot;
+  }
+
+  /** The ticket targets whose queue Tracker does not know, each with Tracker's words. */
+  private async missingQueues(): Promise<string[]> {
+    const queues = new Map<string, string[]>();
+    for (const target of this.ctx.rules.ticketTargets()) {
+      const queue = typeof target.to.queue === 'string' ? target.to.queue : undefined;
+      if (queue !== undefined) queues.set(queue, [...(queues.get(queue) ?? []), target.name]);
+    }
+    const missing: string[] = [];
+    for (const [queue, targets] of queues) {
+      const answer = await this.api.get(`/v2/queues/${encodeURIComponent(queue)}`, AbortSignal.timeout(this.ctx.config.timeout));
+      if (answer.status === 200) continue;
+      const failure = failureOf(answer, `reading queue ${queue}`, this.ctx.clock.now(), (text) => this.api.scrub(text));
+      // A refused token is the account's problem, reported by the caller.
+      if (failure.code === 'AUTH_FAILED') throw failure;
+      missing.push(`ticket target${targets.length > 1 ? 's' : ''} ${targets.join(', ')}: ${failure.message}`);
+    }
+    return missing;
   }
 
   private health(): Health {

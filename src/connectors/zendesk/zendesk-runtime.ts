@@ -14,7 +14,7 @@ import {
   type TicketPayload,
   type TicketResolvePayload,
 } from 'replywatch/sdk';
-import { errorCode, expectJson, meHealth } from './zendesk-answer';
+import { answerError, errorCode, expectJson, meHealth } from './zendesk-answer';
 import { ZendeskHttp } from './zendesk-http';
 import { commentBody, commentMarker, createBody, resolveNote, ticketResult } from './zendesk.mapper';
 import { authorization, credentialForms, zendeskAddresses, zendeskTargetSchema, type ZendeskConfig, type ZendeskTarget } from './zendesk.config';
@@ -59,12 +59,34 @@ export class ZendeskRuntime implements ConnectorInstance {
   async verify(): Promise<Health> {
     try {
       const answer = await this.http.request({ method: 'GET', path: '/api/v2/users/me.json', signal: AbortSignal.timeout(this.ctx.config.timeout) });
-      const { health, userId } = meHealth(answer, this.ctx.clock.now());
+      const { health: signedIn, userId } = meHealth(answer, this.ctx.clock.now());
       if (userId !== undefined) this.apiUserId = userId;
+      const missing = signedIn.status === 'up' ? await this.missingGroups() : [];
+      const health: Health = missing.length === 0 ? signedIn : { status: 'degraded', detail: `${signedIn.detail ?? 'signed in'}; ${missing.join('; ')}` };
       return { ...health, ...(health.detail === undefined ? {} : { detail: this.scrub(health.detail) }) };
     } catch (error) {
       return { status: 'degraded', detail: this.scrub(error instanceof Error ? error.message : String(error)) };
     }
+  }
+
+  /**
+   * Each ticket target's group, looked up: a group id that does not exist in the account
+   * shows on /health/ready before the first ticket dead-letters on it.
+   */
+  private async missingGroups(): Promise<string[]> {
+    const groups = new Map<number, string[]>();
+    for (const target of this.ctx.rules.ticketTargets()) {
+      const parsed = zendeskTargetSchema.safeParse(target.to);
+      const group = parsed.success ? parsed.data.groupId : undefined;
+      if (group !== undefined) groups.set(group, [...(groups.get(group) ?? []), target.name]);
+    }
+    const missing: string[] = [];
+    for (const [group, targets] of groups) {
+      const answer = await this.http.request({ method: 'GET', path: `/api/v2/groups/${group}.json`, signal: AbortSignal.timeout(this.ctx.config.timeout) });
+      if (answer.status === 200) continue;
+      missing.push(`ticket target${targets.length > 1 ? 's' : ''} ${targets.join(', ')}: ${answerError(answer, `reading group ${group}`, this.ctx.clock.now()).message}`);
+    }
+    return missing;
   }
 
   async deliver(delivery: Delivery, options: DeliverOptions): Promise<DeliveryResult> {

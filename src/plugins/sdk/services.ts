@@ -78,6 +78,11 @@ export interface DutyTarget {
 /** The parts of the runbook a connector may read; always current after a reload. */
 export interface RulesView {
   dutyTargets(): DutyTarget[];
+  /**
+   * The ticket targets of the rules that name this connector (since 2.9), in the same shape:
+   * for a verify() that checks each queue or group exists.
+   */
+  ticketTargets(): DutyTarget[];
 }
 
 // ---------------------------------------------------------------------------------------

@@ -32,6 +32,8 @@ export interface TestContextOptions {
   /** Share one store between two contexts to test a restart. */
   state?: MemoryStateStore;
   dutyTargets?: DutyTarget[];
+  /** What `ctx.rules.ticketTargets()` returns. */
+  ticketTargets?: DutyTarget[];
   /** Staff listed in the rules (read-only); the roster starts empty. */
   staff?: StaffMember[];
   waiting?: WaitingInquiry[];
@@ -112,7 +114,7 @@ export function createTestContext<C>(definition: ConnectorDefinition<C>, options
     clock,
     health: { report: (h) => void reports.push({ ...h }) },
     hub: { dataDir, backend: 'embedded', resolvePath: (written) => resolve(options.configDir ?? '.', written) },
-    rules: { dutyTargets },
+    rules: { dutyTargets, ticketTargets: () => [...(options.ticketTargets ?? [])] },
     state: offer('state', state),
     database: offer('database', options.database ?? unavailableDatabase(manifest.id)),
     singleton: offer('singleton', loops.singleton),

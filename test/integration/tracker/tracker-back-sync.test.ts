@@ -122,6 +122,22 @@ describe('Tracker connector: back-sync', () => {
     expect((await s.instance.verify()).status).toBe('degraded');
   });
 
+  it('verify() shows a ticket target whose queue does not exist, in Tracker\'s words, on health', async () => {
+    const own = await setup({ ticketTargets: [{ name: 'support', to: { queue: 'SUPPORT' } }, { name: 'typo', to: { queue: 'SUPORT' } }, { name: 'typo-too', to: { queue: 'SUPORT' } }] });
+    try {
+      const health = await own.instance.verify();
+      expect(health.status).toBe('degraded');
+      expect(health.detail).toContain('ticket targets typo, typo-too: ');
+      expect(health.detail).toContain('Queue SUPORT does not exist.');
+      expect(health.detail).not.toContain('target support:');
+      expect(own.tracker.requestsTo('GET', '/v2/queues/SUPORT')).toHaveLength(1);
+      own.tracker.queue('SUPORT');
+      expect((await own.instance.verify()).status).toBe('up');
+    } finally {
+      await own.stop();
+    }
+  });
+
   it('does nothing while there are no open tickets', async () => {
     await s.poll(0);
     await s.poll(POLL_MS);

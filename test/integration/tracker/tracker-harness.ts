@@ -32,6 +32,8 @@ export interface SetupOptions {
   config?: Record<string, unknown>;
   /** The org the fake accepts; default ORG. */
   orgId?: string;
+  /** The rules' ticket targets naming the connector (what verify() checks). */
+  ticketTargets?: Array<{ name: string; to: Record<string, unknown> }>;
 }
 
 /** A fake Tracker with queues SUPPORT, OPS (needs `product`, 422) and LEG (needs `contract`, 400), and a connector instance pointed at it. */
@@ -41,7 +43,7 @@ export async function setup(options: SetupOptions = {}): Promise<Setup> {
   tracker.queue('SUPPORT').queue('OPS', { requiredFields: ['product'] }).queue('LEG', { requiredFields: ['contract'], requiredFieldStatus: 400 });
   await tracker.start();
   const tickets = new TestTicketService();
-  const test = createTestContext(trackerConnector, { config: { baseUrl: tracker.url, token: OAUTH, orgId: ORG, ...options.config }, clock, tickets });
+  const test = createTestContext(trackerConnector, { config: { baseUrl: tracker.url, token: OAUTH, orgId: ORG, ...options.config }, clock, tickets, ticketTargets: options.ticketTargets ?? [] });
   const instance = await trackerConnector.create(test.context);
   const deliver = (delivery: Delivery, signal = new AbortController().signal): Promise<DeliveryResult> => {
     if (!instance.deliver) throw new Error('no deliver()');

@@ -26,6 +26,14 @@ describe('zendesk connector: what Zendesk’s answers mean', () => {
     expect(zendesk.requests.map((r) => `${r.method} ${r.path}`)).toEqual(['GET /api/v2/users/me.json']);
   });
 
+  it('verify() shows a ticket target whose group does not exist in the account', async () => {
+    const { instance, zendesk } = await setUp(teardown, { ticketTargets: [{ name: 'desk', to: { groupId: 123 } }, { name: 'typo', to: { groupId: 124 } }] });
+    const health = await instance.verify();
+    expect(health.status).toBe('degraded');
+    expect(health.detail).toMatch(/^signed in as user 7000 \(admin\); ticket target typo: .*group 124.*Not found/);
+    expect(zendesk.requests.map((r) => `${r.method} ${r.path}`)).toEqual(['GET /api/v2/users/me.json', 'GET /api/v2/groups/123.json', 'GET /api/v2/groups/124.json']);
+  });
+
   it('an unknown subdomain (Zendesk’s 404 page) is NOT_FOUND naming the setting', async () => {
     const { zendesk, deliver, instance } = await setUp(teardown);
     zendesk.subdomainExists = false;

@@ -37,6 +37,8 @@ export interface SetupOptions {
   config?: Record<string, unknown>;
   tickets?: TestTicketService;
   state?: MemoryStateStore;
+  /** The rules' ticket targets naming the connector (what verify() checks). */
+  ticketTargets?: Array<{ name: string; to: Record<string, unknown> }>;
 }
 
 /** A fake Zendesk on the test clock and a zendesk connector pointed at it; stopped by `teardown`. */
@@ -51,6 +53,7 @@ export async function setUp(teardown: Array<() => Promise<void>>, options: Setup
     clock,
     ...(options.tickets ? { tickets: options.tickets } : {}),
     ...(options.state ? { state: options.state } : {}),
+    ...(options.ticketTargets ? { ticketTargets: options.ticketTargets } : {}),
   });
   teardown.push(() => test.dispose());
   const instance = await zendeskConnector.create(test.context);

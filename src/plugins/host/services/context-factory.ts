@@ -90,7 +90,10 @@ export class ContextFactory {
         backend: this.db.backend === 'pglite' ? 'embedded' : 'server',
         resolvePath: (written: string) => connectorPath(this.config.hubFile, id, written, logger),
       },
-      rules: { dutyTargets: () => this.rules.current.rules.duty.targets.filter((t) => t.connector === id).map((t) => ({ name: t.name, to: { ...t.to } })) },
+      rules: {
+        dutyTargets: () => this.rules.current.rules.duty.targets.filter((t) => t.connector === id).map((t) => ({ name: t.name, to: { ...t.to } })),
+        ticketTargets: () => this.rules.current.rules.tickets.targets.filter((t) => t.connector === id).map((t) => ({ name: t.name, to: { ...t.to } })),
+      },
       get state() {
         return service('state', () => new DatabaseStateStore(factory.db, factory.clock, id));
       },
