@@ -36,7 +36,7 @@ export function formatHotList(items: readonly WaitingInquiry[], now: number, bre
           }),
         ];
   if (breached.length === 0) return waiting.join('\n');
-  const pattern = breached.map((h) => `${h.title ?? `${h.channel} ${h.conversation}`}: ${h.breaches} of ${h.inquiries} late${h.slowestBusinessMinutes === null ? '' : `, slowest ${h.slowestBusinessMinutes} min`}`);
+  const pattern = breached.map((h) => `${h.title ?? `${h.channel} ${h.conversation}`}: ${h.breaches} of ${h.inquiries} late${h.slowestBusinessMinutes === null ? '' : `, slowest ${h.slowestBusinessMinutes} min`}${h.tickets ? `, ticket ${h.tickets.join(', ')}` : ''}`);
   return [...waiting, '', '📈 Most breaches this month:', ...pattern].join('\n');
 }
 

@@ -12,8 +12,10 @@ export { type HotConversation };
  * first and joined to conversations for the kept rows only, which keeps a quarter cheap.
  */
 export async function hotConversations(sql: Pick<Sql, 'query'>, scope: ReportScope, limit = 10): Promise<HotConversation[]> {
-  const rows = await sql.query<{ channel: string; conversation: string; title: string | null; inquiries: number; breaches: number; slowest: number | null }>(
-    `SELECT c.channel, c.external_id AS conversation, c.title, h.inquiries, h.breaches, h.slowest
+  const rows = await sql.query<{ channel: string; conversation: string; title: string | null; inquiries: number; breaches: number; slowest: number | null; tickets: string[] | null }>(
+    `SELECT c.channel, c.external_id AS conversation, c.title, h.inquiries, h.breaches, h.slowest,
+       (SELECT array_agg(COALESCE(l.ticket_key, l.ticket_id) ORDER BY l.created_at) FROM ticket_links l
+         WHERE l.conversation_id = h.conversation_id AND l.state = 'open' AND l.ticket_id IS NOT NULL) AS tickets
      FROM (SELECT i.conversation_id, count(*)::int AS inquiries, count(*) FILTER (WHERE i.breached)::int AS breaches,
              max(i.frt_business_ms)::float8 AS slowest
            FROM inquiries i WHERE ${scope.where}
@@ -31,5 +33,6 @@ export async function hotConversations(sql: Pick<Sql, 'query'>, scope: ReportSco
     inquiries: h.inquiries,
     breaches: h.breaches,
     slowestBusinessMinutes: toMinutes(h.slowest),
+    ...(h.tickets && h.tickets.length > 0 ? { tickets: h.tickets } : {}),
   }));
 }

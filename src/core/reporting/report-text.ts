@@ -18,7 +18,9 @@ export function renderReport(period: Period, r: SlaReport): string {
   ];
   if (r.hotConversations.length > 0) {
     lines.push('hot conversations:');
-    for (const h of r.hotConversations) lines.push(`  ${h.title ?? h.conversation} (${h.channel}): ${h.breaches} breaches of ${h.inquiries}, slowest ${m(h.slowestBusinessMinutes)}`);
+    for (const h of r.hotConversations) {
+      lines.push(`  ${h.title ?? h.conversation} (${h.channel}): ${h.breaches} breaches of ${h.inquiries}, slowest ${m(h.slowestBusinessMinutes)}${h.tickets ? `, open ticket ${h.tickets.join(', ')}` : ''}`);
+    }
   }
   if (r.responders.length > 0) {
     lines.push('responders:');

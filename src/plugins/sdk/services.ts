@@ -272,6 +272,8 @@ export interface HotConversation {
   inquiries: number;
   breaches: number;
   slowestBusinessMinutes: number | null;
+  /** Keys of the conversation's open helpdesk tickets (since 2.9; absent when none). */
+  tickets?: string[];
 }
 
 export interface ReportService {

@@ -131,9 +131,13 @@ describe(`ticket links (${testBackend})`, () => {
     // Where people look: the admin API, and the CSV's tickets column.
     const view = (await (await hub.admin(`/api/v1/inquiries/${inquiry}`)).json()) as { tickets: unknown };
     expect(view.tickets).toEqual([{ target: 'desk-support', state: 'open', id: 'D-1', key: 'D-1', url: 'https://desk.example.test/D-1' }]);
-    const csv = await (await hub.admin(`/api/v1/reports?from=${new Date(start - 86_400_000).toISOString().slice(0, 10)}&to=${new Date(start + 2 * 86_400_000).toISOString().slice(0, 10)}&format=csv`)).text();
+    const day = (offset: number) => new Date(start + offset * 86_400_000).toISOString().slice(0, 10);
+    const csv = await (await hub.admin(`/api/v1/reports?from=${day(-1)}&to=${day(2)}&format=csv`)).text();
     expect(csv.split('\r\n')[0]?.endsWith(',responder,tickets')).toBe(true);
     expect(csv.split('\r\n')[1]?.endsWith(',D-1')).toBe(true);
+    // /slastat's text and the JSON report name the open ticket beside the hot conversation.
+    const report = (await (await hub.admin(`/api/v1/reports?from=${day(-1)}&to=${day(2)}`)).json()) as { hotConversations: Array<{ conversation: string; tickets?: string[] }> };
+    expect(report.hotConversations).toEqual([expect.objectContaining({ conversation: 'vip-1', tickets: ['D-1'] })]);
   });
 
   it('a mark at 0m opens the ticket as soon as the inquiry opens; the breach then comments', async () => {
