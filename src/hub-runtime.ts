@@ -15,6 +15,7 @@ import { RulesReloader } from './core/rules/rules-reloader';
 import { RulesStore } from './core/rules/rules-store';
 import { HolidayFeeds } from './core/sla/holiday-feeds';
 import { ReportScheduler } from './core/reporting/report-scheduler';
+import { TicketFollower } from './core/tickets/ticket-follower';
 import { recomputeWaiting } from './core/sla/recompute';
 import { INQUIRY_COMMAND_EVENT } from './core/inquiries/inquiry-commands';
 import { ConnectorCatalog } from './plugins/host/connector-catalog';
@@ -53,6 +54,7 @@ export class HubRuntime implements OnApplicationBootstrap, BeforeApplicationShut
     private readonly rules: RulesStore,
     private readonly holidays: HolidayFeeds,
     private readonly reports: ReportScheduler,
+    private readonly tickets: TicketFollower,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly quiesce: RequestQuiesce,
   ) {}
@@ -73,6 +75,7 @@ export class HubRuntime implements OnApplicationBootstrap, BeforeApplicationShut
     await this.holidays.start();
     this.scheduler.start();
     this.reports.start();
+    this.tickets.start();
     await this.host.startInbound();
     this.startRulesReloader();
     await this.refreshHealth();
@@ -92,6 +95,7 @@ export class HubRuntime implements OnApplicationBootstrap, BeforeApplicationShut
     await this.holidays.stop();
     await this.scheduler.stop();
     await this.reports.stop();
+    await this.tickets.stop();
     await this.worker.stop();
     await this.host.close();
     // Nest closes the listener right after this hook. Until senders go quiet, requests still

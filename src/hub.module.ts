@@ -24,6 +24,7 @@ import { pauseNotices } from './core/outbox/pause-notices';
 import { OutboxStore } from './core/outbox/outbox-store';
 import { OutboxWorker } from './core/outbox/outbox-worker';
 import { TicketAwareDispatcher } from './core/tickets/ticket-dispatcher';
+import { TicketFollower } from './core/tickets/ticket-follower';
 import { TicketLinks } from './core/tickets/ticket-links';
 import { Database, DATABASE } from './core/persistence/database';
 import { ReportScheduler } from './core/reporting/report-scheduler';
@@ -127,6 +128,12 @@ export class HubModule {
         inject: [DATABASE, CLOCK, RulesStore, EventEmitter2],
         useFactory: (db: Database, clock: Clock, store: RulesStore, events: EventEmitter2) =>
           new ReportScheduler(db, clock, () => store.current.rules, () => events.emit(OUTBOX_ENQUEUED, 1)),
+      },
+      {
+        provide: TicketFollower,
+        inject: [DATABASE, CLOCK, RulesStore, EventEmitter2],
+        useFactory: (db: Database, clock: Clock, store: RulesStore, events: EventEmitter2) =>
+          new TicketFollower(db, clock, () => store.current.rules, (count) => events.emit(OUTBOX_ENQUEUED, count)),
       },
       { provide: RequestQuiesce, useValue: new RequestQuiesce() },
       HubRuntime,

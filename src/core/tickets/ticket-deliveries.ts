@@ -34,6 +34,7 @@ function customerOf(rules: Rules, conversation: ConversationRef): Customer | und
 interface LinkRow {
   id: string;
   created_at: Date;
+  last_message_id: string;
 }
 
 /**
@@ -59,14 +60,16 @@ export async function ticketDeliveries(sql: Sql, rules: Rules, targetNames: read
         ...base,
         ticket: { ref: open.id, id: null, key: null, url: null },
         reason: joined ? 'inquiry.opened' : trigger.level,
-        text: joined ? newInquiryComment({ conversation: subject.conversation, opening, raisedBy: trigger.text }) : trigger.text,
+        // The customer's words reach the ticket once: the follower may have copied them already.
+        text: joined ? newInquiryComment({ conversation: subject.conversation, opening, raisedBy: trigger.text, copied: opening.messageId <= Number(open.last_message_id) }) : trigger.text,
       };
-      out.push(delivery(target, `ticket:${open.id}:${subject.inquiryId}:${trigger.key}`, payload, subject.inquiryId));
+      out.push(ticketDelivery(target, `ticket:${open.id}:${subject.inquiryId}:${trigger.key}`, payload, subject.inquiryId));
       continue;
     }
     const ref = randomUUID();
     await sql.query(
-      `INSERT INTO ticket_links (id, conversation_id, target, connector, state, created_at, updated_at) VALUES ($1, $2, $3, $4, 'pending', $5, $5)`,
+      `INSERT INTO ticket_links (id, conversation_id, target, connector, state, created_at, updated_at, last_message_id)
+       VALUES ($1, $2, $3, $4, 'pending', $5, $5, (SELECT COALESCE(max(m.id), 0) FROM messages m WHERE m.conversation_id = $2))`,
       [ref, conversationId, target.name, target.connector, now],
     );
     await carry(sql, ref, subject.inquiryId);
@@ -83,7 +86,7 @@ export async function ticketDeliveries(sql: Sql, rules: Rules, targetNames: read
       requester: { name: opening.authorName, id: opening.authorId, email: emailOf(opening.authorId) },
       reason: trigger.level,
     };
-    out.push(delivery(target, `ticket:${ref}:create`, payload, subject.inquiryId));
+    out.push(ticketDelivery(target, `ticket:${ref}:create`, payload, subject.inquiryId));
   }
   return out;
 }
@@ -127,11 +130,16 @@ export async function ticketResolveDeliveries(sql: Sql, rules: Rules, inquiry: {
       ticket: { ref: link.id, id: link.ticket_id, key: link.ticket_key, url: link.url },
       by,
     };
-    return [delivery(target, `ticket:${link.id}:resolve`, payload, inquiry.id)];
+    return [ticketDelivery(target, `ticket:${link.id}:resolve`, payload, inquiry.id)];
   });
 }
 
-function delivery(target: TicketTarget, key: string, payload: TicketCreatePayload | TicketCommentPayload | TicketResolvePayload, inquiryId: string): NewDelivery {
+/**
+ * A ticket delivery. Its order is the ticket's own: the create, then its comments and resolve,
+ * one at a time; tickets of other conversations go side by side, so one slow or stuck create
+ * holds back nothing else.
+ */
+export function ticketDelivery(target: TicketTarget, key: string, payload: TicketCreatePayload | TicketCommentPayload | TicketResolvePayload, inquiryId: string): NewDelivery {
   return {
     idempotencyKey: key,
     connector: target.connector,
@@ -139,6 +147,7 @@ function delivery(target: TicketTarget, key: string, payload: TicketCreatePayloa
     target: { name: target.name, ...target.to },
     payload: payload as unknown as Record<string, unknown>,
     inquiryId,
+    orderingKey: `ticket/${payload.ticket.ref}`,
   };
 }
 
@@ -151,7 +160,7 @@ function priorityOf(target: TicketTarget, subject: TicketSubject, customer: Cust
 /** The conversation's open link for the target, unless it is too old to reuse (then it is let go). */
 async function openLink(sql: Sql, conversationId: string, target: TicketTarget, now: Date): Promise<LinkRow | undefined> {
   const [link] = await sql.query<LinkRow>(
-    `SELECT id, created_at FROM ticket_links WHERE conversation_id = $1 AND target = $2 AND state <> 'closed' FOR UPDATE`,
+    `SELECT id, created_at, last_message_id FROM ticket_links WHERE conversation_id = $1 AND target = $2 AND state <> 'closed' FOR UPDATE`,
     [conversationId, target.name],
   );
   if (!link) return undefined;
@@ -168,12 +177,12 @@ async function carry(sql: Sql, linkId: string, inquiryId: string): Promise<boole
 }
 
 async function openingOf(sql: Sql, inquiryId: string): Promise<OpeningFacts> {
-  const [row] = await sql.query<{ text: string; author_id: string; author_name: string | null; sent_at: Date }>(
-    `SELECT m.text, m.author_id, m.author_name, m.sent_at FROM inquiries i JOIN messages m ON m.id = i.first_message_id WHERE i.id = $1`,
+  const [row] = await sql.query<{ id: string; text: string; author_id: string; author_name: string | null; sent_at: Date }>(
+    `SELECT m.id, m.text, m.author_id, m.author_name, m.sent_at FROM inquiries i JOIN messages m ON m.id = i.first_message_id WHERE i.id = $1`,
     [inquiryId],
   );
   if (!row) throw new Error(`inquiry ${inquiryId} has no opening message`);
-  return { text: row.text, authorId: row.author_id, authorName: row.author_name, sentAt: new Date(row.sent_at) };
+  return { messageId: Number(row.id), text: row.text, authorId: row.author_id, authorName: row.author_name, sentAt: new Date(row.sent_at) };
 }
 
 async function conversationIdOf(sql: Sql, inquiryId: string): Promise<string> {

@@ -46,8 +46,8 @@ export class TicketLinks {
   ) {}
 
   /**
-   * The payload with its ticket's id, key and link as known now. Deliveries to one target leave
-   * in order, so the create is delivered first; should it have been dead-lettered, nothing can
+   * The payload with its ticket's id, key and link as known now. A ticket's deliveries leave in
+   * order (one ordering key per ticket), so the create is delivered first; should it have been dead-lettered, nothing can
    * reach the ticket and the delivery fails for good, naming why.
    */
   async complete(payload: TicketPayload): Promise<TicketPayload> {

@@ -7,6 +7,7 @@ const SUMMARY_LIMIT = 200;
 const MESSAGE_LIMIT = 4000;
 
 export interface OpeningFacts {
+  messageId: number;
   text: string;
   authorId: string;
   authorName: string | null;
@@ -34,12 +35,15 @@ export function ticketDescription(input: { conversation: ConversationRef; openin
   ].join('\n');
 }
 
-/** A later inquiry in a conversation that already has an open ticket. */
-export function newInquiryComment(input: { conversation: ConversationRef; opening: OpeningFacts; raisedBy: string }): string {
+/**
+ * A later inquiry in a conversation that already has an open ticket. Its message is quoted
+ * unless the ticket already has it (`copied`: the follower brought it over as it arrived).
+ */
+export function newInquiryComment(input: { conversation: ConversationRef; opening: OpeningFacts; raisedBy: string; copied: boolean }): string {
   const who = input.opening.authorName ?? input.opening.authorId;
+  const at = input.opening.sentAt.toISOString();
   return [
-    `New inquiry from ${who} at ${input.opening.sentAt.toISOString()}:`,
-    clip(input.opening.text, MESSAGE_LIMIT),
+    ...(input.copied ? [`New inquiry: the message from ${who} at ${at} (above) is waiting for an answer.`] : [`New inquiry from ${who} at ${at}:`, clip(input.opening.text, MESSAGE_LIMIT)]),
     '',
     ...(input.conversation.link ? [`Open it: ${input.conversation.link}`] : []),
     `Raised by Replywatch: ${input.raisedBy}`,
@@ -53,4 +57,10 @@ export function emailOf(authorId: string): string | null {
 
 function clip(text: string, limit: number): string {
   return text.length <= limit ? text : `${text.slice(0, limit - 1)}…`;
+}
+
+/** The customer's messages that came after the ticket last heard from the conversation. */
+export function followedMessages(messages: ReadonlyArray<{ authorId: string; authorName: string | null; sentAt: Date; text: string }>, more: boolean): string {
+  const lines = messages.map((m) => `[${m.sentAt.toISOString()}] ${m.authorName ?? m.authorId}: ${clip(m.text, MESSAGE_LIMIT)}`);
+  return [`The customer wrote ${messages.length === 1 ? 'again' : `${messages.length} more messages`}:`, ...lines, ...(more ? ['(more follow in the next comment)'] : [])].join('\n');
 }

@@ -153,6 +153,30 @@ describe(`ticket links (${testBackend})`, () => {
     expect(desk.tickets.size).toBe(1);
   });
 
+  it("copies the customer's later messages to the open ticket, several to a comment, each once", async () => {
+    await startHub();
+    await open('acme-f', start);
+    await advanceTo(start + 62 * MINUTE, () => events('acme-f').length >= 1);
+    await until('the ticket is linked', async () => (await links('acme-f'))[0]?.state === 'open');
+    // Both written between two passes of the follower (the clock stands still meanwhile).
+    await advanceTo(start + 63 * MINUTE);
+    for (const [second, text] of [[0, 'Still broken'], [1, 'Any news?']] as const) {
+      expect((await hub.post(ingestBody({ conversation: 'acme-f', text, sentAt: new Date(start + 63 * MINUTE - 2000 + second * 1000).toISOString() }))).status).toBe(200);
+    }
+    await advanceTo(start + 70 * MINUTE, () => events('acme-f').length >= 2);
+    await advanceTo(start + 80 * MINUTE);
+    const comments = events('acme-f').filter((d) => d.payload.event === 'ticket.comment');
+    expect(comments).toHaveLength(1);
+    expect(comments[0]?.payload).toMatchObject({ reason: 'message', ticket: { id: 'D-1' } });
+    expect(comments[0]?.payload.text).toMatch(/^The customer wrote 2 more messages:\n\[.*\] client-7: Still broken\n\[.*\] client-7: Any news\?$/);
+    // A staff answer ends the following: the conversation is staff's again.
+    await hub.post(ingestBody({ conversation: 'acme-f', role: 'staff', author: 'agent-1', sentAt: new Date(start + 80 * MINUTE).toISOString() }));
+    await advanceTo(start + 81 * MINUTE);
+    expect((await hub.post(ingestBody({ conversation: 'acme-f', text: 'Thanks!', sentAt: new Date(start + 81 * MINUTE).toISOString() }))).status).toBe(200);
+    await advanceTo(start + 85 * MINUTE);
+    expect(events('acme-f').filter((d) => d.payload.event === 'ticket.comment')).toHaveLength(1);
+  });
+
   it('a second inquiry in the conversation comments on the open ticket; resolving the last waiting one closes the ticket', async () => {
     await startHub();
     const first = await open('acme-2', start);
