@@ -68,6 +68,11 @@ export interface TrackerFault {
   delayMs?: number;
   drop?: boolean;
   lose?: boolean;
+  /**
+   * Do what the request asks at once, then hold the answer this long (real time): a client
+   * that goes away meanwhile (killed, timed out) never learns that the issue exists.
+   */
+  answerAfterMs?: number;
 }
 
 export interface TrackerQueueOptions {
@@ -239,6 +244,10 @@ export class FakeTracker {
     if (res.destroyed) return;
     if (fault?.drop) return void res.destroy();
     if (fault?.status !== undefined) return send(fault.status, fault.body ?? trackerError(fault.status, 'Injected fault.'), fault.headers);
+    const hold = fault?.answerAfterMs;
+    if (hold !== undefined) {
+      return this.answer(record, (status, body, headers) => void lateOrClosed(res, hold).then(() => send(status, body, headers)));
+    }
     if (fault?.lose) {
       return this.answer(record, (status) => {
         record.status = status;

@@ -63,6 +63,11 @@ export interface Fault {
   drop?: boolean;
   /** Do the work as Zendesk would, then cut the connection instead of answering: a lost answer. */
   loseAnswer?: boolean;
+  /**
+   * Do the work at once, then hold the answer this long (real time): a client that goes away
+   * meanwhile (killed, timed out) never learns that the ticket exists.
+   */
+  answerAfterMs?: number;
 }
 
 /** Faults in Zendesk's words, for `failNext`. */
@@ -257,6 +262,11 @@ export class FakeZendesk {
     if (fault?.status !== undefined) return send(fault.status, fault.body ?? '', fault.headers);
     if (!this.subdomainExists) return send(404, '<!DOCTYPE html><html><body><h1>Oops! The page you were looking for doesn\'t exist.</h1></body></html>');
     if (!this.authenticated(req.headers.authorization)) return send(401, { error: "Couldn't authenticate you" });
+    const hold = fault?.answerAfterMs;
+    if (hold !== undefined) {
+      this.route(seen, (status, body, headers) => void lateOrClosed(res, hold).then(() => send(status, body, headers)));
+      return;
+    }
     if (fault?.loseAnswer) {
       this.route(seen, (status) => {
         seen.status = status;
