@@ -48,6 +48,8 @@ export interface TrackerRequest {
   status: number;
   /** The client closed the connection before the answer was complete, this long after the request arrived. */
   closedAfterMs?: number;
+  /** When it arrived, on the fake's clock (`now`): a VirtualClock's time in tests that drive one. */
+  at: number;
 }
 
 /**
@@ -99,6 +101,12 @@ interface Route {
   left: number;
 }
 
+interface Outage {
+  pattern: string;
+  fault: TrackerFault;
+  until: number;
+}
+
 type Send = (status: number, body: unknown, headers?: Record<string, string>) => void;
 
 /** Tracker's workflow, trimmed: status → the transitions it offers. */
@@ -142,6 +150,7 @@ export class FakeTracker {
   private readonly queues = new Map<string, TrackerQueueOptions & { counter: number }>();
   private readonly tokens: Set<string>;
   private readonly routes: Route[] = [];
+  private readonly outages: Outage[] = [];
   private readonly now: () => number;
   private readonly robot: TrackerUser;
   private server: Server | undefined;
@@ -171,6 +180,16 @@ export class FakeTracker {
    */
   failNext(route: string, fault: TrackerFault, count = 1): void {
     this.routes.push({ pattern: route, fault, left: count });
+  }
+
+  /**
+   * Every request matching `route` (as for `failNext`) gets `fault` until the fake's clock
+   * (`now`) reaches `until`: an outage measured in the clock's time, however many requests
+   * arrive meanwhile. It answers before the faults queued with `failNext`, which are kept
+   * for the requests after it.
+   */
+  outage(route: string, fault: TrackerFault, until: number): void {
+    this.outages.push({ pattern: route, fault, until });
   }
 
   requestsTo(method: string, path: string): TrackerRequest[] {
@@ -228,6 +247,7 @@ export class FakeTracker {
       raw,
       body: parseJson(raw),
       status: 0,
+      at: this.now(),
     };
     this.requests.push(record);
     res.on('close', () => {
@@ -258,6 +278,8 @@ export class FakeTracker {
   }
 
   private takeFault(request: TrackerRequest): TrackerFault | undefined {
+    const down = this.outages.find((o) => request.at < o.until && routeMatches(o.pattern, request));
+    if (down) return down.fault;
     const route = this.routes.find((r) => r.left > 0 && routeMatches(r.pattern, request));
     if (!route) return undefined;
     route.left--;

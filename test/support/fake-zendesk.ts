@@ -48,6 +48,8 @@ export interface SeenRequest {
   status: number;
   /** The client closed the connection before the answer was complete, this long after the request arrived. */
   closedAfterMs?: number;
+  /** When it arrived, on the peer's clock (the injected one in tests that drive a VirtualClock). */
+  at: number;
 }
 
 /**
@@ -125,6 +127,8 @@ export interface Delivery {
   headers: Record<string, string>;
   /** The receiver's status; 0 when the delivery failed at the connection. */
   status: number;
+  /** The receiver's answer as text; absent when the delivery failed at the connection. */
+  answer?: string;
 }
 
 /** The agent `agentComment` writes as, and the API user (the hub) that PUT comments are authored by: a receiver tells its own comments apart by author. */
@@ -150,6 +154,7 @@ export class FakeZendesk {
   private readonly users = new Map<string, number>();
   private readonly idempotency = new Map<string, { fingerprint: string; at: number; status: number; body: unknown }>();
   private readonly queued: Array<{ route: RegExp; fault: Fault }> = [];
+  private readonly outages: Array<{ route: RegExp; fault: Fault; until: number }> = [];
   private server: Server | undefined;
   private ids = { ticket: 0, comment: 0, user: 8000, audit: 0 };
   url = '';
@@ -170,6 +175,17 @@ export class FakeZendesk {
    */
   failNext(route: string, fault: Fault, count = 1): void {
     for (let i = 0; i < count; i++) this.queued.push({ route: routePattern(route), fault });
+  }
+
+  /**
+   * Every request on `route` (as for `failNext`) gets `fault` until the peer's clock reaches
+   * `until`: an outage in the clock's time, however many requests arrive meanwhile. Of several
+   * outages on a route, the first one added that has not ended answers (a 503 spell, then a
+   * 429 one). It answers before the faults queued with `failNext`, which are kept for the
+   * requests after it.
+   */
+  outage(route: string, fault: Fault, until: number): void {
+    this.outages.push({ route: routePattern(route), fault, until });
   }
 
   async start(): Promise<string> {
@@ -230,8 +246,7 @@ export class FakeZendesk {
   private async post(delivery: Delivery): Promise<Delivery> {
     try {
       const res = await fetch(delivery.url, { method: 'POST', headers: delivery.headers, body: delivery.raw });
-      await res.arrayBuffer();
-      return { ...delivery, status: res.status };
+      return { ...delivery, status: res.status, answer: await res.text() };
     } catch {
       return delivery;
     }
@@ -243,7 +258,7 @@ export class FakeZendesk {
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const raw = Buffer.concat(chunks).toString('utf8');
     const parsed = new URL(req.url ?? '/', 'http://zendesk.invalid');
-    const seen: SeenRequest = { method: req.method ?? 'GET', path: parsed.pathname, query: parsed.searchParams, headers: req.headers, raw, body: parseJson(raw), status: 0 };
+    const seen: SeenRequest = { method: req.method ?? 'GET', path: parsed.pathname, query: parsed.searchParams, headers: req.headers, raw, body: parseJson(raw), status: 0, at: this.now() };
     this.requests.push(seen);
     res.on('close', () => {
       if (!res.writableFinished) seen.closedAfterMs = Date.now() - arrived;
@@ -254,8 +269,9 @@ export class FakeZendesk {
       const html = typeof body === 'string';
       res.writeHead(status, { 'content-type': html ? 'text/html; charset=utf-8' : 'application/json; charset=utf-8', ...headers }).end(html ? body : JSON.stringify(body));
     };
-    const index = this.queued.findIndex((q) => q.route.test(`${seen.method} ${seen.path}`));
-    const fault = index >= 0 ? this.queued.splice(index, 1)[0]?.fault : undefined;
+    const down = this.outages.find((o) => seen.at < o.until && o.route.test(`${seen.method} ${seen.path}`));
+    const index = down ? -1 : this.queued.findIndex((q) => q.route.test(`${seen.method} ${seen.path}`));
+    const fault = down ? down.fault : index >= 0 ? this.queued.splice(index, 1)[0]?.fault : undefined;
     if (fault?.delayMs) await lateOrClosed(res, fault.delayMs);
     if (res.destroyed) return;
     if (fault?.drop) return void req.socket.destroy();
