@@ -95,7 +95,7 @@ export async function ticketDeliveries(sql: Sql, rules: Rules, targetNames: read
 export async function ticketMentions(sql: Sql, inquiryId: string): Promise<TicketMention[]> {
   const rows = await sql.query<{ target: string; key: string; url: string | null }>(
     `SELECT l.target, COALESCE(l.ticket_key, l.ticket_id) AS key, l.url FROM ticket_link_inquiries t JOIN ticket_links l ON l.id = t.link_id
-      WHERE t.inquiry_id = $1 AND l.ticket_id IS NOT NULL ORDER BY l.created_at`,
+      WHERE t.inquiry_id = $1 AND l.ticket_id IS NOT NULL ORDER BY l.created_at, l.target`,
     [inquiryId],
   );
   return rows.map((r) => ({ target: r.target, key: r.key, url: httpLink(r.url) ?? null }));
