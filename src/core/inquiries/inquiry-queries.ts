@@ -56,7 +56,7 @@ interface Row {
 
 const SELECT = `SELECT i.id, i.status, c.channel, c.external_id, c.title, i.opened_at, i.answered_at, i.first_response_ms,
   i.responder_id, i.responder_name, i.customer_message_count, i.last_customer_message_at, i.policy, i.due_at, i.frt_business_ms, i.breached,
-  (SELECT json_agg(json_build_object('target', l.target, 'state', l.state, 'id', l.ticket_id, 'key', l.ticket_key, 'url', l.url) ORDER BY l.created_at)
+  (SELECT json_agg(json_build_object('target', l.target, 'state', l.state, 'id', l.ticket_id, 'key', l.ticket_key, 'url', l.url) ORDER BY l.created_at, l.target)
      FROM ticket_link_inquiries t JOIN ticket_links l ON l.id = t.link_id WHERE t.inquiry_id = i.id) AS tickets
   FROM inquiries i JOIN conversations c ON c.id = i.conversation_id`;
 

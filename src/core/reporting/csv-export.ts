@@ -47,7 +47,7 @@ export async function exportCsv(
     const page = await db.query<Row>(
       `SELECT i.id, i.opened_at, i.opened_at::text AS opened_key, i.answered_at, i.breached, c.external_id, c.title, c.channel, i.policy, i.frt_business_ms,
          COALESCE(i.responder_name, i.responder_id) AS responder,
-         (SELECT string_agg(COALESCE(l.ticket_key, l.ticket_id), ' ' ORDER BY l.created_at) FROM ticket_link_inquiries t JOIN ticket_links l ON l.id = t.link_id
+         (SELECT string_agg(COALESCE(l.ticket_key, l.ticket_id), ' ' ORDER BY l.created_at, l.target) FROM ticket_link_inquiries t JOIN ticket_links l ON l.id = t.link_id
            WHERE t.inquiry_id = i.id AND l.ticket_id IS NOT NULL) AS tickets
        FROM inquiries i JOIN conversations c ON c.id = i.conversation_id
        WHERE i.opened_at >= $1 AND i.opened_at < $2 AND (i.opened_at, i.id) > ($3::timestamptz, $4::uuid)

@@ -14,7 +14,7 @@ export { type HotConversation };
 export async function hotConversations(sql: Pick<Sql, 'query'>, scope: ReportScope, limit = 10): Promise<HotConversation[]> {
   const rows = await sql.query<{ channel: string; conversation: string; title: string | null; inquiries: number; breaches: number; slowest: number | null; tickets: string[] | null }>(
     `SELECT c.channel, c.external_id AS conversation, c.title, h.inquiries, h.breaches, h.slowest,
-       (SELECT array_agg(COALESCE(l.ticket_key, l.ticket_id) ORDER BY l.created_at) FROM ticket_links l
+       (SELECT array_agg(COALESCE(l.ticket_key, l.ticket_id) ORDER BY l.created_at, l.target) FROM ticket_links l
          WHERE l.conversation_id = h.conversation_id AND l.state = 'open' AND l.ticket_id IS NOT NULL) AS tickets
      FROM (SELECT i.conversation_id, count(*)::int AS inquiries, count(*) FILTER (WHERE i.breached)::int AS breaches,
              max(i.frt_business_ms)::float8 AS slowest
