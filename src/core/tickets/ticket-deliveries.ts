@@ -55,6 +55,8 @@ export async function ticketDeliveries(sql: Sql, rules: Rules, targetNames: read
     const base = { inquiryId: subject.inquiryId, conversation: subject.conversation, policy: subject.policy, dueAt: subject.dueAt };
     if (open) {
       const joined = await carry(sql, open.id, subject.inquiryId);
+      // The comment quotes the new inquiry's message: the follower must not copy it again.
+      if (joined) await sql.query(`UPDATE ticket_links SET last_message_id = GREATEST(last_message_id, $2) WHERE id = $1`, [open.id, opening.messageId]);
       const payload: TicketCommentPayload = {
         event: 'ticket.comment',
         ...base,
