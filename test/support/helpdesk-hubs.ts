@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
-import { Webhook } from 'standardwebhooks';
 import { stringify } from 'yaml';
 import { type Database } from '../../src/core/persistence/database';
 import { FakeTracker } from './fake-tracker';
 import { FakeZendesk } from './fake-zendesk';
+import { postSigned } from './hub-process';
 import { type TestDatabase } from './test-database';
 
 /** What hub processes need to reach the fake helpdesks, and the fakes themselves. */
@@ -70,15 +70,7 @@ export async function postChat(port: number, ingestSecret: string, input: { conv
     message: { id: randomUUID(), text: input.text, sentAt: new Date(Date.now() - 500).toISOString() },
     author: { id: input.author ?? (role === 'staff' ? 'agent-1' : 'c-1'), role },
   });
-  const id = `msg_${randomUUID()}`;
-  const at = new Date();
-  const response = await fetch(`http://127.0.0.1:${port}/api/v1/messages`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'webhook-id': id, 'webhook-timestamp': String(Math.floor(at.getTime() / 1000)), 'webhook-signature': new Webhook(ingestSecret).sign(id, at, body) },
-    body,
-  });
-  await response.arrayBuffer();
-  return response.status;
+  return postSigned(port, ingestSecret, body);
 }
 
 /** The hub's ticket deliveries in `status`, through its admin API (any backend, while it runs). */

@@ -146,3 +146,13 @@ export function ingestBody(overrides: { conversation?: string; id?: string; role
     author: { id: overrides.author ?? 'client-7', ...(overrides.role ? { role: overrides.role } : {}) },
   };
 }
+
+/** The id of the conversation's newest inquiry (a test just opened it). */
+export async function latestInquiryId(db: Database, conversation: string): Promise<string> {
+  const [row] = await db.query<{ id: string }>(
+    `SELECT i.id FROM inquiries i JOIN conversations c ON c.id = i.conversation_id WHERE c.external_id = $1 ORDER BY i.opened_at DESC, i.created_at DESC LIMIT 1`,
+    [conversation],
+  );
+  if (!row) throw new Error(`no inquiry in conversation ${conversation}`);
+  return row.id;
+}

@@ -37,6 +37,11 @@ export async function stopHub(child: ChildProcess | undefined, signal: NodeJS.Si
 /** One customer message through the signed HTTP channel of a hub process. */
 export async function postMessage(port: number, ingestSecret: string, conversation: string): Promise<number> {
   const body = JSON.stringify({ conversation: { id: conversation }, message: { id: randomUUID(), text: 'help', sentAt: new Date(Date.now() - 1000).toISOString() }, author: { id: 'c-1' } });
+  return postSigned(port, ingestSecret, body);
+}
+
+/** A raw body to a hub process's /api/v1/messages, signed as a sender would; the hub's status code. */
+export async function postSigned(port: number, ingestSecret: string, body: string): Promise<number> {
   const id = `msg_${randomUUID()}`;
   const at = new Date();
   const response = await fetch(`http://127.0.0.1:${port}/api/v1/messages`, {
@@ -44,5 +49,6 @@ export async function postMessage(port: number, ingestSecret: string, conversati
     headers: { 'content-type': 'application/json', 'webhook-id': id, 'webhook-timestamp': String(Math.floor(at.getTime() / 1000)), 'webhook-signature': new Webhook(ingestSecret).sign(id, at, body) },
     body,
   });
+  await response.arrayBuffer();
   return response.status;
 }

@@ -1,7 +1,8 @@
 import { VirtualClock } from '../../../src/core/clock/virtual-clock';
 import { FakeTracker, type TrackerIssue, type TrackerRequest, type TrackerUser } from '../../support/fake-tracker';
 import { API_USER_ID, AGENT_ID, faults, FakeZendesk, type SeenRequest, type ZendeskTicket } from '../../support/fake-zendesk';
-import { ingestBody, startTestHub, type TestHub } from '../../support/hub-harness';
+import { ingestBody, latestInquiryId, startTestHub, type TestHub } from '../../support/hub-harness';
+import { advanceInSteps } from '../../support/virtual-steps';
 import { testBackend } from '../../support/test-database';
 
 const MINUTE = 60_000;
@@ -126,20 +127,7 @@ describe(`helpdesk sync with Tracker and Zendesk (${testBackend})`, () => {
     await Promise.all([tracker.stop(), zendesk.stop()]);
   });
 
-  /**
-   * Moves virtual time in steps of ten minutes (points fire at most that late, which changes
-   * nothing here), letting the scheduler, the outbox and the back-sync act at each step.
-   */
-  async function advanceTo(ms: number, settled: () => boolean | Promise<boolean> = () => false): Promise<void> {
-    while (clock.now() < ms) {
-      await clock.advanceTo(Math.min(ms, clock.now() + 10 * MINUTE));
-      for (let i = 0; i < 20; i++) {
-        await new Promise((r) => setTimeout(r, 5));
-        await clock.advance(0);
-      }
-      if (await settled()) return;
-    }
-  }
+  const advanceTo = (ms: number, settled?: () => boolean | Promise<boolean>) => advanceInSteps(clock, ms, settled);
 
   /** A message at the hub's virtual now (one from its future would be taken as now). */
   async function post(conversation: string, text: string, role?: string): Promise<void> {
@@ -150,12 +138,7 @@ describe(`helpdesk sync with Tracker and Zendesk (${testBackend})`, () => {
   /** A customer message opening an inquiry; its id. */
   async function open(conversation: string, text: string): Promise<string> {
     await post(conversation, text);
-    const [row] = await hub.db.query<{ id: string }>(
-      `SELECT i.id FROM inquiries i JOIN conversations c ON c.id = i.conversation_id WHERE c.external_id = $1 ORDER BY i.opened_at DESC LIMIT 1`,
-      [conversation],
-    );
-    if (!row) throw new Error('no inquiry');
-    return row.id;
+    return latestInquiryId(hub.db, conversation);
   }
 
   const links = (conversation: string) =>

@@ -1,7 +1,8 @@
 import { VirtualClock } from '../../../src/core/clock/virtual-clock';
 import { ConfigError } from '../../../src/core/config/config-error';
-import { ingestBody, startTestHub, type TestHub } from '../../support/hub-harness';
+import { ingestBody, latestInquiryId, startTestHub, type TestHub } from '../../support/hub-harness';
 import { until } from '../../support/mail-hub';
+import { advanceInSteps } from '../../support/virtual-steps';
 import { testBackend } from '../../support/test-database';
 import { testDesk, type TestDesk } from '../../support/test-desk';
 
@@ -71,30 +72,12 @@ describe(`ticket links (${testBackend})`, () => {
     await hub?.close();
   });
 
-  /**
-   * Moves virtual time in steps of ten minutes (points fire at most that late, which changes
-   * nothing here), letting the scheduler and the outbox act at each step.
-   */
-  async function advanceTo(ms: number, settled: () => boolean | Promise<boolean> = () => false): Promise<void> {
-    while (clock.now() < ms) {
-      await clock.advanceTo(Math.min(ms, clock.now() + 10 * MINUTE));
-      for (let i = 0; i < 20; i++) {
-        await new Promise((r) => setTimeout(r, 5));
-        await clock.advance(0);
-      }
-      if (await settled()) return;
-    }
-  }
+  const advanceTo = (ms: number, settled?: () => boolean | Promise<boolean>) => advanceInSteps(clock, ms, settled);
 
   async function open(conversation: string, at: number, text = 'Invoices do not load'): Promise<string> {
     const response = await hub.post(ingestBody({ conversation, text, sentAt: new Date(at).toISOString() }));
     expect(response.status).toBe(200);
-    const [row] = await hub.db.query<{ id: string }>(
-      `SELECT i.id FROM inquiries i JOIN conversations c ON c.id = i.conversation_id WHERE c.external_id = $1 ORDER BY i.opened_at DESC LIMIT 1`,
-      [conversation],
-    );
-    if (!row) throw new Error('no inquiry');
-    return row.id;
+    return latestInquiryId(hub.db, conversation);
   }
 
   const links = (conversation: string) =>
