@@ -8,7 +8,10 @@ import {
   type DeliveryResult,
   type DeliverOptions,
   type Health,
+  type HealthPart,
   type ScheduledJob,
+  TargetRefusals,
+  type TicketPayload,
 } from 'replywatch/sdk';
 import { failureOf, notTracker } from './tracker-answer';
 import { TrackerBackSync } from './tracker-back-sync';
@@ -30,6 +33,8 @@ export class TrackerRuntime implements ConnectorInstance {
   private readonly job: ScheduledJob;
   private account: Health | undefined;
   private robot: TrackerUser | undefined;
+  /** Deliveries Tracker refused for good, per target, until one to that target gets through. */
+  private readonly refusals = new TargetRefusals();
 
   constructor(private readonly ctx: ConnectorContext<TrackerConfig>) {
     this.api = new TrackerApi(ctx.config);
@@ -67,22 +72,30 @@ export class TrackerRuntime implements ConnectorInstance {
     }
     const target = this.targetOf(delivery);
     try {
-      switch (payload.event) {
-        case 'ticket.create':
-          return await this.tickets.create({ ...delivery, payload }, target, options.signal);
-        case 'ticket.comment':
-          return await this.tickets.comment({ ...delivery, payload }, options.signal);
-        case 'ticket.resolve':
-          return await this.tickets.resolve({ ...delivery, payload }, target, options.signal);
-      }
+      const result = await this.deliverTicket(delivery, payload, target, options.signal);
+      if (this.refusals.delivered(delivery.target.name)) this.ctx.health.report(this.health());
+      return result;
     } catch (error) {
-      const failure = asConnectorError(error);
+      const caught = asConnectorError(error);
+      const failure = new ConnectorError(caught.code, this.api.scrub(caught.message), caught.retryAfterMs === undefined ? {} : { retryAfterMs: caught.retryAfterMs });
+      if (this.refusals.failed(delivery.target.name, failure)) this.ctx.health.report(this.health());
       // A refused token is the connector's, not the issue's: show it now, not at the next verify.
       if (failure.code === 'AUTH_FAILED') {
         this.account = { status: 'down', detail: failure.message };
         this.ctx.health.report(this.health());
       }
       throw new ConnectorError(failure.code, this.api.scrub(`target ${delivery.target.name}: ${failure.message}`), failure.retryAfterMs === undefined ? {} : { retryAfterMs: failure.retryAfterMs });
+    }
+  }
+
+  private deliverTicket(delivery: Delivery, payload: TicketPayload, target: TrackerTarget, signal: AbortSignal): Promise<DeliveryResult> {
+    switch (payload.event) {
+      case 'ticket.create':
+        return this.tickets.create({ ...delivery, payload }, target, signal);
+      case 'ticket.comment':
+        return this.tickets.comment({ ...delivery, payload }, signal);
+      case 'ticket.resolve':
+        return this.tickets.resolve({ ...delivery, payload }, target, signal);
     }
   }
 
@@ -123,10 +136,11 @@ export class TrackerRuntime implements ConnectorInstance {
 
   private health(): Health {
     const account = this.account ?? { status: 'up', detail: 'not checked yet' };
-    const sync = this.backSync.health;
-    if (!sync) return account;
-    const status = account.status === 'down' || sync.status === 'down' ? 'down' : account.status === 'degraded' || sync.status === 'degraded' ? 'degraded' : 'up';
-    return { status, detail: `${account.detail ?? account.status}; back-sync: ${sync.detail ?? sync.status}`, parts: [sync] };
+    const parts = [this.backSync.health, this.refusals.part()].filter((p): p is HealthPart => p !== undefined);
+    if (parts.length === 0) return account;
+    const statuses = [account.status, ...parts.map((p) => p.status)];
+    const status = statuses.includes('down') ? 'down' : statuses.includes('degraded') ? 'degraded' : 'up';
+    return { status, detail: [account.detail ?? account.status, ...parts.map((p) => `${p.name}: ${p.detail ?? p.status}`)].join('; '), parts };
   }
 
   private organization(): string {

@@ -2,6 +2,7 @@ import {
   ConnectorError,
   isTicketPayload,
   scrubSecrets,
+  TargetRefusals,
   type ConnectorContext,
   type ConnectorInstance,
   type DeliverOptions,
@@ -46,6 +47,9 @@ export class ZendeskRuntime implements ConnectorInstance {
   private readonly agentBase: string;
   private readonly secrets: string[];
   private apiUserId: number | undefined;
+  private account: Health | undefined;
+  /** Deliveries Zendesk refused for good, per target, until one to that target gets through. */
+  private readonly refusals = new TargetRefusals();
 
   constructor(private readonly ctx: ConnectorContext<ZendeskConfig>) {
     const { api, agent } = zendeskAddresses(ctx.config);
@@ -63,10 +67,19 @@ export class ZendeskRuntime implements ConnectorInstance {
       if (userId !== undefined) this.apiUserId = userId;
       const missing = signedIn.status === 'up' ? await this.missingGroups() : [];
       const health: Health = missing.length === 0 ? signedIn : { status: 'degraded', detail: `${signedIn.detail ?? 'signed in'}; ${missing.join('; ')}` };
-      return { ...health, ...(health.detail === undefined ? {} : { detail: this.scrub(health.detail) }) };
+      this.account = { ...health, ...(health.detail === undefined ? {} : { detail: this.scrub(health.detail) }) };
     } catch (error) {
-      return { status: 'degraded', detail: this.scrub(error instanceof Error ? error.message : String(error)) };
+      this.account = { status: 'degraded', detail: this.scrub(error instanceof Error ? error.message : String(error)) };
     }
+    return this.health();
+  }
+
+  /** The account's health from the last verify(), with what Zendesk refused for good since, per target. */
+  private health(): Health {
+    const account = this.account ?? { status: 'up', detail: 'not checked yet' };
+    const refused = this.refusals.part();
+    if (!refused) return account;
+    return { status: account.status === 'down' ? 'down' : 'degraded', detail: `${account.detail ?? account.status}; ${refused.name}: ${refused.detail ?? ''}`, parts: [refused] };
   }
 
   /**
@@ -95,9 +108,13 @@ export class ZendeskRuntime implements ConnectorInstance {
       if (!isTicketPayload(payload)) {
         throw new ConnectorError('INVALID_PAYLOAD', `a zendesk target takes ticket events only (ticket.create, ticket.comment, ticket.resolve), not ${payload.event}: use ${delivery.target.name} under tickets.targets in the rules, not as a duty target`);
       }
-      return await this.deliverTicket(delivery as Delivery<TicketPayload>, payload, options.signal);
+      const result = await this.deliverTicket(delivery as Delivery<TicketPayload>, payload, options.signal);
+      if (this.refusals.delivered(delivery.target.name)) this.ctx.health.report(this.health());
+      return result;
     } catch (error) {
-      throw this.scrubbed(error);
+      const failure = this.scrubbed(error);
+      if (this.refusals.failed(delivery.target.name, failure)) this.ctx.health.report(this.health());
+      throw failure;
     }
   }
 

@@ -115,4 +115,5 @@ export {
 export { collectSecrets, isSecretSchema, redactSecrets, scrubSecrets, secret } from './secret';
 export { durationAtLeast, durationSchema, parseDuration } from './config';
 export { httpLink, MAX_LINK_LENGTH } from './links';
+export { TargetRefusals } from './refusals';
 export { bodySnippet, outboundHttp, retryAfterMs, type HttpAnswer, type HttpMethod, type HttpRequestOptions, type OutboundHttp } from './outbound-http';

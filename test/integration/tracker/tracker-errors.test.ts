@@ -43,6 +43,21 @@ describe('Tracker connector: answers classified', () => {
     expect(error.message).toContain('product: Required field.');
   });
 
+  it('a refusal for good shows on health, naming the target and Tracker’s words, until a delivery to it gets through', async () => {
+    s = await setup();
+    expect(s.test.health.last).toBeUndefined();
+    await s.failure(create({ queue: 'OPS' }));
+    expect(s.test.health.last).toMatchObject({ status: 'degraded', parts: [{ name: 'refused deliveries', status: 'degraded' }] });
+    expect(s.test.health.last?.parts?.[0]?.detail).toMatch(/^tracker-support: .*Required fields are missing: product\./);
+    // A temporary failure is not a refusal: nothing changes.
+    const reports = s.test.health.reports.length;
+    s.tracker.failNext('POST /v2/issues/', { status: 503 });
+    expect((await s.failure(delivery(createPayload('tl_2')))).code).toBe('TEMPORARY');
+    expect(s.test.health.reports).toHaveLength(reports);
+    await s.deliver(delivery(createPayload('tl_2')));
+    expect(s.test.health.last).toEqual({ status: 'up', detail: 'not checked yet' });
+  });
+
   it('400 for a required field is INVALID_PAYLOAD too', async () => {
     s = await setup();
     const error = await s.failure(create({ queue: 'LEG' }));

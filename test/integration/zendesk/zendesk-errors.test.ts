@@ -44,13 +44,18 @@ describe('zendesk connector: what Zendesk’s answers mean', () => {
   });
 
   it('a required custom field left out is INVALID_PAYLOAD in Zendesk’s words; with the field the ticket is made', async () => {
-    const { zendesk, deliver } = await setUp(teardown, { peer: { requiredFields: [{ id: 360009, title: 'Customer tier' }] } });
+    const { zendesk, deliver, test } = await setUp(teardown, { peer: { requiredFields: [{ id: 360009, title: 'Customer tier' }] } });
     const error = await rejection(deliver(createPayload()));
     expect(error.code).toBe('INVALID_PAYLOAD');
     expect(error.message).toContain('RecordInvalid — Record validation errors — Customer tier: field is required');
     expect(zendesk.tickets.size).toBe(0);
+    // Until a delivery to the target gets through, health names it with Zendesk's words.
+    const refused = test.health.last;
+    expect(refused).toMatchObject({ status: 'degraded', parts: [{ name: 'refused deliveries', status: 'degraded' }] });
+    expect(refused?.parts?.[0]?.detail).toMatch(/^zendesk-support: .*Customer tier: field is required/);
     await deliver(createPayload(), { target: { name: 'zendesk-support', customFields: { '360009': 'gold' } }, idempotencyKey: 'other' });
     expect(zendesk.tickets.size).toBe(1);
+    expect(test.health.last).toEqual({ status: 'up', detail: 'not checked yet' });
   });
 
   it('429 is RATE_LIMITED, waiting as Retry-After says, or leaving the wait to the outbox without one', async () => {
