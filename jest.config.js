@@ -11,8 +11,9 @@ module.exports = {
   testTimeout: 60000,
   // One worker more than there are cores, up to three (jest's default on two cores is one):
   // test files spend much of their time waiting on sockets, timers and child processes. On the
-  // 2-core machine two workers kept the cores 60 % busy (npm test 7 min 51 s), three 90 %
-  // (6 min 34 s, same commit); a fourth only adds contention.
+  // 2-core machine three keep the cores about 90 % busy (npm test 6 min 34 s with a warm
+  // transform cache); the PostgreSQL suite gained about 30 s over two, a fresh clone's embedded
+  // run no clear gain. A fourth only adds contention.
   maxWorkers: Math.min(3, require('node:os').availableParallelism() + 1),
   // A worker keeps what every file it ran left behind (embedded databases, Nest modules);
   // past this it is replaced, before the garbage collector's work slows every later file.
