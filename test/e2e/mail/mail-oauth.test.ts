@@ -121,12 +121,17 @@ describeWithDovecot("Dovecot's oauth2 passdb (XOAUTH2, OAUTHBEARER) in the harne
     const good = token('good');
     idp.grant(good, SUPPORT);
     await idp.close();
-    const outage = await tokenLogin(dovecot, SUPPORT, good);
-    // imapflow flags every tagged NO to AUTHENTICATE as authenticationFailed; the code tells them apart.
-    expect(outage).toMatchObject({ ok: false, error: { serverResponseCode: 'UNAVAILABLE' } });
-    expect(outage.ok ? undefined : outage.error.responseText).toMatch(/^Temporary authentication failure/);
-    expect(dovecot.logs()).toMatch(/oauth2 failed: Introspection failed: connect\(127\.0\.0\.1:\d+\) failed/);
-    idp = await startIntrospectionServer(); // for afterEach
+    try {
+      const outage = await tokenLogin(dovecot, SUPPORT, good);
+      // imapflow flags every tagged NO to AUTHENTICATE as authenticationFailed; the code tells them apart.
+      expect(outage).toMatchObject({ ok: false, error: { serverResponseCode: 'UNAVAILABLE' } });
+      expect(outage.ok ? undefined : outage.error.responseText).toMatch(/^Temporary authentication failure/);
+      // Dovecot's auth process writes its error line a moment after the login answer.
+      const introspectionFailed = /oauth2 failed: Introspection failed: connect\(127\.0\.0\.1:\d+\) failed/;
+      await until('Dovecot logs the failed introspection', () => Promise.resolve(introspectionFailed.test(dovecot.logs())), 5000);
+    } finally {
+      idp = await startIntrospectionServer(); // for afterEach
+    }
   });
 });
 
