@@ -9,12 +9,11 @@ const moduleNameMapper = { '^replywatch/(sdk|testing)$': '<rootDir>/src/plugins/
 module.exports = {
   // First open of an embedded database takes a few seconds; no test waits on real minutes.
   testTimeout: 60000,
-  // One worker more than there are cores, up to three (jest's default on two cores is one):
-  // test files spend much of their time waiting on sockets, timers and child processes. On the
-  // 2-core machine three keep the cores about 90 % busy (npm test 6 min 34 s with a warm
-  // transform cache); the PostgreSQL suite gained about 30 s over two, a fresh clone's embedded
-  // run no clear gain. A fourth only adds contention.
-  maxWorkers: Math.min(3, require('node:os').availableParallelism() + 1),
+  // Two workers on two cores or more (jest's default on two is one): test files spend much of
+  // their time waiting on sockets, timers and child processes, so two keep both cores busy. A
+  // third measured no clear gain on a fresh clone and starved the load-shedding test
+  // (http-stop-under-load) of the burst it needs.
+  maxWorkers: Math.max(1, Math.min(2, require('node:os').availableParallelism())),
   // A worker keeps what every file it ran left behind (embedded databases, Nest modules);
   // past this it is replaced, before the garbage collector's work slows every later file.
   workerIdleMemoryLimit: '800MB',
