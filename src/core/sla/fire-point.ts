@@ -72,7 +72,8 @@ export async function firePoint(
   const suppressed = point.kind === 'escalation' && (await inCooldown(sql, inquiry.id, policy.cooldowns.escalation, now));
   // Mentions ride along on every notification of this point; the connector renders them.
   const mentions = what.actions.flatMap((action) => ('mention' in action ? [action.mention] : []));
-  const tickets = await ticketMentions(sql, inquiry.id);
+  // No ticket targets, no links to show: the scheduler's pass costs no query for them.
+  const tickets = rules.tickets.targets.length > 0 ? await ticketMentions(sql, inquiry.id) : [];
   const common = {
     inquiryId: inquiry.id,
     conversation,
