@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 'use strict';
-// `npm start` runs this first: it builds (`npm run build`) only when there is no build yet or a
-// source file changed since the last one, so a restart takes seconds instead of a full tsc run.
+// `npm start`, `npm test` and CI's build step run this first: it builds (`npm run build`) only
+// when there is no build yet or a source file changed since the last one, so a restart or a
+// second test run takes seconds instead of a full tsc run.
 // A build that fails leaves the stamp alone: the next start tries again instead of running
 // whatever tsc emitted. Plain JavaScript, because it runs before anything is compiled.
 const { spawnSync } = require('node:child_process');

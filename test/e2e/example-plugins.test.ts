@@ -1,9 +1,8 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { FakeGitHub, STAFF } from '../../examples/plugins/github-issues/test/fake-github';
 import { startTestHub, type TestHub } from '../support/hub-harness';
-import { npm, packHub, REPO_ROOT } from '../support/hub-tarball';
+import { npm, packHub, REPO_ROOT, scratchFolder } from '../support/hub-tarball';
 
 /**
  * The example plugins as a third party gets them: each folder copied on its own, its
@@ -45,7 +44,7 @@ async function waitFor<T>(read: () => Promise<T | undefined>, timeoutMs: number,
 }
 
 describe('example plugins, installed from the packed hub', () => {
-  const work = mkdtempSync(path.join(tmpdir(), 'replywatch-examples-'));
+  const work = scratchFolder('replywatch-examples-');
   const installed = new Map<string, string>();
   let tarball = '';
 

@@ -3,13 +3,12 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { type AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { Webhook } from 'standardwebhooks';
 import { stringify } from 'yaml';
 import { ingestBody, startTestHub } from '../support/hub-harness';
-import { npm, packHub, REPO_ROOT } from '../support/hub-tarball';
+import { npm, packHub, REPO_ROOT, scratchFolder } from '../support/hub-tarball';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { CONTRACT_VERSION } from '../../src/plugins/sdk/version';
 
@@ -36,7 +35,7 @@ describe('replywatch plugin new', () => {
   const printed: Record<'outbound' | 'inbound', string> = { outbound: '', inbound: '' };
 
   beforeAll(async () => {
-    work = mkdtempSync(path.join(tmpdir(), 'replywatch-scaffold-'));
+    work = scratchFolder('replywatch-scaffold-');
     outboundDir = path.join(work, `replywatch-plugin-${OUTBOUND}`);
     inboundDir = path.join(work, 'feed');
     tarball = await packHub();

@@ -8,12 +8,20 @@ const run = promisify(execFile);
 export const REPO_ROOT = path.join(__dirname, '../..');
 
 /**
+ * A fresh folder for packing and installing: the run's memory-backed scratch space where
+ * global setup made one (installs write thousands of files), the system's temp dir otherwise.
+ */
+export function scratchFolder(prefix: string): string {
+  return mkdtempSync(path.join(process.env.REPLYWATCH_TEST_SCRATCH_DIR ?? tmpdir(), prefix));
+}
+
+/**
  * The hub as an integrator installs it: `npm pack` of this repository (its `files`: dist,
  * the example configs, docs) into a fresh folder. Needs `npm run build` first (npm test runs it).
  */
 export async function packHub(): Promise<string> {
   if (!existsSync(path.join(REPO_ROOT, 'dist/plugins/sdk/index.js'))) throw new Error('dist/ is missing: run `npm run build` first (npm test does)');
-  const destination = mkdtempSync(path.join(tmpdir(), 'replywatch-pack-'));
+  const destination = scratchFolder('replywatch-pack-');
   await run('npm', ['pack', '--pack-destination', destination, '--silent'], { cwd: REPO_ROOT });
   const tarball = readdirSync(destination).find((name) => name.endsWith('.tgz'));
   if (!tarball) throw new Error(`npm pack wrote no tarball into ${destination}`);
