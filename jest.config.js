@@ -9,11 +9,11 @@ const moduleNameMapper = { '^replywatch/(sdk|testing)$': '<rootDir>/src/plugins/
 module.exports = {
   // First open of an embedded database takes a few seconds; no test waits on real minutes.
   testTimeout: 60000,
-  // Two workers on two cores or more (jest's default on two is one): test files spend much of
-  // their time waiting on sockets, timers and child processes, so two keep both cores busy. A
-  // third measured no clear gain on a fresh clone and starved the load-shedding test
-  // (http-stop-under-load) of the burst it needs.
-  maxWorkers: Math.max(1, Math.min(2, require('node:os').availableParallelism())),
+  // One worker more than there are cores, at most three (jest's default on two cores is one):
+  // test files spend much of their time waiting on sockets, timers and child processes, and
+  // with two workers the cores sat idle a quarter of the run. The load-shedding test sends a
+  // heavier burst when a busy machine let the first through, so it holds with three.
+  maxWorkers: Math.min(3, require('node:os').availableParallelism() + 1),
   // A worker keeps what every file it ran left behind (embedded databases, Nest modules);
   // past this it is replaced, before the garbage collector's work slows every later file.
   workerIdleMemoryLimit: '800MB',
