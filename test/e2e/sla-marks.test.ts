@@ -15,7 +15,7 @@ describe(`SLA marks through the running hub (${testBackend})`, () => {
       plugins: [flaky.plugin],
       hub: {
         // Virtual time: a short poll would mean thousands of wake-ups per simulated hour.
-        outbox: { pollInterval: '30s', baseDelay: '1s' },
+        outbox: { pollInterval: '10m', baseDelay: '1s' },
         connectors: { http: { enabled: true, secret: '${TEST_INGEST_SECRET}' }, flaky: { enabled: true, apiKey: 'key-1234567' } },
       },
       rules: {

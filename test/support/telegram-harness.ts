@@ -50,7 +50,7 @@ export async function startTelegramHub(options: TelegramHubOptions): Promise<Tel
       ...(options.database ? { database: options.database } : {}),
       hub: {
         // Virtual time: a short poll would mean thousands of wake-ups per simulated hour.
-        outbox: { pollInterval: '30s', baseDelay: '1s', maxDelay: '30s' },
+        outbox: { pollInterval: '10m', baseDelay: '1s', maxDelay: '30s' },
         connectors: {
           http: { enabled: true, secret: '${TEST_INGEST_SECRET}' },
           telegram: { enabled: true, token: BOT_TOKEN, apiRoot, polling: { timeout: 1 }, admins: [BOT_ADMIN.id], ...options.telegram },

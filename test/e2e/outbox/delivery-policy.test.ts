@@ -38,7 +38,9 @@ describe('delivery policy: breakers and pauses', () => {
     hub = await startTestHub({
       clock,
       hub: {
-        outbox: { pollInterval: '1s', baseDelay: '1s', maxDelay: '2s', maxAttempts: 20, breaker: { failures: 3, openFor: '30s', maxOpenFor: '1m' }, authPause: '2m' },
+        // Virtual time: the loops wake on this hub's own writes; a short poll (meant for rows
+        // other replicas write) would only add idle passes per simulated minute.
+        outbox: { pollInterval: '10m', baseDelay: '1s', maxDelay: '2s', maxAttempts: 20, breaker: { failures: 3, openFor: '30s', maxOpenFor: '1m' }, authPause: '2m' },
         connectors: {
           http: { enabled: true, secret: '${TEST_INGEST_SECRET}' },
           log: { enabled: true },
