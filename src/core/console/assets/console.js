@@ -56,6 +56,8 @@
   var queue = document.getElementById('queue');
 
   // ---- live queue -------------------------------------------------------------------------
+  // After a command: the button to give focus back to once its row is redrawn.
+  var focusAfter = null;
   var fetching = false;
   var pending = false;
   var lastFetch = 0;
@@ -110,17 +112,18 @@
     // Keep the keyboard where it was: the same button of the same inquiry, if it is still there.
     var active = document.activeElement;
     var row = active && queue.contains(active) ? active.closest('tr[data-inquiry]') : null;
-    var id = row ? row.getAttribute('data-inquiry') : null;
-    var label = active ? active.textContent : null;
+    var target = focusAfter || (row ? { id: row.getAttribute('data-inquiry'), label: active.textContent } : null);
+    focusAfter = null;
     queue.innerHTML = text;
     tick();
-    if (id) {
-      var again = queue.querySelector('tr[data-inquiry="' + id + '"]');
-      var buttons = again ? again.querySelectorAll('button, summary') : [];
-      for (var i = 0; i < buttons.length; i++) if (buttons[i].textContent === label) return buttons[i].focus();
-      var main = document.getElementById('main');
-      if (main) main.focus();
-    }
+    if (!target) return;
+    var again = queue.querySelector('tr[data-inquiry="' + target.id + '"]');
+    var buttons = again ? again.querySelectorAll('button, summary') : [];
+    for (var i = 0; i < buttons.length; i++) if (buttons[i].textContent === target.label) return buttons[i].focus();
+    // Hold became Resume (or the reverse): the row's first control is the one that took its place.
+    if (buttons.length > 0) return buttons[0].focus();
+    var main = document.getElementById('main');
+    if (main) main.focus();
   }
 
   function liveState(on) {
@@ -155,6 +158,8 @@
     if (!form.classList || !form.classList.contains('cmd')) return;
     e.preventDefault();
     var button = form.querySelector('button');
+    var row = form.closest('tr[data-inquiry]');
+    if (row && button) focusAfter = { id: row.getAttribute('data-inquiry'), label: button.textContent };
     if (button) button.disabled = true;
     fetch(form.action, {
       method: 'POST',
