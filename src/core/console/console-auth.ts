@@ -89,7 +89,8 @@ export class ConsoleAuth {
   }
 
   setCookie(req: Request, session: ConsoleSession): string {
-    const maxAge = Math.max(0, Math.floor((session.expiresAt - this.clock.now()) / 1000));
+    // Rounded: the sign-in read the clock a moment ago, and a whole TTL should read as one.
+    const maxAge = Math.max(0, Math.round((session.expiresAt - this.clock.now()) / 1000));
     return this.cookie(req, this.codec?.encode(session) ?? '', maxAge);
   }
 
