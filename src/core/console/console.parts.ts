@@ -18,7 +18,7 @@ import { QueueService } from './queue-service';
  */
 export function consoleParts(config: LoadedConfig): { controllers: Type[]; providers: Provider[] } {
   const settings = config.hub.console;
-  const on = settings.enabled && config.hub.admin.token !== undefined;
+  const on = settings.enabled && Boolean(config.hub.admin.token);
   const status = on
     ? `web console at ${settings.path}`
     : settings.enabled
