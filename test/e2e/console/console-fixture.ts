@@ -7,7 +7,7 @@ export const OPERATOR_TOKEN = 'operator-token-oleg-0123456789';
 export { ADMIN_TOKEN };
 
 /** A hub with the console on at `path`, a viewer and an operator, and the seed policy (60 min, marks at 45/55/60). */
-export async function startConsoleHub(options: { path?: string; clock?: VirtualClock } = {}): Promise<TestHub> {
+export async function startConsoleHub(options: { path?: string; clock?: VirtualClock; rules?: Record<string, unknown> } = {}): Promise<TestHub> {
   return startTestHub({
     ...(options.clock ? { clock: options.clock } : {}),
     hub: {
@@ -23,6 +23,7 @@ export async function startConsoleHub(options: { path?: string; clock?: VirtualC
       calendars: { always: { alwaysOpen: true } },
       duty: { targets: [{ name: 'duty', connector: 'log', to: { chat: 'duty' } }] },
       policies: [seedPolicy('always')],
+      ...options.rules,
     },
   });
 }

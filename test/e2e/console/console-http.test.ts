@@ -1,4 +1,5 @@
-import { type TestHub } from '../../support/hub-harness';
+import { ingestBody, latestInquiryId, type TestHub } from '../../support/hub-harness';
+import { seedPolicy } from '../../support/sla-harness';
 import { testBackend } from '../../support/test-database';
 import { ADMIN_TOKEN, OPERATOR_TOKEN, VIEWER_TOKEN, openInquiry, postForm, signIn, startConsoleHub, statusOf, type SignedIn } from './console-fixture';
 
@@ -152,5 +153,102 @@ describe(`web console security over HTTP (${testBackend})`, () => {
     expect(res.status).toBe(429);
     expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(res.headers.get('set-cookie')).toBeNull();
+  });
+});
+
+/** What the queue lists, in which order, filtered and paged. */
+describe(`web console queue over HTTP (${testBackend})`, () => {
+  let hub: TestHub;
+  let operator: SignedIn;
+
+  beforeAll(async () => {
+    hub = await startConsoleHub({
+      rules: {
+        customers: [
+          { conversations: ['vip-1', 'vip-2'], tags: ['vip'] },
+          { channel: 'http', conversations: ['vip-2'], tags: ['trial'] },
+        ],
+        policies: [{ ...seedPolicy('always'), name: 'fast', target: '30m', match: { tags: ['vip'] } }, seedPolicy('always')],
+      },
+    });
+    const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000).toISOString();
+    const message = (conversation: string, sentAt: string) => ({ ...ingestBody({ conversation, sentAt }), conversation: { id: conversation, title: `Title ${conversation}` } });
+    // 101 plain ones (a page and one more), two tagged ones, one long past its deadline.
+    const plain = Array.from({ length: 101 }, (_, i) => message(`plain-${String(i).padStart(3, '0')}`, minutesAgo(10 + i / 100)));
+    const res = await hub.post({ messages: [...plain, message('vip-1', minutesAgo(5)), message('vip-2', minutesAgo(6)), message('late', minutesAgo(120))] });
+    expect(res.status).toBe(200);
+    operator = await signIn(hub, OPERATOR_TOKEN);
+    const held = await latestInquiryId(hub.db, 'plain-000');
+    expect((await postForm(hub, `/inquiries/${held}/hold`, { csrf: operator.csrf }, { cookie: operator.cookie })).status).toBe(303);
+  });
+
+  afterAll(async () => {
+    await hub.close();
+  });
+
+  const rowsOf = async (query: string) => {
+    const html = await (await fetch(`${hub.url}/queue/rows${query}`, { headers: { cookie: operator.cookie } })).text();
+    const conversations = [...html.matchAll(/<span class="sub">([^<·]+)/g)].map((m) => (m[1] ?? '').trim());
+    const next = /<a rel="next" href="\/(\?[^"]+)"/.exec(html)?.[1]?.replace(/&amp;/g, '&') ?? null;
+    return { html, conversations, next };
+  };
+
+  it('lists the most urgent first: past the deadline, then the nearest deadline, held last', async () => {
+    const { html, conversations } = await rowsOf('');
+    expect(html).toContain('103 waiting, 1 on hold');
+    expect(conversations.slice(0, 4)).toEqual(['late', 'vip-1', 'plain-100', 'plain-099']);
+    expect(conversations).toHaveLength(100);
+    expect(conversations).not.toContain('plain-000');
+  });
+
+  it('pages with a cursor: every inquiry exactly once, the held one on the last page', async () => {
+    const first = await rowsOf('');
+    expect(first.next).not.toBeNull();
+    const second = await rowsOf(first.next ?? '');
+    expect(second.next).toBeNull();
+    const all = [...first.conversations, ...second.conversations];
+    expect(new Set(all).size).toBe(104);
+    expect(all[all.length - 1]).toBe('plain-000');
+    // A cursor that is not the hub's own starts from the top instead of failing.
+    expect((await rowsOf('?after=garbage')).conversations[0]).toBe('late');
+  });
+
+  it('filters by policy, tag and channel, from query parameters', async () => {
+    // vip-2's entry for its own channel gives it another tag, as the policy matcher reads it:
+    // it is not under the policy for vip, nor listed under the tag.
+    expect((await rowsOf('?policy=fast')).conversations).toEqual(['vip-1']);
+    expect((await rowsOf('?tag=vip')).conversations).toEqual(['vip-1']);
+    expect((await rowsOf('?tag=trial')).conversations).toEqual(['vip-2']);
+    expect((await rowsOf('?channel=telegram')).conversations).toEqual([]);
+    expect((await rowsOf('?channel=http&policy=default')).conversations).toHaveLength(100);
+  });
+});
+
+/** Behind a reverse proxy: every URL and the cookie under the configured prefix, nothing at the root. */
+describe(`web console under a path prefix (${testBackend})`, () => {
+  let hub: TestHub;
+
+  beforeAll(async () => {
+    hub = await startConsoleHub({ path: '/replywatch' });
+  });
+
+  afterAll(async () => {
+    await hub.close();
+  });
+
+  it('serves pages, assets, links and the cookie under the prefix only', async () => {
+    const page = await fetch(`${hub.url}/replywatch`, { redirect: 'manual' });
+    expect(page.status).toBe(303);
+    expect(page.headers.get('location')).toBe('/replywatch/sign-in');
+    expect((await fetch(`${hub.url}/sign-in`)).status).toBe(404);
+    const ok = await postForm(hub, '/replywatch/sign-in', { token: ADMIN_TOKEN });
+    expect(ok.headers.get('set-cookie')).toContain('; Path=/replywatch;');
+    const { cookie } = await signIn(hub, ADMIN_TOKEN, '/replywatch');
+    const html = await (await fetch(`${hub.url}/replywatch/`, { headers: { cookie } })).text();
+    const urls = [...html.matchAll(/(?:href|src|action|data-[a-z-]+-url)="([^"]+)"/g)].map((m) => m[1] ?? '');
+    expect(urls.length).toBeGreaterThan(4);
+    for (const url of urls.filter((u) => !u.startsWith('#'))) expect(url).toMatch(/^\/replywatch\//);
+    // The admin API stays where it was.
+    expect((await hub.admin('/api/v1/inquiries')).status).toBe(200);
   });
 });
