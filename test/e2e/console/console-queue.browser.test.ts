@@ -6,11 +6,14 @@ import { testBackend } from '../../support/test-database';
 import { OPERATOR_TOKEN, openInquiry, startConsoleHub, statusOf } from './console-fixture';
 
 const XSS = '<img src=x onerror=alert(1)>';
+const PREFIX = '/replywatch';
 
 /**
  * The console in a real headless Chromium: one browser and one page for the whole file, each
  * test going on from where the last one left the page. The hub runs on a virtual clock; the
- * browser ticks countdowns in real seconds from the server's instants.
+ * browser ticks countdowns in real seconds from the server's instants. The console sits under
+ * a path prefix, as behind a reverse proxy, so every link, form, asset, cookie and the event
+ * stream are checked to work there.
  */
 describe(`web console in a browser (${testBackend})`, () => {
   let browser: Browser;
@@ -23,7 +26,7 @@ describe(`web console in a browser (${testBackend})`, () => {
 
   beforeAll(async () => {
     clock = new VirtualClock(Date.now());
-    [browser, hub] = await Promise.all([launchBrowser(), startConsoleHub({ clock })]);
+    [browser, hub] = await Promise.all([launchBrowser(), startConsoleHub({ clock, path: PREFIX })]);
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     page.on('dialog', (dialog) => {
       dialogs.push(dialog.message());
@@ -41,16 +44,21 @@ describe(`web console in a browser (${testBackend})`, () => {
   const row = () => page.locator(`tr[data-inquiry="${inquiry}"]`);
 
   it('sends a visitor to sign-in, and signs in with a token into an empty queue', async () => {
-    await page.goto(`${hub.url}/`);
-    expect(new URL(page.url()).pathname).toBe('/sign-in');
+    await page.goto(`${hub.url}${PREFIX}`);
+    expect(new URL(page.url()).pathname).toBe(`${PREFIX}/sign-in`);
+    // Nothing of the console at the root: the prefix is the whole of it.
+    expect((await fetch(`${hub.url}/sign-in`)).status).toBe(404);
     await screenshot(page, 'sign-in');
     await page.getByLabel('Token').fill(OPERATOR_TOKEN);
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL(`${hub.url}/`);
+    await page.waitForURL(`${hub.url}${PREFIX}/`);
     await expect(page.getByRole('heading', { name: 'Waiting inquiries' }).isVisible()).resolves.toBe(true);
     expect(await page.locator('#queue-summary').textContent()).toBe('0 waiting, 0 on hold');
     // The event stream is open before anything happens that it should show.
     await page.locator('#live-state', { hasText: 'Live updates on' }).waitFor();
+    const urls = [...(await page.content()).matchAll(/(?:href|src|action|data-[a-z-]+-url)="([^"]+)"/g)].map((m) => m[1] ?? '');
+    expect(urls.length).toBeGreaterThan(4);
+    expect(urls.filter((url) => !url.startsWith('#') && !url.startsWith(`${PREFIX}/`))).toEqual([]);
     await screenshot(page, 'queue-empty');
   });
 
