@@ -22,6 +22,11 @@ export const consoleSchema = z
     /** How long a sign-in lasts. */
     sessionTtl: durationAtLeast(60_000, '1m').default(12 * 3_600_000),
     /**
+     * How often a replica with open live streams reads the database for changes other
+     * replicas made (the changes it makes itself are pushed at once).
+     */
+    liveRecheck: durationAtLeast(1000, '1s').default(5000),
+    /**
      * Believe `X-Forwarded-Proto` / `X-Forwarded-Host` from a reverse proxy in front. Off: a
      * client could claim https (or another host) by itself.
      */

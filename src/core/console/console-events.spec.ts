@@ -3,7 +3,9 @@ import { type Response } from 'express';
 import { VirtualClock } from '../clock/virtual-clock';
 import { INQUIRY_EVENT, SLA_MARK_FIRED } from '../events/domain-events';
 import { INQUIRY_COMMAND_EVENT } from '../inquiries/inquiry-commands';
-import { ConsoleEvents, HEARTBEAT_MS, RECHECK_MS } from './console-events';
+import { ConsoleEvents, HEARTBEAT_MS } from './console-events';
+
+const RECHECK_MS = 5_000;
 import { type QueueQuery } from './queue-query';
 
 /** A response that records what the stream wrote. */
@@ -32,7 +34,7 @@ function setup() {
   let mark = '10';
   // Strict: the only query the stream may make is the change mark.
   const queue = { changeMark: () => Promise.resolve(mark) } as unknown as QueueQuery;
-  const events = new ConsoleEvents(emitter, queue, clock);
+  const events = new ConsoleEvents(emitter, queue, clock, { hub: { console: { liveRecheck: RECHECK_MS } } } as never);
   events.onModuleInit();
   return { clock, emitter, events, setMark: (m: string) => (mark = m) };
 }

@@ -2,6 +2,8 @@ import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnModu
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { type Response } from 'express';
 import { CLOCK, type Clock } from '../clock/clock';
+import { HUB_CONFIG } from '../config/settings.tokens';
+import { type LoadedConfig } from '../config/load-config';
 import { WakeableLoop } from '../clock/wakeable-loop';
 import { INQUIRY_EVENT, SLA_MARK_FIRED, type InquiryEventPayload } from '../events/domain-events';
 import { INQUIRY_COMMAND_EVENT, type InquiryCommand } from '../inquiries/inquiry-commands';
@@ -19,8 +21,6 @@ interface Subscriber {
   expiresAt: number;
 }
 
-/** How often the database is asked for changes made by other replicas. */
-export const RECHECK_MS = 5_000;
 /** Proxies close a stream that says nothing for a while (nginx: 60 s by default). */
 export const HEARTBEAT_MS = 20_000;
 /** Streams one replica holds at most; a browser beyond it retries later. */
@@ -37,15 +37,20 @@ export class ConsoleEvents implements OnModuleInit, BeforeApplicationShutdown {
   private readonly logger = new Logger('console');
   private readonly subscribers = new Set<Subscriber>();
   private readonly loop: WakeableLoop;
+  /** How often the database is asked for changes made by other replicas (console.liveRecheck). */
+  private readonly recheckMs: number;
   private lastMark: string | undefined;
   private lastBeat = 0;
+  private nextRecheck = 0;
 
   constructor(
     private readonly events: EventEmitter2,
     private readonly queue: QueueQuery,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(HUB_CONFIG) config: Pick<LoadedConfig, 'hub'>,
   ) {
-    this.loop = new WakeableLoop(clock, () => this.pass(), (error) => this.logger.warn(`live queue check failed: ${error instanceof Error ? error.message : String(error)}`), RECHECK_MS);
+    this.recheckMs = config.hub.console.liveRecheck;
+    this.loop = new WakeableLoop(clock, () => this.pass(), (error) => this.logger.warn(`live queue check failed: ${error instanceof Error ? error.message : String(error)}`), this.recheckMs);
   }
 
   onModuleInit(): void {
@@ -94,7 +99,7 @@ export class ConsoleEvents implements OnModuleInit, BeforeApplicationShutdown {
     if (this.subscribers.size === 0) {
       // Nobody listens: forget the mark, so the next listener starts from a fresh read.
       this.lastMark = undefined;
-      return RECHECK_MS;
+      return this.recheckMs;
     }
     const now = this.clock.now();
     for (const s of this.subscribers) {
@@ -103,14 +108,18 @@ export class ConsoleEvents implements OnModuleInit, BeforeApplicationShutdown {
         this.subscribers.delete(s);
       }
     }
-    const mark = await this.queue.changeMark();
-    if (this.lastMark !== undefined && mark !== this.lastMark) this.publish({ type: 'refresh' });
-    this.lastMark = mark;
+    if (now >= this.nextRecheck) {
+      this.nextRecheck = now + this.recheckMs;
+      const mark = await this.queue.changeMark();
+      if (this.lastMark !== undefined && mark !== this.lastMark) this.publish({ type: 'refresh' });
+      this.lastMark = mark;
+    }
     if (now - this.lastBeat >= HEARTBEAT_MS) {
       this.lastBeat = now;
       for (const s of this.subscribers) s.res.write(`: ${now}\n\n`);
     }
-    return RECHECK_MS;
+    // Awake for whichever comes first: the next re-check or the next heartbeat.
+    return Math.max(1, Math.min(this.nextRecheck, this.lastBeat + HEARTBEAT_MS) - this.clock.now());
   }
 }
 

@@ -14,6 +14,8 @@ export async function startConsoleHub(options: { path?: string; clock?: VirtualC
       // Virtual time: a short poll would mean thousands of wake-ups per simulated hour.
       outbox: { pollInterval: '30s', baseDelay: '1s' },
       console: {
+        // Virtual time again: a re-check every 5 s would be 540 database reads per 45 minutes.
+        liveRecheck: '5m',
         ...(options.path ? { path: options.path } : {}),
         viewers: [{ name: 'maria', token: VIEWER_TOKEN }],
         operators: [{ name: 'oleg', token: OPERATOR_TOKEN }],
