@@ -67,6 +67,14 @@ describe('ConsoleAuth', () => {
   });
 });
 
+describe('ConsoleAuth.clientAddress', () => {
+  it('takes the address a trusted proxy appended, and ignores X-Forwarded-For otherwise', () => {
+    const headers = { 'x-forwarded-for': '6.6.6.6, 192.0.2.7' };
+    expect(new ConsoleAuth(config({ trustProxy: true }), new VirtualClock(0)).clientAddress(request(headers))).toBe('192.0.2.7');
+    expect(new ConsoleAuth(config({}), new VirtualClock(0)).clientAddress(request(headers))).toBe('10.0.0.1');
+  });
+});
+
 describe('consoleParts', () => {
   it('registers no console route without an admin token, or when disabled', () => {
     expect(consoleParts(config({}, null)).controllers).toEqual([]);

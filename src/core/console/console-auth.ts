@@ -98,8 +98,15 @@ export class ConsoleAuth {
     return this.cookie(req, '', 0);
   }
 
+  /**
+   * Who is guessing, for the sign-in limit. Behind a trusted proxy every request comes from
+   * the proxy: the address it appended last to X-Forwarded-For is the client's (earlier
+   * entries are whatever the client claimed).
+   */
   clientAddress(req: Request): string {
-    return req.socket.remoteAddress ?? 'unknown';
+    const forwarded = this.settings.trustProxy ? req.headers['x-forwarded-for'] : undefined;
+    const last = (Array.isArray(forwarded) ? forwarded.join(',') : forwarded)?.split(',').pop()?.trim();
+    return last || (req.socket.remoteAddress ?? 'unknown');
   }
 
   private cookie(req: Request, value: string, maxAgeSeconds: number): string {

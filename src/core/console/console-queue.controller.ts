@@ -24,7 +24,7 @@ export function consoleQueueController(base: string): Type {
     async page(@Req() req: Request, @Res() res: Response): Promise<void> {
       const session = this.auth.session(req);
       if (!session) return res.redirect(303, this.auth.paths.signIn);
-      const model = await this.queue.model(req, session.role);
+      const model = await this.queue.model(req, session.role, { choices: true });
       const notice = noticeOf(req);
       this.shell.send(res, 200, queuePage(this.shell.of(session, model.serverNow), { ...model, ...(notice ? { notice } : {}) }));
     }
@@ -33,7 +33,7 @@ export function consoleQueueController(base: string): Type {
     async rows(@Req() req: Request, @Res() res: Response): Promise<void> {
       const session = this.auth.session(req);
       if (!session) return unauthorized(res);
-      const model = await this.queue.model(req, session.role);
+      const model = await this.queue.model(req, session.role, { choices: false });
       res.setHeader('X-Server-Now', String(model.serverNow));
       this.shell.send(res, 200, queueBody(this.shell.of(session, model.serverNow), model));
     }

@@ -94,8 +94,11 @@ export class QueueQuery {
     return { open: Number(row?.open ?? 0), held: Number(row?.held ?? 0) };
   }
 
+  /** Channels with waiting inquiries: bounded by the queue, not by every conversation ever seen. */
   async channels(): Promise<string[]> {
-    const rows = await this.db.query<{ channel: string }>(`SELECT DISTINCT channel FROM conversations ORDER BY channel`);
+    const rows = await this.db.query<{ channel: string }>(
+      `SELECT DISTINCT c.channel FROM inquiries i JOIN conversations c ON c.id = i.conversation_id WHERE i.status IN ('open', 'on_hold') ORDER BY c.channel`,
+    );
     return rows.map((r) => r.channel);
   }
 

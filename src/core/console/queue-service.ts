@@ -25,7 +25,8 @@ export class QueueService {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  async model(req: Request, role: ConsoleRole): Promise<QueueModel & { serverNow: number }> {
+  /** `choices`: read the filter form's options too (the full page; live refreshes do not show the form). */
+  async model(req: Request, role: ConsoleRole, options: { choices: boolean }): Promise<QueueModel & { serverNow: number }> {
     const filters: QueueFilters = {};
     for (const name of ['channel', 'policy', 'tag'] as const) {
       const value = queryParam(req, name);
@@ -39,7 +40,9 @@ export class QueueService {
       ...(filters.policy ? { policy: filters.policy } : {}),
       ...(filters.tag ? { tagged: tags.withTag(filters.tag) } : {}),
     };
-    const [page, totals, channels] = await Promise.all([this.query.page(filter, after, PAGE_SIZE), this.query.totals(filter), this.query.channels()]);
+    const [page, totals, waitingChannels] = await Promise.all([this.query.page(filter, after, PAGE_SIZE), this.query.totals(filter), options.choices ? this.query.channels() : ([] as string[])]);
+    // The chosen channel stays in the form even when nothing of it is waiting any more.
+    const channels = filters.channel && !waitingChannels.includes(filters.channel) ? [...waitingChannels, filters.channel] : waitingChannels;
     const base = new URLSearchParams(Object.entries(filters) as Array<[string, string]>);
     const withAfter = (cursor: string) => {
       const q = new URLSearchParams(base);

@@ -131,7 +131,9 @@
     if (el) el.textContent = on ? el.getAttribute('data-live') : el.getAttribute('data-offline');
   }
 
-  if (queue && window.EventSource) {
+  // A stream the server refused (signed out, too many streams, a restart) is not retried by
+  // the browser: check the sign-in with a refresh, and open a new stream a little later.
+  function connect() {
     var source = new EventSource(queue.getAttribute('data-events-url'));
     source.addEventListener('hello', function (e) {
       setServerNow(JSON.parse(e.data).now);
@@ -149,8 +151,14 @@
     });
     source.addEventListener('error', function () {
       liveState(false);
+      if (source.readyState === 2) {
+        scheduleRefresh(0);
+        setTimeout(connect, 10000);
+      }
     });
   }
+
+  if (queue && window.EventSource) connect();
 
   // ---- commands ---------------------------------------------------------------------------
   document.addEventListener('submit', function (e) {
