@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { type Request } from 'express';
 import { CLOCK, type Clock } from '../clock/clock';
 import { HUB_CONFIG } from '../config/settings.tokens';
@@ -32,6 +32,7 @@ export class ConsoleAuth {
   private readonly codec: SessionCodec | undefined;
   private readonly accounts: Account[];
   private readonly limiter = new SignInLimiter();
+  private readonly logger = new Logger('console');
 
   constructor(@Inject(HUB_CONFIG) config: LoadedConfig, @Inject(CLOCK) private readonly clock: Clock) {
     this.settings = config.hub.console;
@@ -57,7 +58,8 @@ export class ConsoleAuth {
     let found: Account | undefined;
     for (const account of this.accounts) if (equal(token, account.token) && !found) found = account;
     if (!found || !this.codec) {
-      this.limiter.fail(address, now);
+      // Once per lock-out, and never the token tried: an operator sees guessing, not secrets.
+      if (this.limiter.fail(address, now)) this.logger.warn(`console sign-in: too many failed attempts from ${address}; refused for a while`);
       return { ok: false, reason: 'invalid' };
     }
     this.limiter.succeed(address);

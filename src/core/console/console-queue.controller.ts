@@ -44,7 +44,7 @@ export function consoleQueueController(base: string): Type {
       if (!session) return unauthorized(res);
       if (!this.events.subscribe(res, session.expiresAt)) {
         res.setHeader('Retry-After', '30');
-        res.status(503).type('text/plain').send('too many live streams; retry later');
+        res.status(503).type('text/plain').send(STRINGS.errors.tooManyStreams);
       }
     }
   }

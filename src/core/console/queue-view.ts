@@ -2,6 +2,7 @@ import { type Rules } from '../config/rules.schema';
 import { slaPoints } from '../sla/mark-planner';
 import { type ConversationTags } from './conversation-tags';
 import { type QueueRow } from './queue-query';
+import { STRINGS } from './strings.en';
 
 /** One queue row as the page shows it: the stored row plus what the runbook says about it. */
 export interface QueueItem extends QueueRow {
@@ -24,7 +25,7 @@ function nextLabel(rules: Rules, policyName: string | null, nextMark: number): s
   const policy = rules.policies.find((p) => p.name === policyName);
   const point = policy ? slaPoints(policy)[nextMark] : undefined;
   if (!policy || !point) return null;
-  if (point.kind === 'escalation') return '🚨 escalation';
+  if (point.kind === 'escalation') return STRINGS.queue.escalationMark;
   const mark = policy.marks[point.index];
   return mark ? `${mark.emoji ? `${mark.emoji} ` : ''}${mark.level}` : null;
 }

@@ -3,10 +3,11 @@ import { SignInLimiter } from './sign-in-limiter';
 describe('SignInLimiter', () => {
   it('refuses an address after the limit of failures until the window passes', () => {
     const limiter = new SignInLimiter(3, 60_000);
-    for (const at of [0, 1_000, 2_000]) {
+    const reached = [0, 1_000, 2_000].map((at) => {
       expect(limiter.retryAfter('a', at)).toBe(0);
-      limiter.fail('a', at);
-    }
+      return limiter.fail('a', at);
+    });
+    expect(reached).toEqual([false, false, true]);
     expect(limiter.retryAfter('a', 3_000)).toBe(57_000);
     expect(limiter.retryAfter('b', 3_000)).toBe(0);
     expect(limiter.retryAfter('a', 60_001)).toBe(0);

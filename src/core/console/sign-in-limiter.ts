@@ -20,9 +20,12 @@ export class SignInLimiter {
     return (recent[0] ?? now) + this.windowMs - now;
   }
 
-  fail(address: string, now: number): void {
+  /** Counts a failure; true when it is the one that reached the limit. */
+  fail(address: string, now: number): boolean {
     if (!this.failures.has(address) && this.failures.size >= this.maxTracked) this.prune(now);
-    this.failures.set(address, [...this.recent(address, now), now]);
+    const recent = [...this.recent(address, now), now];
+    this.failures.set(address, recent);
+    return recent.length === this.limit;
   }
 
   succeed(address: string): void {

@@ -38,6 +38,7 @@ export const STRINGS = {
     status: { open: 'Waiting', on_hold: 'On hold', breached: 'Past deadline' },
     noPolicy: 'none',
     noMark: '—',
+    escalationMark: '🚨 escalation',
     paused: 'paused',
     live: 'Live updates on',
     offline: 'Live updates interrupted; retrying…',
@@ -64,14 +65,12 @@ export const STRINGS = {
     csrf: 'The form expired or came from another site. Reload the page and try again.',
     notFound: 'No such page.',
     unauthorized: 'Sign in first.',
+    tooManyStreams: 'Too many live streams on this server; retrying later.',
   },
   client: {
     in: 'in {t}',
     ago: '{t} ago',
     overdue: '{t} overdue',
-    updated: 'Queue updated',
-    live: 'Live updates on',
-    offline: 'Live updates interrupted; retrying…',
     failed: 'The command failed.',
   },
 } as const;
