@@ -4,7 +4,7 @@ import { EventEmitter2 } from '@nestjs/event-emitter';
 import { CLOCK, type Clock } from './core/clock/clock';
 import { HUB_CONFIG } from './core/config/settings.tokens';
 import { type LoadedConfig } from './core/config/load-config';
-import { OUTBOX_ENQUEUED, SLA_ATTENTION_PLANNED } from './core/events/domain-events';
+import { OUTBOX_ENQUEUED, SLA_ATTENTION_PLANNED, SLA_MARK_FIRED } from './core/events/domain-events';
 import { Metrics } from './core/observability/metrics';
 import { SlaScheduler } from './core/sla/sla-scheduler';
 import { IntakeService } from './core/intake/intake.service';
@@ -69,6 +69,8 @@ export class HubRuntime implements OnApplicationBootstrap, BeforeApplicationShut
     this.scheduler.onFired = (mark) => {
       this.metrics.marksFired.inc({ level: mark.level, late: String(mark.late) });
       if (mark.deliveries > 0) this.worker.wake();
+      // In-process listeners (the console's live queue) hear of it after the commit.
+      this.events.emit(SLA_MARK_FIRED, mark);
     };
     this.worker.start();
     // Holidays first: deadlines computed before them would ignore the feed's days off.

@@ -4,6 +4,7 @@ import { EventEmitter2, EventEmitterModule } from '@nestjs/event-emitter';
 import { CLOCK, type Clock, SystemClock } from './core/clock/clock';
 import { type LoadedConfig } from './core/config/load-config';
 import { HUB_CONFIG, INTAKE_SETTINGS, OUTBOX_SETTINGS } from './core/config/settings.tokens';
+import { consoleParts } from './core/console/console.parts';
 import { ConversationDirectory } from './core/conversations/conversation-directory';
 import { OUTBOX_ENQUEUED } from './core/events/domain-events';
 import { DeliveryReplayController } from './core/http/delivery-replay.controller';
@@ -72,6 +73,7 @@ export class HubModule {
     // configuration error exits without opening the database.
     const catalog = buildCatalog(options.config, options.plugins);
     const rules = new RulesStore(options.config.rules);
+    const webConsole = consoleParts(options.config);
     const providers: Provider[] = [
       { provide: HUB_CONFIG, useValue: options.config },
       { provide: INTAKE_SETTINGS, useValue: options.config.hub.intake },
@@ -137,11 +139,12 @@ export class HubModule {
       },
       { provide: RequestQuiesce, useValue: new RequestQuiesce() },
       HubRuntime,
+      ...webConsole.providers,
     ];
     return {
       module: HubModule,
       imports: [EventEmitterModule.forRoot()],
-      controllers: [HealthController, MetricsController, AdminController, InquiryCommandsController, DeliveryReplayController, ReportsController],
+      controllers: [HealthController, MetricsController, AdminController, InquiryCommandsController, DeliveryReplayController, ReportsController, ...webConsole.controllers],
       providers,
     };
   }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { secret } from '../../plugins/sdk/secret';
 import { breakerSchema, connectorDeliverySchema, DEFAULT_RETRY_SCHEDULE } from './delivery-policy.schema';
 import { durationAtLeast, durationSchema } from './duration';
+import { consoleSchema } from '../console/console-config.schema';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -119,6 +120,8 @@ export const hubConfigSchema = z
       .object({ token: secret(z.string().min(16, 'expected at least 16 characters')).optional() })
       .strict()
       .prefault({}),
+    /** The web console; see docs/CONSOLE.md. */
+    console: consoleSchema.prefault({}),
     log: z
       .object({
         level: z.enum(LOG_LEVELS).default('info'),

@@ -14,6 +14,12 @@ export const INQUIRY_EVENT = {
  */
 export const SLA_ATTENTION_PLANNED = 'sla.attention_planned';
 
+/**
+ * A point on an inquiry's SLA clock fired (a mark or an escalation step), after its commit;
+ * the payload is the scheduler's FiredMark.
+ */
+export const SLA_MARK_FIRED = 'sla.mark_fired';
+
 /** Deliveries were committed; wakes the outbox worker without waiting for its next poll. */
 export const OUTBOX_ENQUEUED = 'outbox.enqueued';
 

@@ -1,0 +1,97 @@
+import { EventEmitter2 } from '@nestjs/event-emitter';
+import { type Response } from 'express';
+import { VirtualClock } from '../clock/virtual-clock';
+import { INQUIRY_EVENT, SLA_MARK_FIRED } from '../events/domain-events';
+import { INQUIRY_COMMAND_EVENT } from '../inquiries/inquiry-commands';
+import { ConsoleEvents, HEARTBEAT_MS } from './console-events';
+
+const RECHECK_MS = 5_000;
+import { type QueueQuery } from './queue-query';
+
+/** A response that records what the stream wrote. */
+function fakeResponse() {
+  const listeners = new Map<string, () => void>();
+  const res = {
+    written: [] as string[],
+    ended: false,
+    status: () => res,
+    setHeader: () => undefined,
+    flushHeaders: () => undefined,
+    write: (text: string) => res.written.push(text),
+    end: (text?: string) => {
+      if (text) res.written.push(text);
+      res.ended = true;
+    },
+    on: (event: string, fn: () => void) => listeners.set(event, fn),
+    close: () => listeners.get('close')?.(),
+  };
+  return res;
+}
+
+function setup() {
+  const clock = new VirtualClock(1_000_000);
+  const emitter = new EventEmitter2();
+  let mark = '10';
+  // Strict: the only query the stream may make is the change mark.
+  const queue = { changeMark: () => Promise.resolve(mark) } as unknown as QueueQuery;
+  const events = new ConsoleEvents(emitter, queue, clock, { hub: { console: { liveRecheck: RECHECK_MS } } } as never);
+  events.onModuleInit();
+  return { clock, emitter, events, setMark: (m: string) => (mark = m) };
+}
+
+const eventsOf = (res: ReturnType<typeof fakeResponse>) => res.written.join('').split('\n\n').filter((m) => m.includes('event: '));
+
+describe('ConsoleEvents', () => {
+  it('greets with the server time, then pushes this process’s inquiry changes with it', async () => {
+    const { clock, emitter, events } = setup();
+    const res = fakeResponse();
+    expect(events.subscribe(res as unknown as Response, clock.now() + 3_600_000)).toBe(true);
+    emitter.emit(INQUIRY_EVENT.opened, { inquiryId: 'i-1' });
+    emitter.emit(INQUIRY_COMMAND_EVENT, { command: 'hold', inquiryId: 'i-1', by: 'console:oleg' });
+    emitter.emit(SLA_MARK_FIRED, { inquiryId: 'i-1' });
+    expect(eventsOf(res)).toEqual([
+      'retry: 3000\nevent: hello\ndata: {"now":1000000}',
+      'event: change\ndata: {"type":"opened","inquiryId":"i-1","now":1000000}',
+      'event: change\ndata: {"type":"hold","inquiryId":"i-1","now":1000000}',
+      'event: change\ndata: {"type":"mark","inquiryId":"i-1","now":1000000}',
+    ]);
+    await events.beforeApplicationShutdown();
+    expect(res.ended).toBe(true);
+  });
+
+  it('finds another replica’s changes by re-reading the newest event id every few seconds', async () => {
+    const { clock, events, setMark } = setup();
+    const res = fakeResponse();
+    events.subscribe(res as unknown as Response, clock.now() + 3_600_000);
+    await clock.advance(RECHECK_MS);
+    expect(eventsOf(res)).toHaveLength(1);
+    setMark('11');
+    await clock.advance(RECHECK_MS);
+    expect(eventsOf(res)[1]).toBe(`event: change\ndata: {"type":"refresh","now":${1_000_000 + 2 * RECHECK_MS}}`);
+    await clock.advance(RECHECK_MS);
+    expect(eventsOf(res)).toHaveLength(2);
+    await events.beforeApplicationShutdown();
+  });
+
+  it('sends heartbeat comments, and ends a stream when its session expires', async () => {
+    const { clock, events } = setup();
+    const res = fakeResponse();
+    events.subscribe(res as unknown as Response, clock.now() + HEARTBEAT_MS + RECHECK_MS);
+    await clock.advance(HEARTBEAT_MS);
+    expect(res.written.some((text) => text.startsWith(': '))).toBe(true);
+    await clock.advance(2 * RECHECK_MS);
+    expect(res.ended).toBe(true);
+    expect(eventsOf(res).pop()).toContain('event: signed-out');
+    expect(events.streams).toBe(0);
+    await events.beforeApplicationShutdown();
+  });
+
+  it('forgets a stream the client closed', async () => {
+    const { clock, events } = setup();
+    const res = fakeResponse();
+    events.subscribe(res as unknown as Response, clock.now() + 3_600_000);
+    res.close();
+    expect(events.streams).toBe(0);
+    await events.beforeApplicationShutdown();
+  });
+});

@@ -1,0 +1,128 @@
+import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { EventEmitter2 } from '@nestjs/event-emitter';
+import { type Response } from 'express';
+import { CLOCK, type Clock } from '../clock/clock';
+import { HUB_CONFIG } from '../config/settings.tokens';
+import { type LoadedConfig } from '../config/load-config';
+import { WakeableLoop } from '../clock/wakeable-loop';
+import { INQUIRY_EVENT, SLA_MARK_FIRED, type InquiryEventPayload } from '../events/domain-events';
+import { INQUIRY_COMMAND_EVENT, type InquiryCommand } from '../inquiries/inquiry-commands';
+import { type FiredMark } from '../sla/fire-point';
+import { QueueQuery } from './queue-query';
+
+export type QueueChange =
+  | { type: 'opened' | 'answered' | 'extended' | 'answer_corrected' | 'mark'; inquiryId: string }
+  | { type: InquiryCommand; inquiryId: string }
+  /** Something changed that this process did not see happen (another replica). */
+  | { type: 'refresh' };
+
+interface Subscriber {
+  res: Response;
+  expiresAt: number;
+}
+
+/** Proxies close a stream that says nothing for a while (nginx: 60 s by default). */
+export const HEARTBEAT_MS = 20_000;
+/** Streams one replica holds at most; a browser beyond it retries later. */
+export const MAX_STREAMS = 500;
+
+/**
+ * The queue's Server-Sent Events. Changes made in this process arrive as domain events at
+ * once; other replicas' changes are found by re-reading the newest inquiry event id every
+ * few seconds, so a page behind a load balancer stays right. Each event carries the server's
+ * clock, which the browser keeps its countdowns on.
+ */
+@Injectable()
+export class ConsoleEvents implements OnModuleInit, BeforeApplicationShutdown {
+  private readonly logger = new Logger('console');
+  private readonly subscribers = new Set<Subscriber>();
+  private readonly loop: WakeableLoop;
+  /** How often the database is asked for changes made by other replicas (console.liveRecheck). */
+  private readonly recheckMs: number;
+  private lastMark: string | undefined;
+  private lastBeat = 0;
+  private nextRecheck = 0;
+
+  constructor(
+    private readonly events: EventEmitter2,
+    private readonly queue: QueueQuery,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(HUB_CONFIG) config: Pick<LoadedConfig, 'hub'>,
+  ) {
+    this.recheckMs = config.hub.console.liveRecheck;
+    this.loop = new WakeableLoop(clock, () => this.pass(), (error) => this.logger.warn(`live queue check failed: ${error instanceof Error ? error.message : String(error)}`), this.recheckMs);
+  }
+
+  onModuleInit(): void {
+    for (const [type, name] of Object.entries(INQUIRY_EVENT)) {
+      this.events.on(name, (e: InquiryEventPayload) => this.publish({ type: type as keyof typeof INQUIRY_EVENT, inquiryId: e.inquiryId }));
+    }
+    this.events.on(INQUIRY_COMMAND_EVENT, (e: { command: InquiryCommand; inquiryId: string }) => this.publish({ type: e.command, inquiryId: e.inquiryId }));
+    this.events.on(SLA_MARK_FIRED, (mark: FiredMark) => this.publish({ type: 'mark', inquiryId: mark.inquiryId }));
+  }
+
+  get streams(): number {
+    return this.subscribers.size;
+  }
+
+  /** Opens a stream on `res` until the client leaves, the session expires or the hub stops; false when full. */
+  subscribe(res: Response, expiresAt: number): boolean {
+    if (this.subscribers.size >= MAX_STREAMS) return false;
+    res.status(200);
+    res.setHeader('Content-Type', 'text/event-stream; charset=utf-8');
+    res.setHeader('Cache-Control', 'no-store');
+    // nginx would otherwise buffer the stream and deliver it in lumps.
+    res.setHeader('X-Accel-Buffering', 'no');
+    res.flushHeaders();
+    const subscriber = { res, expiresAt };
+    this.subscribers.add(subscriber);
+    res.on('close', () => this.subscribers.delete(subscriber));
+    // A reconnecting browser waits this long; the first message tells it the server's time.
+    res.write(`retry: 3000\n${message('hello', { now: this.clock.now() })}`);
+    this.loop.start();
+    return true;
+  }
+
+  publish(change: QueueChange): void {
+    if (this.subscribers.size === 0) return;
+    const text = message('change', { ...change, now: this.clock.now() });
+    for (const s of this.subscribers) s.res.write(text);
+  }
+
+  beforeApplicationShutdown(): Promise<void> {
+    for (const s of this.subscribers) s.res.end();
+    this.subscribers.clear();
+    return this.loop.stop();
+  }
+
+  private async pass(): Promise<number> {
+    if (this.subscribers.size === 0) {
+      // Nobody listens: forget the mark, so the next listener starts from a fresh read.
+      this.lastMark = undefined;
+      return this.recheckMs;
+    }
+    const now = this.clock.now();
+    for (const s of this.subscribers) {
+      if (s.expiresAt <= now) {
+        s.res.end(message('signed-out', { now }));
+        this.subscribers.delete(s);
+      }
+    }
+    if (now >= this.nextRecheck) {
+      this.nextRecheck = now + this.recheckMs;
+      const mark = await this.queue.changeMark();
+      if (this.lastMark !== undefined && mark !== this.lastMark) this.publish({ type: 'refresh' });
+      this.lastMark = mark;
+    }
+    if (now - this.lastBeat >= HEARTBEAT_MS) {
+      this.lastBeat = now;
+      for (const s of this.subscribers) s.res.write(`: ${now}\n\n`);
+    }
+    // Awake for whichever comes first: the next re-check or the next heartbeat.
+    return Math.max(1, Math.min(this.nextRecheck, this.lastBeat + HEARTBEAT_MS) - this.clock.now());
+  }
+}
+
+function message(event: string, data: unknown): string {
+  return `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
+}

@@ -1,0 +1,28 @@
+/** The console's URLs under its configured prefix (`/` or `/replywatch`). */
+export interface ConsolePaths {
+  /** '' for `/`, else the prefix without a trailing slash: every URL is `${base}/…`. */
+  base: string;
+  home: string;
+  cookiePath: string;
+  signIn: string;
+  signOut: string;
+  events: string;
+  rows: string;
+  asset(file: string): string;
+  command(inquiryId: string, command: string): string;
+}
+
+export function consolePaths(prefix: string): ConsolePaths {
+  const base = prefix === '/' ? '' : prefix.replace(/\/+$/, '');
+  return {
+    base,
+    home: `${base}/`,
+    cookiePath: base === '' ? '/' : base,
+    signIn: `${base}/sign-in`,
+    signOut: `${base}/sign-out`,
+    events: `${base}/events`,
+    rows: `${base}/queue/rows`,
+    asset: (file) => `${base}/assets/${file}`,
+    command: (inquiryId, command) => `${base}/inquiries/${encodeURIComponent(inquiryId)}/${command}`,
+  };
+}

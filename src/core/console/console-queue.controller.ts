@@ -1,0 +1,66 @@
+import { Controller, Get, Req, Res, type Type } from '@nestjs/common';
+import { type Request, type Response } from 'express';
+import { ConsoleAuth } from './console-auth';
+import { ConsoleEvents } from './console-events';
+import { ConsoleShell } from './console-shell';
+import { queryParam } from './form-body';
+import { queueBody, queuePage } from './pages/queue.page';
+import { QueueService } from './queue-service';
+import { setPageHeaders } from './security-headers';
+import { STRINGS } from './strings.en';
+
+/** The queue page, the part of it live updates fetch again, and its event stream. */
+export function consoleQueueController(base: string): Type {
+  @Controller(base)
+  class ConsoleQueueController {
+    constructor(
+      private readonly auth: ConsoleAuth,
+      private readonly shell: ConsoleShell,
+      private readonly queue: QueueService,
+      private readonly events: ConsoleEvents,
+    ) {}
+
+    @Get()
+    async page(@Req() req: Request, @Res() res: Response): Promise<void> {
+      const session = this.auth.session(req);
+      if (!session) return res.redirect(303, this.auth.paths.signIn);
+      const model = await this.queue.model(req, session.role, { choices: true });
+      const notice = noticeOf(req);
+      this.shell.send(res, 200, queuePage(this.shell.of(session, model.serverNow), { ...model, ...(notice ? { notice } : {}) }));
+    }
+
+    @Get('queue/rows')
+    async rows(@Req() req: Request, @Res() res: Response): Promise<void> {
+      const session = this.auth.session(req);
+      if (!session) return unauthorized(res);
+      const model = await this.queue.model(req, session.role, { choices: false });
+      res.setHeader('X-Server-Now', String(model.serverNow));
+      this.shell.send(res, 200, queueBody(this.shell.of(session, model.serverNow), model));
+    }
+
+    @Get('events')
+    stream(@Req() req: Request, @Res() res: Response): void {
+      const session = this.auth.session(req);
+      if (!session) return unauthorized(res);
+      if (!this.events.subscribe(res, session.expiresAt)) {
+        res.setHeader('Retry-After', '30');
+        res.status(503).type('text/plain').send(STRINGS.errors.tooManyStreams);
+      }
+    }
+  }
+  return ConsoleQueueController;
+}
+
+function unauthorized(res: Response): void {
+  setPageHeaders(res);
+  res.status(401).type('text/plain').send(STRINGS.errors.unauthorized);
+}
+
+/** What a command posted without the script came back to say: a code, never free text. */
+function noticeOf(req: Request): { text: string; error: boolean } | undefined {
+  const done = queryParam(req, 'done');
+  if (done === 'hold' || done === 'resume' || done === 'resolve' || done === 'escalate') return { text: STRINGS.commands.done[done], error: false };
+  const refused = queryParam(req, 'refused');
+  if (refused === 'not_found' || refused === 'conflict' || refused === 'cooldown' || refused === 'invalid') return { text: STRINGS.commands.refused[refused], error: true };
+  return undefined;
+}

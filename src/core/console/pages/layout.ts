@@ -1,0 +1,55 @@
+import { html, type Html } from '../html';
+import { type ConsolePaths } from '../console-paths';
+import { type ConsoleSession } from '../session-codec';
+import { STRINGS } from '../strings.en';
+
+export interface Shell {
+  paths: ConsolePaths;
+  assets: { css: string; js: string };
+  /** Server clock now (epoch ms): the browser ticks countdowns from it, not from its own clock. */
+  serverNow: number;
+  session?: ConsoleSession;
+  csrf?: string;
+  /** The nav item of this page. */
+  current?: 'queue';
+}
+
+/**
+ * The frame of every console page: skip link, header with the sections and who is signed in,
+ * a live region for announcements, and the page. Later pages (inquiry, figures, deliveries,
+ * runbook) add a nav entry here once they exist.
+ */
+export function layout(shell: Shell, title: string, main: Html): Html {
+  const { paths, session } = shell;
+  const nav: Array<{ key: 'queue'; href: string; label: string }> = [{ key: 'queue', href: paths.home, label: STRINGS.nav.queue }];
+  return html`<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${title} · ${STRINGS.product}</title>
+<link rel="stylesheet" href="${paths.asset(shell.assets.css)}">
+<script src="${paths.asset(shell.assets.js)}" defer></script>
+</head>
+<body data-server-now="${shell.serverNow}" data-csrf="${shell.csrf ?? ''}" data-strings="${JSON.stringify(STRINGS.client)}">
+<a class="skip" href="#main">${STRINGS.skipToContent}</a>
+<header class="top">
+  <span class="brand">${STRINGS.product}</span>
+  ${session
+    ? html`<nav aria-label="${STRINGS.nav.label}"><ul>${nav.map(
+        (item) => html`<li><a href="${item.href}"${shell.current === item.key ? html` aria-current="page"` : ''}>${item.label}</a></li>`,
+      )}</ul></nav>
+  <form class="who" method="post" action="${paths.signOut}">
+    <span>${STRINGS.signedInAs(session.name, STRINGS.roles[session.role])}</span>
+    <input type="hidden" name="csrf" value="${shell.csrf ?? ''}">
+    <button type="submit">${STRINGS.signOut}</button>
+  </form>`
+    : ''}
+</header>
+<div id="announce" class="flash" role="status" aria-live="polite"></div>
+<main id="main" tabindex="-1">
+${main}
+</main>
+</body>
+</html>`;
+}

@@ -1,0 +1,78 @@
+/**
+ * Every string a person reads in the console, server and browser alike, in one place for
+ * translation. `client` is handed to the browser script as data (it formats countdowns).
+ */
+export const STRINGS = {
+  product: 'Replywatch',
+  skipToContent: 'Skip to content',
+  nav: { label: 'Console sections', queue: 'Queue' },
+  signedInAs: (name: string, role: string) => `Signed in as ${name} (${role})`,
+  roles: { viewer: 'viewer', operator: 'operator' },
+  signOut: 'Sign out',
+  signIn: {
+    title: 'Sign in',
+    intro: 'Sign in with the admin token or a console token from hub.yaml.',
+    tokenLabel: 'Token',
+    submit: 'Sign in',
+    failed: 'That token is not valid.',
+    missing: 'Enter a token.',
+    tooMany: (seconds: number) => `Too many failed attempts. Try again in ${seconds} s.`,
+    signedOut: 'You are signed out.',
+  },
+  queue: {
+    title: 'Queue',
+    heading: 'Waiting inquiries',
+    summary: (open: number, held: number) => `${open} waiting, ${held} on hold`,
+    empty: 'Nothing is waiting. All customers have an answer.',
+    filters: 'Filters',
+    channel: 'Channel',
+    policy: 'Policy',
+    tag: 'Tag',
+    any: 'Any',
+    apply: 'Apply',
+    clear: 'Clear',
+    more: 'Next page',
+    first: 'First page',
+    caption: 'Open and held inquiries, most urgent first',
+    columns: { conversation: 'Conversation', channel: 'Channel', policy: 'Policy', waiting: 'Waiting', nextMark: 'Next mark', deadline: 'Deadline', status: 'Status', actions: 'Actions' },
+    status: { open: 'Waiting', on_hold: 'On hold', breached: 'Past deadline' },
+    noPolicy: 'none',
+    noMark: '—',
+    escalationMark: '🚨 escalation',
+    paused: 'paused',
+    live: 'Live updates on',
+    offline: 'Live updates interrupted; retrying…',
+  },
+  commands: {
+    hold: 'Hold',
+    resume: 'Resume',
+    resolve: 'Resolve',
+    escalate: 'Escalate',
+    reason: 'Reason',
+    reasonRequired: 'Give a reason to escalate.',
+    actionsFor: (title: string) => `Actions for ${title}`,
+    done: { hold: 'Put on hold.', resume: 'Resumed.', resolve: 'Resolved.', escalate: 'Escalated.' },
+    failed: 'The command failed.',
+    refused: {
+      not_found: 'That inquiry no longer exists.',
+      conflict: 'That inquiry changed meanwhile; the queue shows its state now.',
+      cooldown: 'It was escalated recently; try again later.',
+      invalid: 'Give a reason of at most 1000 characters to escalate.',
+    },
+  },
+  errors: {
+    forbidden: 'Your sign-in may not do that.',
+    csrf: 'The form expired or came from another site. Reload the page and try again.',
+    notFound: 'No such page.',
+    unauthorized: 'Sign in first.',
+    tooManyStreams: 'Too many live streams on this server; retrying later.',
+  },
+  client: {
+    in: 'in {t}',
+    ago: '{t} ago',
+    overdue: '{t} overdue',
+    failed: 'The command failed.',
+  },
+} as const;
+
+export type CommandName = keyof typeof STRINGS.commands.done;
