@@ -119,7 +119,7 @@ describe('configuration errors point at what to fix', () => {
       const problems = errorOf(() => loadConfig({ HUB_CONFIG: hub, RULES_FILE: rules })).problems.map((p) => `${p.path}: ${p.message}`);
       expect(problems).toEqual([
         'server.prot: unknown key; did you mean "port"? (known keys: host, port, bodyLimit, requestTimeout, headersTimeout, keepAliveTimeout)',
-        expect.stringMatching(/^sever: unknown key; did you mean "server"\? \(known keys: server, database, admin, log, rulesFile, .*plugins\)$/),
+        expect.stringMatching(/^sever: unknown key; did you mean "server"\? \(known keys: server, database, admin, console, log, rulesFile, .*plugins\)$/),
       ]);
     });
 
