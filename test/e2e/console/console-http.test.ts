@@ -206,6 +206,15 @@ describe(`web console over HTTP (${testBackend})`, () => {
       expect(out.headers.get('set-cookie')).toMatch(/^replywatch_console=; Path=\/; Max-Age=0;/);
     });
 
+    it('refuses a cross-site sign-out, which a browser sends without the SameSite=Strict cookie', async () => {
+      for (const headers of [{ origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' }, { origin: 'https://evil.example' }, { 'sec-fetch-site': 'cross-site' }]) {
+        const res = await postForm(hub, '/sign-out', {}, headers);
+        expect({ headers, status: res.status, cookie: res.headers.get('set-cookie') }).toEqual({ headers, status: 403, cookie: null });
+      }
+      // The same POST from the console's own page still signs out (nothing to clear but the cookie).
+      expect((await postForm(hub, '/sign-out', {}, { origin: hub.url, 'sec-fetch-site': 'same-origin' })).status).toBe(303);
+    });
+
     // Last: it leaves this client's address locked out of sign-in for the window.
     it('slows down token guessing: after 10 failures from an address, sign-in answers 429 even for the right token', async () => {
       for (let i = 0; i < 10; i++) await postForm(hub, '/sign-in', { token: `guess-${i}-0123456789abcdef` });
