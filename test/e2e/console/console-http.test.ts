@@ -206,8 +206,25 @@ describe(`web console over HTTP (${testBackend})`, () => {
       expect(out.headers.get('set-cookie')).toMatch(/^replywatch_console=; Path=\/; Max-Age=0;/);
     });
 
+    it('caps the live streams of one sign-in with 429, leaving other sign-ins theirs', async () => {
+      const tabs = await signIn(hub, VIEWER_TOKEN);
+      const abort = new AbortController();
+      const open = (cookie: string) => fetch(`${hub.url}/events`, { headers: { cookie }, signal: abort.signal });
+      try {
+        for (let i = 0; i < 5; i++) expect((await open(tabs.cookie)).status).toBe(200);
+        const sixth = await open(tabs.cookie);
+        expect(sixth.status).toBe(429);
+        expect(sixth.headers.get('retry-after')).toBe('30');
+        expect(await sixth.text()).toBe('Too many live streams for this sign-in; close a console tab.');
+        expect((await open(viewer.cookie)).status).toBe(200);
+      } finally {
+        abort.abort();
+      }
+    });
+
     it('refuses a cross-site sign-out, which a browser sends without the SameSite=Strict cookie', async () => {
-      for (const headers of [{ origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' }, { origin: 'https://evil.example' }, { 'sec-fetch-site': 'cross-site' }]) {
+      const crossSite: Array<Record<string, string>> = [{ origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' }, { origin: 'https://evil.example' }, { 'sec-fetch-site': 'cross-site' }];
+      for (const headers of crossSite) {
         const res = await postForm(hub, '/sign-out', {}, headers);
         expect({ headers, status: res.status, cookie: res.headers.get('set-cookie') }).toEqual({ headers, status: 403, cookie: null });
       }
