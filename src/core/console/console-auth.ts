@@ -40,7 +40,7 @@ export class ConsoleAuth {
     this.paths = consolePaths(this.settings.path);
     const admin = config.hub.admin.token;
     this.codec = admin && this.settings.enabled ? new SessionCodec(admin) : undefined;
-    const account = (name: string, role: ConsoleRole, token: string): Account => ({ name, role, token, tag: SessionCodec.tokenTag(token) });
+    const account = (name: string, role: ConsoleRole, token: string): Account => ({ name, role, token, tag: this.codec?.tokenTag(token) ?? '' });
     this.accounts = admin
       ? [account('admin', 'operator', admin), ...this.settings.operators.map((p) => account(p.name, 'operator', p.token)), ...this.settings.viewers.map((p) => account(p.name, 'viewer', p.token))]
       : [];
