@@ -177,6 +177,8 @@ describe(`web console over HTTP (${testBackend})`, () => {
 
       const again = await postForm(hub, command(inquiry, 'resume'), {}, { cookie: operator.cookie, 'x-csrf-token': operator.csrf, accept: 'application/json' });
       expect(again.status).toBe(409);
+      // The console's text, as the page without the script shows it: not InquiryCommands' English.
+      expect(await again.json()).toEqual({ ok: false, code: 'conflict', message: 'That inquiry changed meanwhile; the queue shows its state now.' });
 
       const noReason = await postForm(hub, command(inquiry, 'escalate'), { reason: '  ' }, { cookie: operator.cookie, 'x-csrf-token': operator.csrf, accept: 'application/json' });
       expect(noReason.status).toBe(422);
