@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { secret } from '../../plugins/sdk/secret';
 import { breakerSchema, connectorDeliverySchema, DEFAULT_RETRY_SCHEDULE } from './delivery-policy.schema';
 import { durationAtLeast, durationSchema } from './duration';
-import { consoleSchema } from '../console/console-config.schema';
+import { consoleAccounts, consoleSchema, sameToken } from '../console/console-config.schema';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -137,7 +137,16 @@ export const hubConfigSchema = z
     connectors: z.record(z.string(), z.object({ enabled: z.boolean().default(true), delivery: connectorDeliverySchema.optional() }).loose()).default({}),
     plugins: z.array(pluginSchema).default([]),
   })
-  .strict();
+  .strict()
+  .superRefine((hub, ctx) => {
+    // The admin token signs in as the operator `admin`: a console account sharing it would be
+    // that account in name only (and a viewer would be an operator). Checked here, where both are.
+    const admin = hub.admin.token;
+    if (admin === undefined) return;
+    for (const { list, index, person, label } of consoleAccounts(hub.console)) {
+      if (person.token === admin) ctx.addIssue({ code: 'custom', path: ['console', list, index, 'token'], message: sameToken(label, 'admin.token') });
+    }
+  });
 
 export type HubConfig = z.output<typeof hubConfigSchema>;
 export type OutboxSettings = z.output<typeof outboxSchema>;

@@ -65,6 +65,28 @@ describe('ConsoleAuth', () => {
     expect(auth.signIn(ADMIN, 'a')).toMatchObject({ ok: false, reason: 'limited' });
     expect(auth.signIn(ADMIN, 'b').ok).toBe(true);
   });
+
+  it('keeps counting failures across valid sign-ins: a viewer token buys no extra guesses', () => {
+    const auth = new ConsoleAuth(config({ viewers: [{ name: 'maria', token: VIEWER }] }), new VirtualClock(0));
+    const guess = (n: number) => auth.signIn(`wrong-token-${n}-000000`, 'a');
+    for (let i = 0; i < 9; i++) expect(guess(i)).toEqual({ ok: false, reason: 'invalid' });
+    expect(auth.signIn(VIEWER, 'a').ok).toBe(true);
+    expect(guess(9)).toEqual({ ok: false, reason: 'invalid' });
+    expect(auth.signIn(ADMIN, 'a')).toMatchObject({ ok: false, reason: 'limited' });
+  });
+
+  it('counts an IPv6 client by its /64: another address in the same network is the same client', () => {
+    const auth = new ConsoleAuth(config({}), new VirtualClock(0));
+    for (let i = 0; i < 10; i++) auth.signIn(`wrong-token-${i}-000000`, `2001:db8:0:7::${i + 1}`);
+    expect(auth.signIn(ADMIN, '2001:db8:0:7:ffff::1')).toMatchObject({ ok: false, reason: 'limited' });
+    expect(auth.signIn(ADMIN, '2001:db8:0:8::1').ok).toBe(true);
+  });
+
+  it('refuses everyone once failures from all addresses together reach the global budget', () => {
+    const auth = new ConsoleAuth(config({}), new VirtualClock(0));
+    for (let i = 0; i < 100; i++) auth.signIn(`wrong-token-${i}-000000`, `192.0.2.${i}`);
+    expect(auth.signIn(ADMIN, '198.51.100.1')).toMatchObject({ ok: false, reason: 'limited' });
+  });
 });
 
 describe('ConsoleAuth.clientAddress', () => {

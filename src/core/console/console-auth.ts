@@ -5,6 +5,7 @@ import { HUB_CONFIG } from '../config/settings.tokens';
 import { type LoadedConfig } from '../config/load-config';
 import { consolePaths, type ConsolePaths } from './console-paths';
 import { type ConsoleSettings } from './console-config.schema';
+import { addressKey } from './address-key';
 import { readCookies, requestOrigin, sameOrigin } from './request-origin';
 import { type ConsoleRole, type ConsoleSession, equal, SessionCodec } from './session-codec';
 import { SignInLimiter } from './sign-in-limiter';
@@ -39,7 +40,7 @@ export class ConsoleAuth {
     this.paths = consolePaths(this.settings.path);
     const admin = config.hub.admin.token;
     this.codec = admin && this.settings.enabled ? new SessionCodec(admin) : undefined;
-    const account = (name: string, role: ConsoleRole, token: string): Account => ({ name, role, token, tag: SessionCodec.tokenTag(token) });
+    const account = (name: string, role: ConsoleRole, token: string): Account => ({ name, role, token, tag: this.codec?.tokenTag(token) ?? '' });
     this.accounts = admin
       ? [account('admin', 'operator', admin), ...this.settings.operators.map((p) => account(p.name, 'operator', p.token)), ...this.settings.viewers.map((p) => account(p.name, 'viewer', p.token))]
       : [];
@@ -52,17 +53,20 @@ export class ConsoleAuth {
 
   signIn(token: string, address: string): SignInOutcome {
     const now = this.clock.now();
-    const retryAfterMs = this.limiter.retryAfter(address, now);
+    const client = addressKey(address);
+    const retryAfterMs = this.limiter.retryAfter(client, now);
     if (retryAfterMs > 0) return { ok: false, reason: 'limited', retryAfterMs };
     // Every account is compared, matched or not, so the time taken says nothing about which.
     let found: Account | undefined;
     for (const account of this.accounts) if (equal(token, account.token) && !found) found = account;
     if (!found || !this.codec) {
       // Once per lock-out, and never the token tried: an operator sees guessing, not secrets.
-      if (this.limiter.fail(address, now)) this.logger.warn(`console sign-in: too many failed attempts from ${address}; refused for a while`);
+      const reached = this.limiter.fail(client, now);
+      if (reached === 'address') this.logger.warn(`console sign-in: too many failed attempts from ${client}; refused for a while`);
+      if (reached === 'global') this.logger.warn('console sign-in: too many failed attempts from all addresses together; every sign-in refused for a while');
       return { ok: false, reason: 'invalid' };
     }
-    this.limiter.succeed(address);
+    // A success clears no failures: a valid viewer token must not buy more guesses at the others.
     return { ok: true, session: { role: found.role, name: found.name, expiresAt: now + this.settings.sessionTtl, nonce: SessionCodec.newNonce(), tokenTag: found.tag } };
   }
 

@@ -42,7 +42,8 @@ export function consoleCommandsController(base: string): Type {
       if (command === 'escalate' && (reason === '' || reason.length > 1000 || unstorable(reason))) return this.answer(req, res, back, command, 'invalid', STRINGS.commands.refused.invalid);
       const outcome = await this.commands.run(command as InquiryCommand, id, { by: `console:${session.name}`, ...(reason ? { reason } : {}) });
       if (outcome.ok) return this.answer(req, res, back, command, undefined, STRINGS.commands.done[command as InquiryCommand], outcome.status);
-      return this.answer(req, res, back, command, outcome.code, outcome.code === 'conflict' ? outcome.message : STRINGS.commands.refused[outcome.code]);
+      // The console's own words, as the no-script path shows: InquiryCommands' text is for logs and the API.
+      return this.answer(req, res, back, command, outcome.code, STRINGS.commands.refused[outcome.code]);
     }
 
     /** The script gets JSON to announce; a plain form goes back to the queue it came from. */

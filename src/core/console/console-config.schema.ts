@@ -39,12 +39,30 @@ export const consoleSchema = z
   .strict()
   .superRefine((value, ctx) => {
     const seen = new Set<string>();
-    for (const [list, people] of [['viewers', value.viewers], ['operators', value.operators]] as const) {
-      people.forEach((p, index) => {
-        if (seen.has(p.name) || p.name === 'admin') ctx.addIssue({ code: 'custom', path: [list, index, 'name'], message: `the name ${p.name} is taken (names are unique; admin is the admin token's)` });
-        seen.add(p.name);
-      });
+    const tokens = new Map<string, string>();
+    for (const { list, index, person: p, label } of consoleAccounts(value)) {
+      if (seen.has(p.name) || p.name === 'admin') ctx.addIssue({ code: 'custom', path: [list, index, 'name'], message: `the name ${p.name} is taken (names are unique; admin is the admin token's)` });
+      seen.add(p.name);
+      // A shared token would sign in as whichever account comes first, silently: refused.
+      // The message names the accounts, never the token.
+      const first = tokens.get(p.token);
+      if (first !== undefined) ctx.addIssue({ code: 'custom', path: [list, index, 'token'], message: sameToken(label, first) });
+      else tokens.set(p.token, label);
     }
   });
 
 export type ConsoleSettings = z.output<typeof consoleSchema>;
+
+type Person = z.output<typeof person>;
+
+/** Each viewer and operator with where it is written, and how a message names it (`viewer maria`). */
+export function consoleAccounts(settings: { viewers: Person[]; operators: Person[] }): Array<{ list: 'viewers' | 'operators'; index: number; person: Person; label: string }> {
+  return [
+    ...settings.viewers.map((person, index) => ({ list: 'viewers' as const, index, person, label: `viewer ${person.name}` })),
+    ...settings.operators.map((person, index) => ({ list: 'operators' as const, index, person, label: `operator ${person.name}` })),
+  ];
+}
+
+export function sameToken(account: string, other: string): string {
+  return `${account} has the same token as ${other}; give each sign-in its own token`;
+}

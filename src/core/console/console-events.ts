@@ -19,12 +19,24 @@ export type QueueChange =
 interface Subscriber {
   res: Response;
   expiresAt: number;
+  /** The session's nonce: one sign-in's streams are counted together. */
+  session: string;
 }
+
+/** Why a stream was not opened; `gone` needs no answer (the client already left). */
+export type SubscribeOutcome = 'open' | 'full' | 'session-full' | 'closing' | 'gone';
 
 /** Proxies close a stream that says nothing for a while (nginx: 60 s by default). */
 export const HEARTBEAT_MS = 20_000;
 /** Streams one replica holds at most; a browser beyond it retries later. */
 export const MAX_STREAMS = 500;
+/** Streams one sign-in holds at most (a few tabs), so one session cannot take every slot. */
+export const MAX_STREAMS_PER_SESSION = 5;
+/**
+ * Bytes a stream may leave unsent: past it the client is not reading (a stalled link), and it
+ * is cut off rather than buffered without end. A full queue page's changes are far below it.
+ */
+export const MAX_BUFFERED = 256 * 1024;
 
 /**
  * The queue's Server-Sent Events. Changes made in this process arrive as domain events at
@@ -42,6 +54,8 @@ export class ConsoleEvents implements OnModuleInit, BeforeApplicationShutdown {
   private lastMark: string | undefined;
   private lastBeat = 0;
   private nextRecheck = 0;
+  /** Set once the hub is stopping: no new streams, since nothing would end them. */
+  private closing = false;
 
   constructor(
     private readonly events: EventEmitter2,
@@ -65,31 +79,38 @@ export class ConsoleEvents implements OnModuleInit, BeforeApplicationShutdown {
     return this.subscribers.size;
   }
 
-  /** Opens a stream on `res` until the client leaves, the session expires or the hub stops; false when full. */
-  subscribe(res: Response, expiresAt: number): boolean {
-    if (this.subscribers.size >= MAX_STREAMS) return false;
+  /** Opens a stream on `res` until the client leaves, the session expires or the hub stops. */
+  subscribe(res: Response, session: { expiresAt: number; nonce: string }): SubscribeOutcome {
+    if (this.closing) return 'closing';
+    // Its 'close' has been and gone: a slot taken now would never be given back.
+    if (res.destroyed || res.writableEnded) return 'gone';
+    if (this.subscribers.size >= MAX_STREAMS) return 'full';
+    let mine = 0;
+    for (const s of this.subscribers) if (s.session === session.nonce) mine++;
+    if (mine >= MAX_STREAMS_PER_SESSION) return 'session-full';
     res.status(200);
     res.setHeader('Content-Type', 'text/event-stream; charset=utf-8');
     res.setHeader('Cache-Control', 'no-store');
     // nginx would otherwise buffer the stream and deliver it in lumps.
     res.setHeader('X-Accel-Buffering', 'no');
     res.flushHeaders();
-    const subscriber = { res, expiresAt };
+    const subscriber = { res, expiresAt: session.expiresAt, session: session.nonce };
     this.subscribers.add(subscriber);
     res.on('close', () => this.subscribers.delete(subscriber));
     // A reconnecting browser waits this long; the first message tells it the server's time.
-    res.write(`retry: 3000\n${message('hello', { now: this.clock.now() })}`);
+    this.send(subscriber, `retry: 3000\n${message('hello', { now: this.clock.now() })}`);
     this.loop.start();
-    return true;
+    return 'open';
   }
 
   publish(change: QueueChange): void {
     if (this.subscribers.size === 0) return;
     const text = message('change', { ...change, now: this.clock.now() });
-    for (const s of this.subscribers) s.res.write(text);
+    for (const s of this.subscribers) this.send(s, text);
   }
 
   beforeApplicationShutdown(): Promise<void> {
+    this.closing = true;
     for (const s of this.subscribers) s.res.end();
     this.subscribers.clear();
     return this.loop.stop();
@@ -116,10 +137,17 @@ export class ConsoleEvents implements OnModuleInit, BeforeApplicationShutdown {
     }
     if (now - this.lastBeat >= HEARTBEAT_MS) {
       this.lastBeat = now;
-      for (const s of this.subscribers) s.res.write(`: ${now}\n\n`);
+      for (const s of this.subscribers) this.send(s, `: ${now}\n\n`);
     }
     // Awake for whichever comes first: the next re-check or the next heartbeat.
     return Math.max(1, Math.min(this.nextRecheck, this.lastBeat + HEARTBEAT_MS) - this.clock.now());
+  }
+
+  /** Writes to one stream; one whose client stopped reading is dropped before it buffers without end. */
+  private send(s: Subscriber, text: string): void {
+    if (s.res.write(text) || s.res.writableLength <= MAX_BUFFERED) return;
+    this.subscribers.delete(s);
+    s.res.destroy();
   }
 }
 

@@ -42,10 +42,12 @@ export function consoleQueueController(base: string): Type {
     stream(@Req() req: Request, @Res() res: Response): void {
       const session = this.auth.session(req);
       if (!session) return unauthorized(res);
-      if (!this.events.subscribe(res, session.expiresAt)) {
-        res.setHeader('Retry-After', '30');
-        res.status(503).type('text/plain').send(STRINGS.errors.tooManyStreams);
-      }
+      const outcome = this.events.subscribe(res, session);
+      if (outcome === 'open' || outcome === 'gone') return;
+      // 429: this sign-in has enough streams open (tabs); 503: the replica is full or stopping.
+      const [status, text] = outcome === 'session-full' ? [429, STRINGS.errors.tooManySessionStreams] : [503, outcome === 'closing' ? STRINGS.errors.stopping : STRINGS.errors.tooManyStreams];
+      res.setHeader('Retry-After', '30');
+      res.status(status).type('text/plain').send(text);
     }
   }
   return ConsoleQueueController;

@@ -43,8 +43,9 @@ export function consoleSessionController(base: string): Type {
     async signOut(@Req() req: Request, @Res() res: Response): Promise<void> {
       const session = this.auth.session(req);
       const form = await readForm(req);
-      // Signing someone out is a change too: another site must not be able to do it.
-      if (session && !this.auth.postAllowed(req, session, form.get('csrf') ?? undefined)) {
+      // Signing someone out is a change too: another site must not be able to do it. Its POST
+      // arrives without the SameSite=Strict cookie, so the origin is checked with or without one.
+      if (!this.auth.originAllowed(req) || (session && !this.auth.postAllowed(req, session, form.get('csrf') ?? undefined))) {
         return this.shell.send(res, 403, errorPage(this.shell.of(session), STRINGS.signOut, STRINGS.errors.csrf));
       }
       res.setHeader('Set-Cookie', this.auth.clearCookie(req));

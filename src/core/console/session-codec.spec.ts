@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { SessionCodec, type ConsoleSession } from './session-codec';
 
 const session: ConsoleSession = { role: 'viewer', name: 'maria', expiresAt: 2_000, nonce: 'n-1', tokenTag: 'tag' };
@@ -34,7 +35,16 @@ describe('SessionCodec', () => {
   });
 
   it('never puts the token itself into the tag', () => {
-    expect(SessionCodec.tokenTag('admin-token-0123456789')).not.toContain('admin');
-    expect(SessionCodec.tokenTag('a')).not.toBe(SessionCodec.tokenTag('b'));
+    expect(codec.tokenTag('admin-token-0123456789')).not.toContain('admin');
+    expect(codec.tokenTag('a')).not.toBe(codec.tokenTag('b'));
+  });
+
+  it('keys the tag, so a leaked cookie is no offline test of a guessed token', () => {
+    const token = 'viewer-token-0123456789';
+    const tag = codec.tokenTag(token);
+    expect(codec.tokenTag(token)).toBe(tag);
+    // Another key (admin token) gives another tag; and no plain digest of the token matches it.
+    expect(new SessionCodec('another-admin-token-0123').tokenTag(token)).not.toBe(tag);
+    for (const text of [token, `replywatch console token tag\u0000${token}`]) expect(createHash('sha256').update(text).digest('base64url').slice(0, 16)).not.toBe(tag);
   });
 });

@@ -10,7 +10,7 @@ export interface ConsoleSession {
   expiresAt: number;
   /** Random per sign-in; the CSRF token is derived from it. */
   nonce: string;
-  /** A short digest of the token used to sign in: a token removed from hub.yaml signs its holder out. */
+  /** A short keyed digest of the token used to sign in: a token removed from hub.yaml signs its holder out. */
   tokenTag: string;
 }
 
@@ -39,9 +39,13 @@ export class SessionCodec {
     return randomBytes(16).toString('base64url');
   }
 
-  /** A digest of a sign-in token short enough for a cookie; never the token. */
-  static tokenTag(token: string): string {
-    return createHash('sha256').update(`replywatch console token tag\u0000${token}`).digest('base64url').slice(0, 16);
+  /**
+   * A digest of a sign-in token short enough for a cookie; never the token. Keyed (HMAC under
+   * the session key), so a leaked cookie is no test of guesses at a weak token: checking one
+   * needs the admin token too. 96 bits: plenty to tell the configured tokens apart.
+   */
+  tokenTag(token: string): string {
+    return this.sign(`token tag\u0000${token}`).slice(0, 16);
   }
 
   encode(session: ConsoleSession): string {

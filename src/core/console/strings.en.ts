@@ -66,6 +66,8 @@ export const STRINGS = {
     notFound: 'No such page.',
     unauthorized: 'Sign in first.',
     tooManyStreams: 'Too many live streams on this server; retrying later.',
+    tooManySessionStreams: 'Too many live streams for this sign-in; close a console tab.',
+    stopping: 'The server is restarting; retrying later.',
   },
   client: {
     in: 'in {t}',

@@ -177,6 +177,8 @@ describe(`web console over HTTP (${testBackend})`, () => {
 
       const again = await postForm(hub, command(inquiry, 'resume'), {}, { cookie: operator.cookie, 'x-csrf-token': operator.csrf, accept: 'application/json' });
       expect(again.status).toBe(409);
+      // The console's text, as the page without the script shows it: not InquiryCommands' English.
+      expect(await again.json()).toEqual({ ok: false, code: 'conflict', message: 'That inquiry changed meanwhile; the queue shows its state now.' });
 
       const noReason = await postForm(hub, command(inquiry, 'escalate'), { reason: '  ' }, { cookie: operator.cookie, 'x-csrf-token': operator.csrf, accept: 'application/json' });
       expect(noReason.status).toBe(422);
@@ -204,6 +206,32 @@ describe(`web console over HTTP (${testBackend})`, () => {
       const out = await postForm(hub, '/sign-out', { csrf: session.csrf }, { cookie: session.cookie });
       expect(out.status).toBe(303);
       expect(out.headers.get('set-cookie')).toMatch(/^replywatch_console=; Path=\/; Max-Age=0;/);
+    });
+
+    it('caps the live streams of one sign-in with 429, leaving other sign-ins theirs', async () => {
+      const tabs = await signIn(hub, VIEWER_TOKEN);
+      const abort = new AbortController();
+      const open = (cookie: string) => fetch(`${hub.url}/events`, { headers: { cookie }, signal: abort.signal });
+      try {
+        for (let i = 0; i < 5; i++) expect((await open(tabs.cookie)).status).toBe(200);
+        const sixth = await open(tabs.cookie);
+        expect(sixth.status).toBe(429);
+        expect(sixth.headers.get('retry-after')).toBe('30');
+        expect(await sixth.text()).toBe('Too many live streams for this sign-in; close a console tab.');
+        expect((await open(viewer.cookie)).status).toBe(200);
+      } finally {
+        abort.abort();
+      }
+    });
+
+    it('refuses a cross-site sign-out, which a browser sends without the SameSite=Strict cookie', async () => {
+      const crossSite: Array<Record<string, string>> = [{ origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' }, { origin: 'https://evil.example' }, { 'sec-fetch-site': 'cross-site' }];
+      for (const headers of crossSite) {
+        const res = await postForm(hub, '/sign-out', {}, headers);
+        expect({ headers, status: res.status, cookie: res.headers.get('set-cookie') }).toEqual({ headers, status: 403, cookie: null });
+      }
+      // The same POST from the console's own page still signs out (nothing to clear but the cookie).
+      expect((await postForm(hub, '/sign-out', {}, { origin: hub.url, 'sec-fetch-site': 'same-origin' })).status).toBe(303);
     });
 
     // Last: it leaves this client's address locked out of sign-in for the window.

@@ -163,6 +163,27 @@ describe('configuration errors point at what to fix', () => {
     expect(errorOf(() => loadConfig({ HUB_CONFIG: hub })).message).toBe(`${hub}:2:18 database.sharedBuffers: expected a size from 128kB to 1GB, such as 16MB or 128MB`);
   });
 
+  describe('console tokens are unique across accounts, named by account and never by value', () => {
+    const shared = 'a-shared-console-token-0123';
+    const hubYaml = (viewerToken: string, operatorToken: string) =>
+      `admin:\n  token: \${ADMIN_TOKEN}\nconsole:\n  viewers:\n    - { name: maria, token: ${viewerToken} }\n  operators:\n    - { name: oleg, token: ${operatorToken} }\n`;
+
+    it('refuses a viewer token that is also an operator’s, at the later one’s line', () => {
+      const { 'hub.yaml': hub, 'rules.yaml': rules } = folder({ 'hub.yaml': hubYaml(shared, shared), 'rules.yaml': 'version: 1\n' });
+      const error = errorOf(() => loadConfig({ HUB_CONFIG: hub, RULES_FILE: rules, ADMIN_TOKEN: 'the-admin-token-0123456789' }));
+      expect(error.message).toBe(`${hub}:7:28 console.operators[0].token: operator oleg has the same token as viewer maria; give each sign-in its own token`);
+      expect(error.message).not.toContain(shared);
+    });
+
+    it('refuses a console token equal to admin.token, also when ADMIN_TOKEN sets it', () => {
+      const { 'hub.yaml': hub, 'rules.yaml': rules } = folder({ 'hub.yaml': hubYaml(shared, 'operator-token-oleg-0123456789'), 'rules.yaml': 'version: 1\n' });
+      const error = errorOf(() => loadConfig({ HUB_CONFIG: hub, RULES_FILE: rules, ADMIN_TOKEN: shared }));
+      expect(error.message).toBe(`${hub}:5:29 console.viewers[0].token: viewer maria has the same token as admin.token; give each sign-in its own token`);
+      expect(error.message).not.toContain(shared);
+      expect(loadConfig({ HUB_CONFIG: hub, RULES_FILE: rules, ADMIN_TOKEN: 'the-admin-token-0123456789' }).hub.console.viewers).toHaveLength(1);
+    });
+  });
+
   describe('relative paths start at the folder of the file that names them', () => {
     const icsRules = (ics: string) => `version: 1\ncalendars:\n  support:\n    timezone: UTC\n    week: { mon-fri: ["09:00-18:00"] }\n    holidays:\n      ics: ${ics}\n`;
 
