@@ -100,18 +100,6 @@ export async function deliveryCounts(hub: TestHub, connector: string): Promise<R
   return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
 }
 
-/** Steps a virtual clock forward a second at a time, letting the hub's loops run between steps. */
-export async function stepClock(clock: VirtualClock, ms: number, stepMs = 1000): Promise<void> {
-  const end = clock.now() + ms;
-  while (clock.now() < end) {
-    await clock.advanceTo(Math.min(end, clock.now() + stepMs));
-    for (let i = 0; i < 5; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 10));
-      await clock.advance(0);
-    }
-  }
-}
-
 /** Waits (in real time) until `check` holds, polling; fails with `what` after `timeoutMs`. */
 export async function eventually(what: string, check: () => Promise<boolean>, timeoutMs = 5000): Promise<void> {
   const end = Date.now() + timeoutMs;

@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { VirtualClock } from '../../../src/core/clock/virtual-clock';
 import { ADMIN_TOKEN, ingestBody, latestInquiryId, type TestHub } from '../../support/hub-harness';
+import { advanceBy } from '../../support/telegram-harness';
 import { testBackend } from '../../support/test-database';
 import { WebhookReceiver } from '../../support/webhook-receiver';
-import { deliveryCounts, eventually, OPERATOR_TOKEN, postForm, signIn, startConsoleHub, statusOf, stepClock, VIEWER_TOKEN, webhookHubOptions, type SignedIn } from './console-fixture';
+import { deliveryCounts, eventually, OPERATOR_TOKEN, postForm, signIn, startConsoleHub, statusOf, VIEWER_TOKEN, webhookHubOptions, type SignedIn } from './console-fixture';
 
 const XSS = '<img src=x onerror=alert(1)>';
 const SECRET_ENV = 'TEST_CONSOLE_PAGES_HOOK_SECRET';
@@ -32,7 +33,7 @@ describe(`web console inquiry and deliveries pages over HTTP (${testBackend})`, 
     const res = await hub.post({ ...ingestBody({ conversation, text, sentAt: new Date(clock.now() - 60_000).toISOString() }), conversation: { id: conversation, title: `Title ${conversation}` } });
     expect(res.status).toBe(200);
     await eventually('a dead letter', async () => {
-      await stepClock(clock, 1000);
+      await advanceBy(clock, 1000, 1000);
       return (await deadIds()).length > before;
     });
     return latestInquiryId(hub.db, conversation);

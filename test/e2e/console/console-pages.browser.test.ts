@@ -3,9 +3,10 @@ import { type Browser, type Page } from 'playwright-core';
 import { VirtualClock } from '../../../src/core/clock/virtual-clock';
 import { launchBrowser, screenshot, SCREENSHOT_DIR } from '../../support/browser';
 import { ingestBody, latestInquiryId, type TestHub } from '../../support/hub-harness';
+import { advanceBy } from '../../support/telegram-harness';
 import { testBackend } from '../../support/test-database';
 import { WebhookReceiver } from '../../support/webhook-receiver';
-import { deliveryCounts, eventually, OPERATOR_TOKEN, startConsoleHub, stepClock, webhookHubOptions } from './console-fixture';
+import { deliveryCounts, eventually, OPERATOR_TOKEN, startConsoleHub, webhookHubOptions } from './console-fixture';
 
 const XSS = '<img src=x onerror=alert(1)>';
 const SECRET_ENV = 'TEST_CONSOLE_BROWSER_HOOK_SECRET';
@@ -43,7 +44,7 @@ describe(`web console inquiry and deliveries pages in a browser (${testBackend})
     expect(res.status).toBe(200);
     inquiry = await latestInquiryId(hub.db, 'browser-chat');
     await eventually('a dead letter', async () => {
-      await stepClock(clock, 1000);
+      await advanceBy(clock, 1000, 1000);
       return (await deliveryCounts(hub, 'webhook')).dead === 1;
     });
     await clock.advance(45 * 60_000);
