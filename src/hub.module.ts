@@ -22,6 +22,7 @@ import { type OutboxSettings } from './core/config/hub-config.schema';
 import { DeliveryPolicies } from './core/outbox/delivery-policies';
 import { OUTBOUND_DISPATCHER, type OutboundDispatcher } from './core/outbox/outbound-dispatcher';
 import { pauseNotices } from './core/outbox/pause-notices';
+import { DeliveryReplay } from './core/outbox/delivery-replay';
 import { OutboxStore } from './core/outbox/outbox-store';
 import { OutboxWorker } from './core/outbox/outbox-worker';
 import { TicketAwareDispatcher } from './core/tickets/ticket-dispatcher';
@@ -100,6 +101,7 @@ export class HubModule {
       HealthState,
       IntakeService,
       InquiryQueries,
+      DeliveryReplay,
       InquiryCommands,
       AdminGuard,
       { provide: OutboxStore, inject: [DATABASE], useFactory: (db: Database) => new OutboxStore(db) },

@@ -101,6 +101,6 @@ describe('consoleParts', () => {
   it('registers no console route without an admin token, or when disabled', () => {
     expect(consoleParts(config({}, null)).controllers).toEqual([]);
     expect(consoleParts(config({ enabled: false })).controllers).toEqual([]);
-    expect(consoleParts(config({})).controllers).toHaveLength(4);
+    expect(consoleParts(config({})).controllers).toHaveLength(6);
   });
 });

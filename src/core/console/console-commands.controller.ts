@@ -38,24 +38,26 @@ export function consoleCommandsController(base: string): Type {
       if (session.role !== 'operator') return this.deny(req, res, 403, STRINGS.errors.forbidden);
       if (!(COMMANDS as readonly string[]).includes(command) || !UUID.test(id)) return this.deny(req, res, 404, STRINGS.errors.notFound);
       const back = QueueService.safeBack(form.get('back'));
+      const returnTo = form.get('return') === 'inquiry' ? id : undefined;
       const reason = form.get('reason')?.trim() ?? '';
-      if (command === 'escalate' && (reason === '' || reason.length > 1000 || unstorable(reason))) return this.answer(req, res, back, command, 'invalid', STRINGS.commands.refused.invalid);
+      if (command === 'escalate' && (reason === '' || reason.length > 1000 || unstorable(reason))) return this.answer(req, res, back, command, 'invalid', STRINGS.commands.refused.invalid, undefined, returnTo);
       const outcome = await this.commands.run(command as InquiryCommand, id, { by: `console:${session.name}`, ...(reason ? { reason } : {}) });
-      if (outcome.ok) return this.answer(req, res, back, command, undefined, STRINGS.commands.done[command as InquiryCommand], outcome.status);
+      if (outcome.ok) return this.answer(req, res, back, command, undefined, STRINGS.commands.done[command as InquiryCommand], outcome.status, returnTo);
       // The console's own words, as the no-script path shows: InquiryCommands' text is for logs and the API.
-      return this.answer(req, res, back, command, outcome.code, STRINGS.commands.refused[outcome.code]);
+      return this.answer(req, res, back, command, outcome.code, STRINGS.commands.refused[outcome.code], undefined, returnTo);
     }
 
     /** The script gets JSON to announce; a plain form goes back to the queue it came from. */
-    private answer(req: Request, res: Response, back: string, command: string, refused: Refusal | undefined, message: string, status?: string): void {
+    private answer(req: Request, res: Response, back: string, command: string, refused: Refusal | undefined, message: string, status?: string, returnTo?: string): void {
       if (wantsJson(req)) {
         const code = refused === undefined ? 200 : refused === 'not_found' ? 404 : refused === 'cooldown' ? 429 : refused === 'invalid' ? 422 : 409;
         res.status(code).json(refused === undefined ? { ok: true, status, message } : { ok: false, code: refused, message });
         return;
       }
-      const query = new URLSearchParams(back.slice(1));
+      // From the inquiry page (`return=inquiry`): back to it, without the queue's parameters.
+      const query = new URLSearchParams(returnTo === undefined ? back.slice(1) : '');
       query.set(refused === undefined ? 'done' : 'refused', refused ?? command);
-      res.redirect(303, `${this.auth.paths.home}?${query.toString()}`);
+      res.redirect(303, `${returnTo === undefined ? this.auth.paths.home : this.auth.paths.inquiry(returnTo)}?${query.toString()}`);
     }
 
     private deny(req: Request, res: Response, status: number, text: string): void {

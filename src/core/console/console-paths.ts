@@ -10,6 +10,9 @@ export interface ConsolePaths {
   rows: string;
   asset(file: string): string;
   command(inquiryId: string, command: string): string;
+  inquiry(inquiryId: string): string;
+  deliveries: string;
+  replay: string;
 }
 
 export function consolePaths(prefix: string): ConsolePaths {
@@ -24,5 +27,8 @@ export function consolePaths(prefix: string): ConsolePaths {
     rows: `${base}/queue/rows`,
     asset: (file) => `${base}/assets/${file}`,
     command: (inquiryId, command) => `${base}/inquiries/${encodeURIComponent(inquiryId)}/${command}`,
+    inquiry: (inquiryId) => `${base}/inquiries/${encodeURIComponent(inquiryId)}`,
+    deliveries: `${base}/deliveries`,
+    replay: `${base}/deliveries/replay`,
   };
 }

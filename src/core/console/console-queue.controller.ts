@@ -3,7 +3,7 @@ import { type Request, type Response } from 'express';
 import { ConsoleAuth } from './console-auth';
 import { ConsoleEvents } from './console-events';
 import { ConsoleShell } from './console-shell';
-import { queryParam } from './form-body';
+import { commandNotice } from './notice';
 import { queueBody, queuePage } from './pages/queue.page';
 import { QueueService } from './queue-service';
 import { setPageHeaders } from './security-headers';
@@ -25,7 +25,7 @@ export function consoleQueueController(base: string): Type {
       const session = this.auth.session(req);
       if (!session) return res.redirect(303, this.auth.paths.signIn);
       const model = await this.queue.model(req, session.role, { choices: true });
-      const notice = noticeOf(req);
+      const notice = commandNotice(req);
       this.shell.send(res, 200, queuePage(this.shell.of(session, model.serverNow), { ...model, ...(notice ? { notice } : {}) }));
     }
 
@@ -56,13 +56,4 @@ export function consoleQueueController(base: string): Type {
 function unauthorized(res: Response): void {
   setPageHeaders(res);
   res.status(401).type('text/plain').send(STRINGS.errors.unauthorized);
-}
-
-/** What a command posted without the script came back to say: a code, never free text. */
-function noticeOf(req: Request): { text: string; error: boolean } | undefined {
-  const done = queryParam(req, 'done');
-  if (done === 'hold' || done === 'resume' || done === 'resolve' || done === 'escalate') return { text: STRINGS.commands.done[done], error: false };
-  const refused = queryParam(req, 'refused');
-  if (refused === 'not_found' || refused === 'conflict' || refused === 'cooldown' || refused === 'invalid') return { text: STRINGS.commands.refused[refused], error: true };
-  return undefined;
 }

@@ -4,10 +4,14 @@ import { ConsoleAssets } from './console-assets';
 import { consoleAssetsController } from './console-assets.controller';
 import { ConsoleAuth } from './console-auth';
 import { consoleCommandsController } from './console-commands.controller';
+import { consoleDeliveriesController } from './console-deliveries.controller';
 import { ConsoleEvents } from './console-events';
+import { consoleInquiryController } from './console-inquiry.controller';
 import { consoleQueueController } from './console-queue.controller';
 import { consoleSessionController } from './console-session.controller';
 import { ConsoleShell } from './console-shell';
+import { DeliveriesService } from './deliveries-service';
+import { InquiryDetails } from './inquiry-detail';
 import { QueueQuery } from './queue-query';
 import { QueueService } from './queue-service';
 
@@ -28,8 +32,15 @@ export function consoleParts(config: LoadedConfig): { controllers: Type[]; provi
   if (!on) return { controllers: [], providers: [announce] };
   const base = settings.path.replace(/^\/+/, '');
   return {
-    controllers: [consoleAssetsController(base), consoleSessionController(base), consoleQueueController(base), consoleCommandsController(base)],
-    providers: [announce, { provide: ConsoleAssets, useFactory: () => new ConsoleAssets() }, ConsoleAuth, ConsoleShell, QueueQuery, QueueService, ConsoleEvents],
+    controllers: [
+      consoleAssetsController(base),
+      consoleSessionController(base),
+      consoleQueueController(base),
+      consoleCommandsController(base),
+      consoleInquiryController(base),
+      consoleDeliveriesController(base),
+    ],
+    providers: [announce, { provide: ConsoleAssets, useFactory: () => new ConsoleAssets() }, ConsoleAuth, ConsoleShell, QueueQuery, QueueService, ConsoleEvents, InquiryDetails, DeliveriesService],
   };
 }
 

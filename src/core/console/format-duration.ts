@@ -19,3 +19,8 @@ export function formatDuration(ms: number): string {
 export function relative(template: string, ms: number): string {
   return template.replace('{t}', formatDuration(ms));
 }
+
+/** `2026-12-03 14:05:09 UTC`: an instant as operators compare it with logs (which are in UTC). */
+export function formatInstant(ms: number): string {
+  return `${new Date(ms).toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+}

@@ -50,6 +50,15 @@ export interface Claim {
   anyHeld: boolean;
 }
 
+/** Which dead letters a replay puts back in line; `target` is the duty target's name. */
+export interface ReplayFilter {
+  id?: string;
+  since?: Date;
+  until?: Date;
+  connector?: string;
+  target?: string;
+}
+
 /** A claim is ours only while status, claimant and attempt number are what we set. */
 const OURS = `id = $1 AND status = 'in_flight' AND claimed_by = $2 AND attempts = $3`;
 
@@ -202,23 +211,33 @@ export class OutboxStore {
    * budget: both counters start again (a delivery dead-lettered by the cap on all attempts
    * would otherwise get one try), and the history keeps every earlier attempt.
    */
-  async replay(filter: { id?: string; since?: Date; until?: Date; connector?: string }, now: Date): Promise<string[]> {
+  async replay(filter: ReplayFilter, now: Date): Promise<string[]> {
     const note = JSON.stringify([{ attempt: 0, at: now.toISOString(), outcome: 'replayed' }]);
     const rows = await this.db.query<{ id: string }>(
       `UPDATE deliveries SET status = 'pending', failures = 0, attempts = 0, next_attempt_at = $1, updated_at = $1, dead_at = NULL,
          history = history || $2::jsonb
        WHERE status = 'dead' AND ($3::uuid IS NULL OR id = $3::uuid) AND ($4::timestamptz IS NULL OR dead_at >= $4)
          AND ($5::text IS NULL OR connector = $5) AND ($6::timestamptz IS NULL OR dead_at < $6)
+         AND ($7::text IS NULL OR coalesce(target->>'name', '') = $7)
        RETURNING id`,
-      [now, note, filter.id ?? null, filter.since ?? null, filter.connector ?? null, filter.until ?? null],
+      [now, note, filter.id ?? null, filter.since ?? null, filter.connector ?? null, filter.until ?? null, filter.target ?? null],
     );
     return rows.map((r) => r.id);
   }
 
-  list(filter: { status?: DeliveryStatus; limit: number }): Promise<DeliveryRow[]> {
+  /**
+   * Newest change first. `troubled`: only dead letters and deliveries waiting for another
+   * attempt after a failure (what an operator looks at); `offset` pages on from there.
+   */
+  list(filter: { status?: DeliveryStatus; limit: number; troubled?: boolean; connector?: string; target?: string; inquiryId?: string; offset?: number }): Promise<DeliveryRow[]> {
     return this.db.query<DeliveryRow>(
-      `SELECT * FROM deliveries WHERE ($1::text IS NULL OR status = $1) ORDER BY updated_at DESC, id LIMIT $2`,
-      [filter.status ?? null, filter.limit],
+      `SELECT * FROM deliveries
+        WHERE ($1::text IS NULL OR status = $1)
+          AND ($3::boolean IS NULL OR status = 'dead' OR (status = 'pending' AND attempts > 0))
+          AND ($4::text IS NULL OR connector = $4) AND ($5::text IS NULL OR coalesce(target->>'name', '') = $5)
+          AND ($6::uuid IS NULL OR inquiry_id = $6::uuid)
+        ORDER BY updated_at DESC, id LIMIT $2 OFFSET $7`,
+      [filter.status ?? null, filter.limit, filter.troubled ? true : null, filter.connector ?? null, filter.target ?? null, filter.inquiryId ?? null, filter.offset ?? 0],
     );
   }
 

@@ -7,12 +7,15 @@ export const OPERATOR_TOKEN = 'operator-token-oleg-0123456789';
 export { ADMIN_TOKEN };
 
 /** A hub with the console on at `path`, a viewer and an operator, and the seed policy (60 min, marks at 45/55/60). */
-export async function startConsoleHub(options: { path?: string; clock?: VirtualClock; rules?: Record<string, unknown> } = {}): Promise<TestHub> {
+export async function startConsoleHub(
+  options: { path?: string; clock?: VirtualClock; rules?: Record<string, unknown>; outbox?: Record<string, unknown>; connectors?: Record<string, unknown> } = {},
+): Promise<TestHub> {
   return startTestHub({
     ...(options.clock ? { clock: options.clock } : {}),
     hub: {
       // Virtual time: a short poll would mean thousands of wake-ups per simulated hour.
-      outbox: { pollInterval: '30s', baseDelay: '1s' },
+      outbox: { pollInterval: '30s', baseDelay: '1s', ...options.outbox },
+      ...(options.connectors ? { connectors: options.connectors } : {}),
       console: {
         // Virtual time again: a re-check every 5 s would be 540 database reads per 45 minutes.
         liveRecheck: '5m',
@@ -67,4 +70,41 @@ export function postForm(hub: TestHub, path: string, form: Record<string, string
 export async function statusOf(hub: TestHub, inquiryId: string): Promise<string> {
   const [row] = await hub.db.query<{ status: string }>(`SELECT status FROM inquiries WHERE id = $1`, [inquiryId]);
   return row?.status ?? 'missing';
+}
+
+/** A hub whose duty target `ops-hook` is a Standard Webhooks endpoint at `receiverUrl` told of every opened inquiry. */
+export function webhookHubOptions(receiverUrl: string, secretEnv: string) {
+  return {
+    // Two failed attempts make a dead letter; no breaker, so a replay goes out at once.
+    outbox: { maxAttempts: 2, maxDelay: '2s', breaker: { failures: 0 } },
+    connectors: {
+      http: { enabled: true, secret: '${TEST_INGEST_SECRET}' },
+      log: { enabled: true },
+      webhook: { endpoints: [{ name: 'ops', url: `${receiverUrl}/hook`, secretEnv, timeout: '2s' }] },
+    },
+    rules: {
+      duty: {
+        targets: [
+          { name: 'duty', connector: 'log', to: { chat: 'duty' } },
+          { name: 'ops-hook', connector: 'webhook', to: { endpoint: 'ops' } },
+        ],
+      },
+      notify: { inquiryOpened: ['ops-hook'] },
+    },
+  };
+}
+
+/** Deliveries of one connector by status. */
+export async function deliveryCounts(hub: TestHub, connector: string): Promise<Record<string, number>> {
+  const rows = await hub.db.query<{ status: string; n: number | string }>(`SELECT status, count(*) AS n FROM deliveries WHERE connector = $1 GROUP BY status`, [connector]);
+  return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
+}
+
+/** Waits (in real time) until `check` holds, polling; fails with `what` after `timeoutMs`. */
+export async function eventually(what: string, check: () => Promise<boolean>, timeoutMs = 5000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
 }

@@ -10,18 +10,24 @@ export interface Shell {
   serverNow: number;
   session?: ConsoleSession;
   csrf?: string;
-  /** The nav item of this page. */
-  current?: 'queue';
+  /** The nav item of this page (`inquiry`: shown only while one is open). */
+  current?: 'queue' | 'inquiry' | 'deliveries';
 }
 
 /**
  * The frame of every console page: skip link, header with the sections and who is signed in,
- * a live region for announcements, and the page. Later pages (inquiry, figures, deliveries,
- * runbook) add a nav entry here once they exist.
+ * a live region for announcements, and the page. Later pages (figures, runbook) add a nav
+ * entry here once they exist.
  */
 export function layout(shell: Shell, title: string, main: Html): Html {
   const { paths, session } = shell;
-  const nav: Array<{ key: 'queue'; href: string; label: string }> = [{ key: 'queue', href: paths.home, label: STRINGS.nav.queue }];
+  type Item = { key: NonNullable<Shell['current']>; href: string; label: string };
+  const nav: Item[] = [
+    { key: 'queue', href: paths.home, label: STRINGS.nav.queue },
+    // An inquiry has no page of its own in the sections until one is open: then it is where you are.
+    ...(shell.current === 'inquiry' ? [{ key: 'inquiry' as const, href: '#main', label: STRINGS.nav.inquiry }] : []),
+    { key: 'deliveries', href: paths.deliveries, label: STRINGS.nav.deliveries },
+  ];
   return html`<!doctype html>
 <html lang="en">
 <head>

@@ -68,7 +68,7 @@ function row(shell: Shell, model: QueueModel, item: QueueItem, now: number): Htm
   const overdue = !held && item.dueAt !== null && item.dueAt <= now;
   const status = held ? Q.status.on_hold : item.breached || overdue ? Q.status.breached : Q.status.open;
   return html`<tr id="inquiry-${item.id}" data-inquiry="${item.id}" class="${held ? 'held' : overdue || item.breached ? 'breached' : ''}">
-  <th scope="row" data-label="${Q.columns.conversation}"><span class="title">${item.displayTitle}</span>
+  <th scope="row" data-label="${Q.columns.conversation}"><a class="title" href="${shell.paths.inquiry(item.id)}">${item.displayTitle}</a>
     <span class="sub">${item.externalId}${item.tags.length > 0 ? html` · ${item.tags.map((t) => html`<span class="tag">${t}</span>`)}` : ''}</span></th>
   <td data-label="${Q.columns.channel}">${item.channel}</td>
   <td data-label="${Q.columns.policy}">${item.policy ?? Q.noPolicy}</td>
