@@ -137,7 +137,7 @@ export class HubModule {
         provide: TicketFollower,
         inject: [DATABASE, CLOCK, RulesStore, EventEmitter2],
         useFactory: (db: Database, clock: Clock, store: RulesStore, events: EventEmitter2) =>
-          new TicketFollower(db, clock, () => store.current.rules, (count) => events.emit(OUTBOX_ENQUEUED, count)),
+          new TicketFollower(db, clock, () => store.current.rules, (count) => events.emit(OUTBOX_ENQUEUED, count), options.config.hub.outbox.pollInterval),
       },
       { provide: RequestQuiesce, useValue: new RequestQuiesce() },
       HubRuntime,
