@@ -9,8 +9,22 @@ import { parseCommand } from './parse-command';
 import { progress, withProgress } from './progress';
 import { UsageError } from './usage-error';
 
-/** `replywatch simulate SCENARIO.yaml [--rules FILE]`: what the hub would do, line by line. */
-export async function runSimulate(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+/**
+ * A throwaway in-memory database: the real schema and code paths, nothing kept. A scenario is
+ * a few rows, so a small page cache, which is quicker to set up.
+ */
+async function inMemoryDatabase(): Promise<Database> {
+  const opened = await Database.open({ dataDir: 'memory://', poolSize: 1, sharedBuffers: '16MB' });
+  await opened.migrate();
+  return opened;
+}
+
+/**
+ * `replywatch simulate SCENARIO.yaml [--rules FILE]`: what the hub would do, line by line.
+ * `openDatabase` gives it an empty, migrated database (tests hand it a copy of a migrated one
+ * rather than run every migration again).
+ */
+export async function runSimulate(args: string[], env: NodeJS.ProcessEnv = process.env, openDatabase: () => Promise<Database> = inMemoryDatabase): Promise<number> {
   const { values, positionals } = parseCommand(SIMULATE, args);
   const file = positionals[0];
   if (!file) throw new UsageError('simulate needs a scenario file, e.g. examples/scenarios/seed.yaml');
@@ -20,13 +34,7 @@ export async function runSimulate(args: string[], env: NodeJS.ProcessEnv = proce
   if (!rulesFile) throw new UsageError('the scenario names no rules file; pass --rules FILE');
   const { rules } = loadRules(rulesFile, env);
   const line = progress();
-  // A throwaway in-memory database: the real schema and code paths, nothing kept. A scenario
-  // is a few rows, so a small page cache, which is quicker to set up.
-  const db = await withProgress('preparing an in-memory database…', async () => {
-    const opened = await Database.open({ dataDir: 'memory://', poolSize: 1, sharedBuffers: '16MB' });
-    await opened.migrate();
-    return opened;
-  }, line);
+  const db = await withProgress('preparing an in-memory database…', openDatabase, line);
   try {
     const lines = await withProgress('simulating…', () => simulate(db, scenario, rules, (done, total) => line.update(`simulating: event ${done} of ${total}`)), line);
     for (const text of lines) process.stdout.write(`${text}\n`);

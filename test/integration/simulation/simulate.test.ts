@@ -1,14 +1,32 @@
 import { runSimulate } from '../../../src/cli/simulate.command';
 import { ConfigError } from '../../../src/core/config/config-error';
+import { type Database } from '../../../src/core/persistence/database';
+import { createTestDatabase } from '../../support/test-database';
 
-async function simulateFile(file: string): Promise<string[]> {
+/**
+ * The first scenario runs as the command does, on a new in-memory database; the others on a
+ * copy of the run's migrated one, which is the same schema without initdb and every migration.
+ */
+let dropCopies: Array<() => Promise<void>> = [];
+async function migratedCopy(): Promise<Database> {
+  const copy = await createTestDatabase('pglite');
+  dropCopies.push(() => copy.drop());
+  return copy.open();
+}
+
+afterAll(async () => {
+  for (const drop of dropCopies) await drop();
+  dropCopies = [];
+});
+
+async function simulateFile(file: string, openDatabase: (() => Promise<Database>) | undefined = migratedCopy): Promise<string[]> {
   let out = '';
   const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
     out += String(chunk);
     return true;
   });
   try {
-    await runSimulate([file], {});
+    await runSimulate([file], {}, openDatabase);
   } finally {
     spy.mockRestore();
   }
@@ -17,7 +35,7 @@ async function simulateFile(file: string): Promise<string[]> {
 
 describe('replywatch simulate (the shipped scenarios)', () => {
   it('plays the seed: warnings at 12:45 and 12:55, answered at 12:57 within SLA', async () => {
-    expect(await simulateFile('examples/scenarios/seed.yaml')).toEqual([
+    expect(await simulateFile('examples/scenarios/seed.yaml', undefined)).toEqual([
       '12:00 inquiry opened (customer-chat)',
       '12:45 ⚡ 15 minutes left',
       '12:55 ❗ 5 minutes left',
