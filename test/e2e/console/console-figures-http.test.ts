@@ -1,16 +1,10 @@
 import { VirtualClock } from '../../../src/core/clock/virtual-clock';
 import { ingestBody, type TestHub } from '../../support/hub-harness';
 import { testBackend } from '../../support/test-database';
-import { signIn, startConsoleHub, VIEWER_TOKEN, type SignedIn } from './console-fixture';
+import { rowCells, signIn, startConsoleHub, VIEWER_TOKEN, type SignedIn } from './console-fixture';
 
 const NOW = Date.parse('2026-11-20T12:00:00Z');
 const MIN = 60_000;
-
-/** One table row's cells, tags stripped: `<tr data-figure="breaches">` → ['Breaches', '1']. */
-export function rowCells(page: string, attribute: string): string[] {
-  const row = new RegExp(`<tr ${attribute}[^>]*>([\\s\\S]*?)</tr>`).exec(page)?.[1] ?? '';
-  return [...row.matchAll(/<t[hd][^>]*>([\s\S]*?)<\/t[hd]>/g)].map((m) => (m[1] ?? '').replace(/<[^>]+>/g, '').trim());
-}
 
 /**
  * The figures page over HTTP on a virtual clock: only for the signed-in, the period's numbers
