@@ -39,7 +39,7 @@ export function histogramChart(bins: HistogramBin[]): Html {
 <caption>${F.histogramCaption}</caption>
 <thead><tr><th scope="col">${B.bin}</th><th scope="col">${B.inquiries}</th></tr></thead>
 <tbody>${bins.map(
-    (b, i) => html`<tr data-x="${i}" data-y="${b.count}" data-bin="${F.bin(b.from, b.to)}"><th scope="row" data-label="${B.bin}">${F.bin(b.from, b.to)}</th><td data-label="${B.inquiries}">${b.count}</td></tr>`,
+    (b, i) => html`<tr data-x="${i}" data-y="${b.count}"><th scope="row" data-label="${B.bin}">${F.bin(b.from, b.to)}</th><td data-label="${B.inquiries}">${b.count}</td></tr>`,
   )}</tbody>
 </table>`;
   return chart('frt-histogram', 'bins', F.histogram, F.histogramChart, table);
