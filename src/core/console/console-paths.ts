@@ -13,6 +13,8 @@ export interface ConsolePaths {
   inquiry(inquiryId: string): string;
   deliveries: string;
   replay: string;
+  figures: string;
+  figuresCsv: string;
 }
 
 export function consolePaths(prefix: string): ConsolePaths {
@@ -30,5 +32,7 @@ export function consolePaths(prefix: string): ConsolePaths {
     inquiry: (inquiryId) => `${base}/inquiries/${encodeURIComponent(inquiryId)}`,
     deliveries: `${base}/deliveries`,
     replay: `${base}/deliveries/replay`,
+    figures: `${base}/figures`,
+    figuresCsv: `${base}/figures/csv`,
   };
 }

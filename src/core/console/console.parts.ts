@@ -6,11 +6,13 @@ import { ConsoleAuth } from './console-auth';
 import { consoleCommandsController } from './console-commands.controller';
 import { consoleDeliveriesController } from './console-deliveries.controller';
 import { ConsoleEvents } from './console-events';
+import { consoleFiguresController } from './console-figures.controller';
 import { consoleInquiryController } from './console-inquiry.controller';
 import { consoleQueueController } from './console-queue.controller';
 import { consoleSessionController } from './console-session.controller';
 import { ConsoleShell } from './console-shell';
 import { DeliveriesService } from './deliveries-service';
+import { FiguresService } from './figures-service';
 import { InquiryDetails } from './inquiry-detail';
 import { QueueQuery } from './queue-query';
 import { QueueService } from './queue-service';
@@ -39,8 +41,20 @@ export function consoleParts(config: LoadedConfig): { controllers: Type[]; provi
       consoleCommandsController(base),
       consoleInquiryController(base),
       consoleDeliveriesController(base),
+      consoleFiguresController(base),
     ],
-    providers: [announce, { provide: ConsoleAssets, useFactory: () => new ConsoleAssets() }, ConsoleAuth, ConsoleShell, QueueQuery, QueueService, ConsoleEvents, InquiryDetails, DeliveriesService],
+    providers: [
+      announce,
+      { provide: ConsoleAssets, useFactory: () => new ConsoleAssets() },
+      ConsoleAuth,
+      ConsoleShell,
+      QueueQuery,
+      QueueService,
+      ConsoleEvents,
+      InquiryDetails,
+      DeliveriesService,
+      FiguresService,
+    ],
   };
 }
 

@@ -108,3 +108,9 @@ export async function eventually(what: string, check: () => Promise<boolean>, ti
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
 }
+
+/** One table row's cells, tags stripped: `<tr data-figure="breaches">` → ['Breaches', '1']. */
+export function rowCells(page: string, attribute: string): string[] {
+  const row = new RegExp(`<tr ${attribute}[^>]*>([\\s\\S]*?)</tr>`).exec(page)?.[1] ?? '';
+  return [...row.matchAll(/<t[hd][^>]*>([\s\S]*?)<\/t[hd]>/g)].map((m) => (m[1] ?? '').replace(/<[^>]+>/g, '').trim());
+}

@@ -6,12 +6,15 @@ import { STRINGS } from '../strings.en';
 export interface Shell {
   paths: ConsolePaths;
   assets: { css: string; js: string };
+  /** Hashed names of this page's own files (the figures page's charts), after the console's. */
+  pageAssets?: { css: string[]; js: string[] };
   /** Server clock now (epoch ms): the browser ticks countdowns from it, not from its own clock. */
   serverNow: number;
   session?: ConsoleSession;
   csrf?: string;
   /** The nav item of this page (`inquiry`: shown only while one is open). */
-  current?: 'queue' | 'inquiry' | 'deliveries';
+  current?: 'queue' | 'inquiry' | 'deliveries'
+    | 'figures';
 }
 
 /**
@@ -27,6 +30,7 @@ export function layout(shell: Shell, title: string, main: Html): Html {
     // An inquiry has no page of its own in the sections until one is open: then it is where you are.
     ...(shell.current === 'inquiry' ? [{ key: 'inquiry' as const, href: '#main', label: STRINGS.nav.inquiry }] : []),
     { key: 'deliveries', href: paths.deliveries, label: STRINGS.nav.deliveries },
+    { key: 'figures', href: paths.figures, label: STRINGS.nav.figures },
   ];
   return html`<!doctype html>
 <html lang="en">
@@ -36,6 +40,8 @@ export function layout(shell: Shell, title: string, main: Html): Html {
 <title>${title} · ${STRINGS.product}</title>
 <link rel="stylesheet" href="${paths.asset(shell.assets.css)}">
 <script src="${paths.asset(shell.assets.js)}" defer></script>
+${(shell.pageAssets?.css ?? []).map((file) => html`<link rel="stylesheet" href="${paths.asset(file)}">\n`)}
+${(shell.pageAssets?.js ?? []).map((file) => html`<script src="${paths.asset(file)}" defer></script>\n`)}
 </head>
 <body data-server-now="${shell.serverNow}" data-csrf="${shell.csrf ?? ''}" data-strings="${JSON.stringify(STRINGS.client)}">
 <a class="skip" href="#main">${STRINGS.skipToContent}</a>
