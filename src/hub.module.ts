@@ -6,7 +6,7 @@ import { type LoadedConfig } from './core/config/load-config';
 import { HUB_CONFIG, INTAKE_SETTINGS, OUTBOX_SETTINGS } from './core/config/settings.tokens';
 import { consoleParts } from './core/console/console.parts';
 import { ConversationDirectory } from './core/conversations/conversation-directory';
-import { OUTBOX_ENQUEUED } from './core/events/domain-events';
+import { OUTBOX_DELIVERY_CHANGED, OUTBOX_ENQUEUED } from './core/events/domain-events';
 import { DeliveryReplayController } from './core/http/delivery-replay.controller';
 import { AdminController } from './core/http/admin.controller';
 import { AdminGuard } from './core/http/admin.guard';
@@ -114,7 +114,12 @@ export class HubModule {
         provide: OutboxWorker,
         inject: [OutboxStore, OUTBOUND_DISPATCHER, CLOCK, OUTBOX_SETTINGS, Metrics, DeliveryPolicies, DATABASE, EventEmitter2],
         useFactory: (store: OutboxStore, dispatcher: OutboundDispatcher, clock: Clock, settings: OutboxSettings, metrics: Metrics, policies: DeliveryPolicies, db: Database, events: EventEmitter2) =>
-          new OutboxWorker(store, dispatcher, clock, settings, metrics, Math.random, { policies, onCircuitChange: pauseNotices(db, rules, clock, events) }),
+          new OutboxWorker(store, dispatcher, clock, settings, metrics, Math.random, {
+            policies,
+            onCircuitChange: pauseNotices(db, rules, clock, events),
+            // The console's live pages follow deliveries through this.
+            onDeliveryChanged: (change) => events.emit(OUTBOX_DELIVERY_CHANGED, change),
+          }),
       },
       {
         provide: SlaScheduler,

@@ -6,7 +6,7 @@ import { ConsoleShell } from './console-shell';
 import { DeliveriesService } from './deliveries-service';
 import { queryParam, readForm } from './form-body';
 import { type Notice } from './notice';
-import { deliveriesPage } from './pages/deliveries.page';
+import { deliveriesBody, deliveriesPage } from './pages/deliveries.page';
 import { errorPage } from './pages/error.page';
 import { STRINGS } from './strings.en';
 
@@ -34,6 +34,15 @@ export function consoleDeliveriesController(base: string): Type {
       const model = await this.deliveries.model(req, session.role);
       const notice = replayNotice(req);
       this.shell.send(res, 200, deliveriesPage(this.shell.of(session), { ...model, ...(notice ? { notice } : {}) }));
+    }
+
+    /** What live updates fetch again when deliveries changed: the same filters and page. */
+    @Get('deliveries/live')
+    async live(@Req() req: Request, @Res() res: Response): Promise<void> {
+      const session = this.auth.session(req);
+      if (!session) return this.shell.unauthorized(res);
+      const shell = this.shell.of(session);
+      this.shell.sendPart(res, deliveriesBody(shell, await this.deliveries.model(req, session.role)), shell.serverNow);
     }
 
     @Post('deliveries/replay')

@@ -1,8 +1,9 @@
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { type Response } from 'express';
 import { VirtualClock } from '../clock/virtual-clock';
-import { INQUIRY_EVENT, SLA_MARK_FIRED } from '../events/domain-events';
+import { INQUIRY_EVENT, OUTBOX_DELIVERY_CHANGED, SLA_MARK_FIRED } from '../events/domain-events';
 import { INQUIRY_COMMAND_EVENT } from '../inquiries/inquiry-commands';
+import { type OutboxStore } from '../outbox/outbox-store';
 import { ConsoleEvents, HEARTBEAT_MS, MAX_BUFFERED, MAX_STREAMS, MAX_STREAMS_PER_SESSION } from './console-events';
 import { type QueueQuery } from './queue-query';
 
@@ -42,11 +43,13 @@ function setup() {
   const clock = new VirtualClock(1_000_000);
   const emitter = new EventEmitter2();
   let mark = '10';
-  // Strict: the only query the stream may make is the change mark.
+  let outboxMark = 'dead:1:5';
+  // Strict: the only queries the stream may make are the change marks.
   const queue = { changeMark: () => Promise.resolve(mark) } as unknown as QueueQuery;
-  const events = new ConsoleEvents(emitter, queue, clock, { hub: { console: { liveRecheck: RECHECK_MS } } } as never);
+  const outbox = { changeMark: () => Promise.resolve(outboxMark) } as unknown as OutboxStore;
+  const events = new ConsoleEvents(emitter, queue, outbox, clock, { hub: { console: { liveRecheck: RECHECK_MS } } } as never);
   events.onModuleInit();
-  return { clock, emitter, events, setMark: (m: string) => (mark = m) };
+  return { clock, emitter, events, setMark: (m: string) => (mark = m), setOutboxMark: (m: string) => (outboxMark = m) };
 }
 
 const session = (expiresAt: number, nonce = 'n-1') => ({ expiresAt, nonce });
@@ -83,6 +86,30 @@ describe('ConsoleEvents', () => {
     expect(eventsOf(res)[1]).toBe(`event: change\ndata: {"type":"refresh","now":${1_000_000 + 2 * RECHECK_MS}}`);
     await clock.advance(RECHECK_MS);
     expect(eventsOf(res)).toHaveLength(2);
+    await events.beforeApplicationShutdown();
+  });
+
+  it('pushes this process’s delivery changes, with the inquiry where one is known', async () => {
+    const { clock, emitter, events } = setup();
+    const res = fakeResponse();
+    events.subscribe(asResponse(res), session(clock.now() + 3_600_000));
+    emitter.emit(OUTBOX_DELIVERY_CHANGED, { inquiryId: 'i-1', status: 'dead' });
+    emitter.emit(OUTBOX_DELIVERY_CHANGED, { inquiryId: null, status: 'pending' });
+    expect(eventsOf(res).slice(1)).toEqual([
+      'event: change\ndata: {"type":"deliveries","inquiryId":"i-1","now":1000000}',
+      'event: change\ndata: {"type":"deliveries","now":1000000}',
+    ]);
+    await events.beforeApplicationShutdown();
+  });
+
+  it('finds another replica’s delivery changes by re-reading the outbox’s change mark', async () => {
+    const { clock, events, setOutboxMark } = setup();
+    const res = fakeResponse();
+    events.subscribe(asResponse(res), session(clock.now() + 3_600_000));
+    await clock.advance(RECHECK_MS);
+    setOutboxMark('dead:2:9');
+    await clock.advance(RECHECK_MS);
+    expect(eventsOf(res).slice(1)).toEqual([`event: change\ndata: {"type":"deliveries","now":${1_000_000 + 2 * RECHECK_MS}}`]);
     await events.beforeApplicationShutdown();
   });
 

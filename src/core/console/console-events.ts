@@ -5,15 +5,21 @@ import { CLOCK, type Clock } from '../clock/clock';
 import { HUB_CONFIG } from '../config/settings.tokens';
 import { type LoadedConfig } from '../config/load-config';
 import { WakeableLoop } from '../clock/wakeable-loop';
-import { INQUIRY_EVENT, SLA_MARK_FIRED, type InquiryEventPayload } from '../events/domain-events';
+import { type DeliveryChangedPayload, INQUIRY_EVENT, OUTBOX_DELIVERY_CHANGED, SLA_MARK_FIRED, type InquiryEventPayload } from '../events/domain-events';
 import { INQUIRY_COMMAND_EVENT, type InquiryCommand } from '../inquiries/inquiry-commands';
+import { OutboxStore } from '../outbox/outbox-store';
 import { type FiredMark } from '../sla/fire-point';
 import { QueueQuery } from './queue-query';
 
 export type QueueChange =
   | { type: 'opened' | 'answered' | 'extended' | 'answer_corrected' | 'mark'; inquiryId: string }
   | { type: InquiryCommand; inquiryId: string }
-  /** Something changed that this process did not see happen (another replica). */
+  /**
+   * A delivery was delivered, retried, dead-lettered or replayed. Without an inquiry id: not
+   * known which (a replay of many, or a change found by the re-check, made by another replica).
+   */
+  | { type: 'deliveries'; inquiryId?: string }
+  /** An inquiry changed that this process did not see happen (another replica). */
   | { type: 'refresh' };
 
 interface Subscriber {
@@ -39,9 +45,11 @@ export const MAX_STREAMS_PER_SESSION = 5;
 export const MAX_BUFFERED = 256 * 1024;
 
 /**
- * The queue's Server-Sent Events. Changes made in this process arrive as domain events at
- * once; other replicas' changes are found by re-reading the newest inquiry event id every
- * few seconds, so a page behind a load balancer stays right. Each event carries the server's
+ * The console's Server-Sent Events, one stream per page: the queue, an inquiry and the
+ * deliveries page each pick the changes they show. Changes made in this process arrive as
+ * domain events at once; other replicas' changes are found by re-reading the newest inquiry
+ * event id and the outbox's change mark every few seconds, so a page behind a load balancer
+ * stays right. Each event carries the server's
  * clock, which the browser keeps its countdowns on.
  */
 @Injectable()
@@ -52,6 +60,7 @@ export class ConsoleEvents implements OnModuleInit, BeforeApplicationShutdown {
   /** How often the database is asked for changes made by other replicas (console.liveRecheck). */
   private readonly recheckMs: number;
   private lastMark: string | undefined;
+  private lastDeliveriesMark: string | undefined;
   private lastBeat = 0;
   private nextRecheck = 0;
   /** Set once the hub is stopping: no new streams, since nothing would end them. */
@@ -60,6 +69,7 @@ export class ConsoleEvents implements OnModuleInit, BeforeApplicationShutdown {
   constructor(
     private readonly events: EventEmitter2,
     private readonly queue: QueueQuery,
+    private readonly outbox: OutboxStore,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(HUB_CONFIG) config: Pick<LoadedConfig, 'hub'>,
   ) {
@@ -73,6 +83,7 @@ export class ConsoleEvents implements OnModuleInit, BeforeApplicationShutdown {
     }
     this.events.on(INQUIRY_COMMAND_EVENT, (e: { command: InquiryCommand; inquiryId: string }) => this.publish({ type: e.command, inquiryId: e.inquiryId }));
     this.events.on(SLA_MARK_FIRED, (mark: FiredMark) => this.publish({ type: 'mark', inquiryId: mark.inquiryId }));
+    this.events.on(OUTBOX_DELIVERY_CHANGED, (e: DeliveryChangedPayload) => this.publish({ type: 'deliveries', ...(e.inquiryId ? { inquiryId: e.inquiryId } : {}) }));
   }
 
   get streams(): number {
@@ -120,6 +131,7 @@ export class ConsoleEvents implements OnModuleInit, BeforeApplicationShutdown {
     if (this.subscribers.size === 0) {
       // Nobody listens: forget the mark, so the next listener starts from a fresh read.
       this.lastMark = undefined;
+      this.lastDeliveriesMark = undefined;
       return this.recheckMs;
     }
     const now = this.clock.now();
@@ -131,9 +143,11 @@ export class ConsoleEvents implements OnModuleInit, BeforeApplicationShutdown {
     }
     if (now >= this.nextRecheck) {
       this.nextRecheck = now + this.recheckMs;
-      const mark = await this.queue.changeMark();
+      const [mark, deliveries] = await Promise.all([this.queue.changeMark(), this.outbox.changeMark()]);
       if (this.lastMark !== undefined && mark !== this.lastMark) this.publish({ type: 'refresh' });
+      if (this.lastDeliveriesMark !== undefined && deliveries !== this.lastDeliveriesMark) this.publish({ type: 'deliveries' });
       this.lastMark = mark;
+      this.lastDeliveriesMark = deliveries;
     }
     if (now - this.lastBeat >= HEARTBEAT_MS) {
       this.lastBeat = now;

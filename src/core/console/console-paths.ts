@@ -11,8 +11,12 @@ export interface ConsolePaths {
   asset(file: string): string;
   command(inquiryId: string, command: string): string;
   inquiry(inquiryId: string): string;
+  /** The parts of an inquiry's page that live updates fetch again. */
+  inquiryLive(inquiryId: string): string;
   deliveries: string;
   replay: string;
+  /** The part of the deliveries page that live updates fetch again. */
+  deliveriesLive: string;
   figures: string;
   figuresCsv: string;
 }
@@ -30,8 +34,10 @@ export function consolePaths(prefix: string): ConsolePaths {
     asset: (file) => `${base}/assets/${file}`,
     command: (inquiryId, command) => `${base}/inquiries/${encodeURIComponent(inquiryId)}/${command}`,
     inquiry: (inquiryId) => `${base}/inquiries/${encodeURIComponent(inquiryId)}`,
+    inquiryLive: (inquiryId) => `${base}/inquiries/${encodeURIComponent(inquiryId)}/live`,
     deliveries: `${base}/deliveries`,
     replay: `${base}/deliveries/replay`,
+    deliveriesLive: `${base}/deliveries/live`,
     figures: `${base}/figures`,
     figuresCsv: `${base}/figures/csv`,
   };

@@ -6,10 +6,9 @@ import { ConsoleShell } from './console-shell';
 import { commandNotice } from './notice';
 import { queueBody, queuePage } from './pages/queue.page';
 import { QueueService } from './queue-service';
-import { setPageHeaders } from './security-headers';
 import { STRINGS } from './strings.en';
 
-/** The queue page, the part of it live updates fetch again, and its event stream. */
+/** The queue page, the part of it live updates fetch again, and the console's event stream (every live page listens on it). */
 export function consoleQueueController(base: string): Type {
   @Controller(base)
   class ConsoleQueueController {
@@ -32,16 +31,15 @@ export function consoleQueueController(base: string): Type {
     @Get('queue/rows')
     async rows(@Req() req: Request, @Res() res: Response): Promise<void> {
       const session = this.auth.session(req);
-      if (!session) return unauthorized(res);
+      if (!session) return this.shell.unauthorized(res);
       const model = await this.queue.model(req, session.role, { choices: false });
-      res.setHeader('X-Server-Now', String(model.serverNow));
-      this.shell.send(res, 200, queueBody(this.shell.of(session, model.serverNow), model));
+      this.shell.sendPart(res, queueBody(this.shell.of(session, model.serverNow), model), model.serverNow);
     }
 
     @Get('events')
     stream(@Req() req: Request, @Res() res: Response): void {
       const session = this.auth.session(req);
-      if (!session) return unauthorized(res);
+      if (!session) return this.shell.unauthorized(res);
       const outcome = this.events.subscribe(res, session);
       if (outcome === 'open' || outcome === 'gone') return;
       // 429: this sign-in has enough streams open (tabs); 503: the replica is full or stopping.
@@ -51,9 +49,4 @@ export function consoleQueueController(base: string): Type {
     }
   }
   return ConsoleQueueController;
-}
-
-function unauthorized(res: Response): void {
-  setPageHeaders(res);
-  res.status(401).type('text/plain').send(STRINGS.errors.unauthorized);
 }

@@ -7,6 +7,7 @@ import { type Html } from './html';
 import { type Shell } from './pages/layout';
 import { setPageHeaders } from './security-headers';
 import { type ConsoleSession } from './session-codec';
+import { STRINGS } from './strings.en';
 
 /** What every page needs around it, and the one way pages are sent. */
 @Injectable()
@@ -29,5 +30,17 @@ export class ConsoleShell {
   send(res: Response, status: number, page: Html): void {
     setPageHeaders(res);
     res.status(status).type('text/html; charset=utf-8').send(page.value);
+  }
+
+  /** A part of a page that live updates fetch again, with the server's time for the countdowns. */
+  sendPart(res: Response, part: Html, serverNow: number): void {
+    res.setHeader('X-Server-Now', String(serverNow));
+    this.send(res, 200, part);
+  }
+
+  /** Data and streams answer 401 without a sign-in (pages redirect instead); the script reloads into sign-in. */
+  unauthorized(res: Response): void {
+    setPageHeaders(res);
+    res.status(401).type('text/plain').send(STRINGS.errors.unauthorized);
   }
 }

@@ -49,6 +49,7 @@ export class DeliveriesService {
       choices: { connectors, targets: targetNames },
       nextQuery: rows.length > DELIVERY_PAGE_SIZE && page < MAX_PAGE ? query(page + 1) : null,
       firstQuery: page > 1 ? query(1) : null,
+      query: query(page),
       role,
     };
   }

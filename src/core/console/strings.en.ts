@@ -51,6 +51,8 @@ export const STRINGS = {
   },
   inquiry: {
     title: 'Inquiry',
+    /** Said politely when live updates redraw the page. */
+    updated: 'This inquiry changed; the page shows it now.',
     back: 'Back to the queue',
     notFound: 'No such inquiry. It may have been removed, or the link is wrong.',
     conversation: 'Conversation',
@@ -100,6 +102,8 @@ export const STRINGS = {
   },
   deliveries: {
     title: 'Deliveries',
+    /** Said politely when live updates redraw the page. */
+    updated: 'Deliveries changed; the page shows them now.',
     heading: 'Deliveries',
     health: 'Connector health',
     healthCaption: 'Each connector as /health/ready reports it',

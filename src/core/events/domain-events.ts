@@ -23,6 +23,19 @@ export const SLA_MARK_FIRED = 'sla.mark_fired';
 /** Deliveries were committed; wakes the outbox worker without waiting for its next poll. */
 export const OUTBOX_ENQUEUED = 'outbox.enqueued';
 
+/**
+ * A delivery's state changed after its commit: an attempt ended (delivered, a retry planned,
+ * dead-lettered) or dead letters were replayed. In-process listeners (the console's live
+ * pages) hear of it; other replicas' changes are not seen here.
+ */
+export const OUTBOX_DELIVERY_CHANGED = 'outbox.delivery_changed';
+
+export interface DeliveryChangedPayload {
+  /** The inquiry the delivery was made for; null when it has none or it is not known (a replay of many). */
+  inquiryId: string | null;
+  status: 'pending' | 'delivered' | 'dead';
+}
+
 export interface InquiryEventPayload {
   inquiryId: string;
   conversation: { channel: string; id: string; title: string | null };

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { CLOCK, type Clock } from '../clock/clock';
-import { OUTBOX_ENQUEUED } from '../events/domain-events';
+import { type DeliveryChangedPayload, OUTBOX_DELIVERY_CHANGED, OUTBOX_ENQUEUED } from '../events/domain-events';
 import { type DeliveryStatus } from '../persistence/entities/delivery.entity';
 import { OutboxStore, type ReplayFilter } from './outbox-store';
 
@@ -33,7 +33,10 @@ export class DeliveryReplay {
   /** Every dead letter the filter matches; the ids put back in line. */
   async many(filter: ReplayFilter): Promise<string[]> {
     const replayed = await this.outbox.replay(filter, new Date(this.clock.now()));
-    if (replayed.length > 0) this.events.emit(OUTBOX_ENQUEUED, replayed.length);
+    if (replayed.length === 0) return replayed;
+    this.events.emit(OUTBOX_ENQUEUED, replayed.length);
+    // One signal for the whole set: listeners re-read what they show rather than follow each id.
+    this.events.emit(OUTBOX_DELIVERY_CHANGED, { inquiryId: null, status: 'pending' } satisfies DeliveryChangedPayload);
     return replayed;
   }
 }

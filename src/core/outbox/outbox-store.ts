@@ -246,6 +246,18 @@ export class OutboxStore {
     return row;
   }
 
+  /**
+   * Moves whenever a delivery is queued, claimed, retried, dead-lettered, replayed or leaves
+   * the unfinished set, on any replica: counts and the newest change of the unfinished and
+   * dead rows. It reads only those rows (their partial indexes), never the delivered history.
+   */
+  async changeMark(): Promise<string> {
+    const rows = await this.db.query<{ status: string; n: number | string; at: Date | null }>(
+      `SELECT status, count(*) AS n, max(updated_at) AS at FROM deliveries WHERE status IN ('pending', 'in_flight', 'dead') GROUP BY status ORDER BY status`,
+    );
+    return rows.map((r) => `${r.status}:${Number(r.n)}:${r.at === null ? '' : new Date(r.at).getTime()}`).join(' ');
+  }
+
   async countByStatus(): Promise<Record<DeliveryStatus, number>> {
     const rows = await this.db.query<{ status: DeliveryStatus; n: number }>(`SELECT status, count(*)::int AS n FROM deliveries GROUP BY status`);
     const counts: Record<DeliveryStatus, number> = { pending: 0, in_flight: 0, delivered: 0, dead: 0 };

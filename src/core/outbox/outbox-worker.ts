@@ -7,6 +7,7 @@ import { type Clock } from '../clock/clock';
 import { WakeableLoop } from '../clock/wakeable-loop';
 import { type OutboxSettings } from '../config/hub-config.schema';
 import { type Metrics } from '../observability/metrics';
+import { type DeliveryChangedPayload } from '../events/domain-events';
 import { type DeliveryAttempt } from '../persistence/entities/delivery.entity';
 import { type OutboundDispatcher } from './outbound-dispatcher';
 import { type DeliveryRow, type OutboxStore } from './outbox-store';
@@ -43,6 +44,7 @@ export class OutboxWorker {
   private stopping = false;
   private readonly policies: DeliveryPolicies;
   private readonly onCircuitChange: CircuitListener;
+  private readonly onDeliveryChanged: DeliveryListener;
   /** Breakers with something for a success to reset, as of the last claim. */
   private unsettled = new Set<string>();
   /** The last claim took all it asked for: more may be due right away. */
@@ -55,11 +57,12 @@ export class OutboxWorker {
     private readonly settings: OutboxSettings,
     private readonly metrics: Metrics,
     private readonly random: () => number = Math.random,
-    options: { policies?: DeliveryPolicies; onCircuitChange?: CircuitListener; runLength?: number } = {},
+    options: { policies?: DeliveryPolicies; onCircuitChange?: CircuitListener; onDeliveryChanged?: DeliveryListener; runLength?: number } = {},
   ) {
     this.runLength = options.runLength ?? DEFAULT_RUN_LENGTH;
     this.policies = options.policies ?? new DeliveryPolicies(settings, {});
     this.onCircuitChange = options.onCircuitChange ?? (() => Promise.resolve());
+    this.onDeliveryChanged = options.onDeliveryChanged ?? (() => undefined);
     this.loop = new WakeableLoop(clock, () => this.pass(), (error) => this.logger.error(`outbox pass failed: ${describe(error)}`), settings.pollInterval);
   }
 
@@ -217,6 +220,7 @@ export class OutboxWorker {
       const at = new Date(this.clock.now());
       const kept = await this.store.deliveredMarks.mark(row, at, { attempt: row.attempts, at: at.toISOString(), outcome: 'delivered' }, result.externalId);
       if (!kept) this.logger.warn(`delivery ${row.id} succeeded after its lease passed to another worker`);
+      else this.tell(row, 'delivered');
     } catch (error) {
       this.logger.error(`delivery ${row.id} was delivered but could not be recorded (${describe(error)}); it will be retried after its lease`);
     }
@@ -261,6 +265,15 @@ export class OutboxWorker {
     return Promise.race([delivery, gaveUp]).finally(() => timer.abort(ATTEMPT_SETTLED));
   }
 
+  /** A listener's failure is its own: it must not turn a recorded outcome into a failed attempt. */
+  private tell(row: DeliveryRow, status: DeliveryChangedPayload['status']): void {
+    try {
+      this.onDeliveryChanged({ inquiryId: row.inquiry_id, status });
+    } catch (error) {
+      this.logger.warn(`listener of delivery ${row.id} failed: ${describe(error)}`);
+    }
+  }
+
   private async recordFailure(row: DeliveryRow, error: ConnectorError, startedAt: Date): Promise<void> {
     const at = new Date(Math.max(this.clock.now(), startedAt.getTime()));
     const text = `${error.code}: ${error.message}`.slice(0, ERROR_TEXT_LIMIT);
@@ -268,19 +281,22 @@ export class OutboxWorker {
     const base: DeliveryAttempt = { attempt: row.attempts, at: at.toISOString(), outcome: 'failed', code: error.code, error: text };
     if (decision.retry) {
       const retryAt = new Date(at.getTime() + decision.delayMs);
-      await this.store.scheduleRetry(row, at, { ...base, retryAt: retryAt.toISOString() }, retryAt, decision.countsAsFailure);
+      if (await this.store.scheduleRetry(row, at, { ...base, retryAt: retryAt.toISOString() }, retryAt, decision.countsAsFailure)) this.tell(row, 'pending');
       this.metrics.deliveryAttempts.inc({ connector: row.connector, outcome: 'retry' });
       // Waiting out a rate limit is routine (connectors pace themselves this way); failures are not.
       const line = `delivery ${row.id} via ${row.connector} ${error.code === 'RATE_LIMITED' ? 'waits' : error.code === 'AUTH_FAILED' ? 'is held' : 'failed'} (${text}); retry at ${retryAt.toISOString()}`;
       if (error.code === 'RATE_LIMITED' || error.code === 'AUTH_FAILED') this.logger.debug(line);
       else this.logger.warn(line);
     } else {
-      await this.store.markDead(row, at, { ...base, error: `${text} (${decision.reason})` });
+      if (await this.store.markDead(row, at, { ...base, error: `${text} (${decision.reason})` })) this.tell(row, 'dead');
       this.metrics.deliveryAttempts.inc({ connector: row.connector, outcome: 'dead' });
       this.logger.error(`delivery ${row.id} via ${row.connector} dead-lettered: ${text} (${decision.reason})`);
     }
   }
 }
+
+/** A listener told when an attempt's outcome is committed (the console's live pages); it must not throw. */
+export type DeliveryListener = (change: DeliveryChangedPayload) => void;
 
 /** A listener told when a breaker opens, pauses or closes (the hub tells the duty targets of a pause). */
 export type CircuitListener = (change: Exclude<CircuitChange, null>, circuit: Circuit) => Promise<void>;

@@ -1,6 +1,7 @@
 // Replywatch console: the light client. The pages work without it (forms post and reload);
-// with it, countdowns tick every second on the server's clock, the queue follows the server's
-// event stream, and commands run without leaving the page. No inline script: CSP forbids it.
+// with it, countdowns tick every second on the server's clock, the queue, an inquiry and the
+// deliveries page follow the server's event stream, and commands run without leaving the
+// page. No inline script: CSP forbids it.
 (function () {
   'use strict';
 
@@ -53,23 +54,51 @@
     if (region) region.textContent = text;
   }
 
-  var queue = document.getElementById('queue');
+  // The part of the page live updates redraw (the queue's rows, an inquiry, the deliveries),
+  // marked by the server with where to fetch it again and which changes concern it.
+  var part = document.querySelector('[data-live-url]');
 
-  // ---- live queue -------------------------------------------------------------------------
-  // After a command: the button to give focus back to once its row is redrawn.
+  // ---- live part --------------------------------------------------------------------------
+  // After a command: the control to give focus back to once its part is redrawn.
   var focusAfter = null;
   var fetching = false;
   var pending = false;
+  // Set by a change this page shows: the redraw is then said in the live region (if the page asks).
+  var announceNext = false;
+  var lastText = null;
   var lastFetch = 0;
   var timer = null;
 
-  // Someone typing an escalation reason or holding focus in a form keeps their work: the
-  // refresh waits until they are done.
+  // Which changes on the stream this page shows: `queue` (any inquiry), `deliveries`, or
+  // `inquiry:<id>` (that inquiry, its deliveries, and re-checks that cannot say which).
+  function concerns(change) {
+    var filter = part.getAttribute('data-live-filter') || '';
+    if (filter === 'queue') return change.type !== 'deliveries';
+    if (filter === 'deliveries') return change.type === 'deliveries';
+    if (filter.indexOf('inquiry:') === 0) {
+      if (change.inquiryId) return change.inquiryId === filter.slice(8);
+      return change.type === 'refresh' || change.type === 'deliveries';
+    }
+    return true;
+  }
+
+  // Someone typing an escalation reason, choosing a filter or holding focus in a form keeps
+  // their work: the refresh waits until they are done (or have sent it).
   function busy() {
-    if (!queue) return false;
-    if (queue.querySelector('details[open]')) return true;
+    if (part.querySelector('details[open]')) return true;
     var active = document.activeElement;
-    return !!(active && queue.contains(active) && active.tagName === 'INPUT');
+    if (active && part.contains(active) && /^(INPUT|SELECT|TEXTAREA)$/.test(active.tagName)) return true;
+    var fields = part.querySelectorAll('input:not([type="hidden"]), textarea');
+    for (var i = 0; i < fields.length; i++) if (fields[i].value !== fields[i].defaultValue) return true;
+    var selects = part.querySelectorAll('select');
+    for (var j = 0; j < selects.length; j++) if (selects[j].selectedIndex !== defaultIndex(selects[j])) return true;
+    return false;
+  }
+
+  // The option the page came with: the one marked selected, else the first (as a browser shows it).
+  function defaultIndex(select) {
+    for (var i = 0; i < select.options.length; i++) if (select.options[i].defaultSelected) return i;
+    return select.options.length > 0 ? 0 : -1;
   }
 
   function scheduleRefresh(delay) {
@@ -82,12 +111,14 @@
   }
 
   function refresh() {
-    if (!queue || fetching) return;
+    if (!part || fetching) return;
     if (busy()) return scheduleRefresh(1000);
     pending = false;
     fetching = true;
     lastFetch = Date.now();
-    fetch(queue.getAttribute('data-rows-url') + queue.getAttribute('data-query'), { credentials: 'same-origin', headers: { Accept: 'text/html' } })
+    var say = announceNext;
+    announceNext = false;
+    fetch(part.getAttribute('data-live-url'), { credentials: 'same-origin', headers: { Accept: 'text/html' } })
       .then(function (res) {
         if (res.status === 401) {
           window.location.reload();
@@ -97,7 +128,12 @@
         return res.ok ? res.text() : null;
       })
       .then(function (text) {
-        if (text !== null) replaceQueue(text);
+        if (text === null) return;
+        var changed = lastText !== null && text !== lastText;
+        lastText = text;
+        replacePart(text);
+        var words = part.getAttribute('data-live-announce');
+        if (say && changed && words) announce(words);
       })
       .catch(function () {
         pending = true;
@@ -108,20 +144,42 @@
       });
   }
 
-  function replaceQueue(text) {
-    // Keep the keyboard where it was: the same button of the same inquiry, if it is still there.
+  // A control's place: the nearest element with an id (a row, a group of commands) or a
+  // target row, found again after the redraw by comparing attributes (no selector escaping).
+  function keyOf(el) {
+    var holder = el.closest('[id], [data-target]');
+    if (!holder || !part.contains(holder) || holder === part) return null;
+    return holder.id ? { attr: 'id', value: holder.id } : { attr: 'data-target', value: holder.getAttribute('data-target') };
+  }
+
+  function findKey(key) {
+    var all = part.querySelectorAll('[' + key.attr + ']');
+    for (var i = 0; i < all.length; i++) if (all[i].getAttribute(key.attr) === key.value) return all[i];
+    return null;
+  }
+
+  function replacePart(text) {
+    // Keep the keyboard where it was: the same control of the same row, if it is still there.
     var active = document.activeElement;
-    var row = active && queue.contains(active) ? active.closest('tr[data-inquiry]') : null;
-    var target = focusAfter || (row ? { id: row.getAttribute('data-inquiry'), label: active.textContent } : null);
+    var inside = active && part.contains(active) && active !== part;
+    var key = inside ? keyOf(active) : null;
+    var target = focusAfter || (key ? { key: key, label: active.textContent } : null);
     focusAfter = null;
-    queue.innerHTML = text;
+    part.innerHTML = text;
     tick();
-    if (!target) return;
-    var again = queue.querySelector('tr[data-inquiry="' + target.id + '"]');
-    var buttons = again ? again.querySelectorAll('button, summary') : [];
+    if (!target) {
+      if (inside) focusMain();
+      return;
+    }
+    var again = findKey(target.key);
+    var buttons = again ? again.querySelectorAll('button, summary, a') : [];
     for (var i = 0; i < buttons.length; i++) if (buttons[i].textContent === target.label) return buttons[i].focus();
-    // Hold became Resume (or the reverse): the row's first control is the one that took its place.
+    // Hold became Resume (or the reverse): the first control is the one that took its place.
     if (buttons.length > 0) return buttons[0].focus();
+    focusMain();
+  }
+
+  function focusMain() {
     var main = document.getElementById('main');
     if (main) main.focus();
   }
@@ -134,7 +192,7 @@
   // A stream the server refused (signed out, too many streams, a restart) is not retried by
   // the browser: check the sign-in with a refresh, and open a new stream a little later.
   function connect() {
-    var source = new EventSource(queue.getAttribute('data-events-url'));
+    var source = new EventSource(part.getAttribute('data-events-url'));
     source.addEventListener('hello', function (e) {
       setServerNow(JSON.parse(e.data).now);
       liveState(true);
@@ -142,7 +200,10 @@
       scheduleRefresh(0);
     });
     source.addEventListener('change', function (e) {
-      setServerNow(JSON.parse(e.data).now);
+      var change = JSON.parse(e.data);
+      setServerNow(change.now);
+      if (!concerns(change)) return;
+      announceNext = true;
       scheduleRefresh();
     });
     source.addEventListener('signed-out', function () {
@@ -158,7 +219,7 @@
     });
   }
 
-  if (queue && window.EventSource) connect();
+  if (part && window.EventSource) connect();
 
   // ---- commands ---------------------------------------------------------------------------
   document.addEventListener('submit', function (e) {
@@ -166,8 +227,8 @@
     if (!form.classList || !form.classList.contains('cmd')) return;
     e.preventDefault();
     var button = form.querySelector('button');
-    var row = form.closest('tr[data-inquiry]');
-    if (row && button) focusAfter = { id: row.getAttribute('data-inquiry'), label: button.textContent };
+    var key = part && part.contains(form) ? keyOf(form) : null;
+    if (key && button) focusAfter = { key: key, label: button.textContent };
     if (button) button.disabled = true;
     fetch(form.action, {
       method: 'POST',
@@ -190,7 +251,9 @@
         if (button) button.disabled = false;
         var details = form.closest('details');
         if (details) details.open = false;
-        scheduleRefresh(0);
+        // A sent reason is no longer work in progress: the redraw may go ahead.
+        form.reset();
+        if (part) scheduleRefresh(0);
       });
   });
 

@@ -7,7 +7,7 @@ import { type ConsoleRole } from '../session-codec';
 import { STRINGS } from '../strings.en';
 import { deliveryRows } from './inquiry.page';
 import { layout, type Shell } from './layout';
-import { instant, noticeBlock } from './parts';
+import { instant, livePart, noticeBlock } from './parts';
 
 const D = STRINGS.deliveries;
 
@@ -26,6 +26,8 @@ export interface DeliveriesModel {
   /** Query strings of the next and first pages; null where there is none. */
   nextQuery: string | null;
   firstQuery: string | null;
+  /** This page's own query (filters and page), for live updates to fetch the same again. */
+  query: string;
   role: ConsoleRole;
   notice?: Notice;
 }
@@ -37,10 +39,15 @@ export function deliveriesPage(shell: Shell, model: DeliveriesModel): Html {
     D.title,
     html`<h1>${D.heading}</h1>
 ${noticeBlock(model.notice)}
-${health(model)}
-${targets(shell, model)}
-${list(shell, model)}`,
+${livePart(shell, { id: 'deliveries', url: `${shell.paths.deliveriesLive}${model.query}`, filter: 'deliveries', announce: D.updated }, deliveriesBody(shell, model))}`,
   );
+}
+
+/** What live updates fetch again: health, the targets and the list, filtered and paged as the page is. */
+export function deliveriesBody(shell: Shell, model: DeliveriesModel): Html {
+  return html`${health(model)}
+${targets(shell, model)}
+${list(shell, model)}`;
 }
 
 function health(model: DeliveriesModel): Html {

@@ -6,7 +6,7 @@ import { type Notice } from '../notice';
 import { type ConsoleRole } from '../session-codec';
 import { STRINGS } from '../strings.en';
 import { layout, type Shell } from './layout';
-import { instant, noticeBlock, outsideLink } from './parts';
+import { instant, livePart, noticeBlock, outsideLink } from './parts';
 
 const I = STRINGS.inquiry;
 const D = STRINGS.deliveries;
@@ -19,16 +19,25 @@ export interface InquiryModel {
 
 /** One inquiry: its conversation, SLA, messages, events and deliveries, and its commands. */
 export function inquiryPage(shell: Shell, model: InquiryModel): Html {
-  const { inquiry, link } = model.detail;
+  const { inquiry } = model.detail;
   const c = inquiry.conversation;
   const title = c.title ?? `${c.channel} ${c.id}`;
+  const live = { id: 'inquiry', url: shell.paths.inquiryLive(inquiry.id), filter: `inquiry:${inquiry.id}`, announce: I.updated };
   return layout(
     { ...shell, current: 'inquiry' },
     `${I.title}: ${title}`,
     html`<p class="crumb"><a href="${shell.paths.home}">${I.back}</a></p>
 <h1 class="inquiry-title">${title}</h1>
 ${noticeBlock(model.notice)}
-<section aria-labelledby="h-conversation" class="facts-section">
+${livePart(shell, live, inquiryBody(shell, model))}`,
+  );
+}
+
+/** Everything below the title that changes (live updates fetch it again): facts, SLA, commands, messages, events, deliveries. */
+export function inquiryBody(shell: Shell, model: InquiryModel): Html {
+  const { inquiry, link } = model.detail;
+  const c = inquiry.conversation;
+  return html`<section aria-labelledby="h-conversation" class="facts-section">
   <h2 id="h-conversation">${I.conversation}</h2>
   <dl class="facts">
     <dt>${I.status}</dt><dd class="status-${inquiry.status}">${I.statuses[inquiry.status] ?? inquiry.status}</dd>
@@ -47,8 +56,7 @@ ${sla(model)}
 ${model.role === 'operator' && (inquiry.status === 'open' || inquiry.status === 'on_hold') ? commands(shell, model) : ''}
 ${messages(model)}
 ${events(model)}
-${deliveries(shell, model.detail.deliveries)}`,
-  );
+${deliveries(shell, model.detail.deliveries)}`;
 }
 
 function sla(model: InquiryModel): Html {
@@ -80,7 +88,7 @@ function commands(shell: Shell, model: InquiryModel): Html {
     html`<form method="post" action="${shell.paths.command(inquiry.id, command)}">${hidden}<button type="submit">${label}</button></form>`;
   return html`<section aria-labelledby="h-commands">
   <h2 id="h-commands">${I.commands}</h2>
-  <div class="actions" role="group" aria-labelledby="h-commands">
+  <div class="actions" id="inquiry-commands" role="group" aria-labelledby="h-commands">
     ${inquiry.status === 'open' ? form('hold', C.hold) : form('resume', C.resume)}
     ${form('resolve', C.resolve)}
     <form method="post" action="${shell.paths.command(inquiry.id, 'escalate')}" class="escalate-inline">${hidden}

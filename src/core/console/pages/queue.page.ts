@@ -4,6 +4,7 @@ import { type QueueItem } from '../queue-view';
 import { type ConsoleRole } from '../session-codec';
 import { STRINGS } from '../strings.en';
 import { layout, type Shell } from './layout';
+import { livePart } from './parts';
 
 export interface QueueFilters {
   channel?: string;
@@ -35,10 +36,7 @@ export function queuePage(shell: Shell, model: QueueModel): Html {
     html`<h1>${Q.heading}</h1>
 ${model.notice ? html`<p class="${model.notice.error ? 'error' : 'notice'}" role="${model.notice.error ? 'alert' : 'status'}">${model.notice.text}</p>` : ''}
 ${filterForm(shell, model)}
-<div id="queue" data-rows-url="${shell.paths.rows}" data-events-url="${shell.paths.events}" data-query="${model.query}">
-${queueBody(shell, model)}
-</div>
-<p class="live" id="live-state" data-live="${Q.live}" data-offline="${Q.offline}"></p>`,
+${livePart(shell, { id: 'queue', url: `${shell.paths.rows}${model.query}`, filter: 'queue' }, queueBody(shell, model))}`,
   );
 }
 
