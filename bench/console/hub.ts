@@ -11,9 +11,10 @@ export const BENCH_VIEWER_TOKEN = 'bench-console-viewer-token-0123456789';
 
 /**
  * `node dist/cli.js start` on the seeded data directory, console on: the page is served from
- * the build (dist) exactly as a user gets it, assets included.
+ * the build (dist) exactly as a user gets it, assets included. With `ingestSecret`, the
+ * signed HTTP channel is on too (`POST /api/v1/messages`), for a bench that drives intake.
  */
-export async function startHub(dir: string, dataDir: string): Promise<{ url: string; stop(): Promise<void>; logTail(): Promise<string> }> {
+export async function startHub(dir: string, dataDir: string, options: { ingestSecret?: string } = {}): Promise<{ url: string; stop(): Promise<void>; logTail(): Promise<string> }> {
   const port = await freePort();
   const hubFile = path.join(dir, 'hub.yaml');
   const rulesFile = path.join(dir, 'rules.yaml');
@@ -37,7 +38,7 @@ export async function startHub(dir: string, dataDir: string): Promise<{ url: str
       ],
     }),
   );
-  await writeFile(hubFile, stringify({ server: { host: '127.0.0.1', port }, database: { dataDir }, rulesFile, admin: { token: BENCH_ADMIN_TOKEN }, console: { viewers: [{ name: 'manager', token: BENCH_VIEWER_TOKEN }] }, connectors: { log: { enabled: true } } }));
+  await writeFile(hubFile, stringify({ server: { host: '127.0.0.1', port }, database: { dataDir }, rulesFile, admin: { token: BENCH_ADMIN_TOKEN }, console: { viewers: [{ name: 'manager', token: BENCH_VIEWER_TOKEN }] }, connectors: { log: { enabled: true }, ...(options.ingestSecret ? { http: { enabled: true, secret: options.ingestSecret } } : {}) } }));
   const log = createWriteStream(logFile);
   const child = spawn(process.execPath, [path.resolve('dist/cli.js'), 'start'], { env: { ...process.env, HUB_CONFIG: hubFile, LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout?.pipe(log);
@@ -56,6 +57,14 @@ export async function startHub(dir: string, dataDir: string): Promise<{ url: str
   }
   await stop();
   throw new Error(`the hub was not ready within 60 s:\n${await logTail()}`);
+}
+
+/** Signs in to the console as a browser would; the session cookie (`name=value`). */
+export async function signIn(url: string, token: string): Promise<string> {
+  const res = await fetch(`${url}/sign-in`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `token=${token}` });
+  const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+  if (res.status !== 303 || cookie === '') throw new Error(`sign-in answered ${res.status}`);
+  return cookie;
 }
 
 function freePort(): Promise<number> {

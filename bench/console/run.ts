@@ -5,7 +5,7 @@ import { chromium, type Browser } from 'playwright-core';
 import { Database } from '../../src/core/persistence/database';
 import { machineInfo } from '../intake/report';
 import { abortRun, pendingCleanups, runMain } from '../shared/lifecycle';
-import { BENCH_ADMIN_TOKEN, BENCH_VIEWER_TOKEN, startHub } from './hub';
+import { BENCH_ADMIN_TOKEN, BENCH_VIEWER_TOKEN, signIn, startHub } from './hub';
 import { seedWaiting } from './seed';
 
 const INQUIRIES = Number(process.env.BENCH_CONSOLE_INQUIRIES ?? 10_000);
@@ -70,13 +70,6 @@ async function main(): Promise<number> {
     await hub.stop();
     await rm(dir, { recursive: true, force: true });
   }
-}
-
-async function signIn(url: string, token: string): Promise<string> {
-  const res = await fetch(`${url}/sign-in`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `token=${token}` });
-  const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
-  if (res.status !== 303 || cookie === '') throw new Error(`sign-in answered ${res.status}`);
-  return cookie;
 }
 
 async function samples(browser: Browser, url: string, cookie: string | undefined): Promise<Sample[]> {
