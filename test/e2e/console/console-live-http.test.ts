@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { VirtualClock } from '../../../src/core/clock/virtual-clock';
+import { OutboxStore } from '../../../src/core/outbox/outbox-store';
 import { ingestBody, latestInquiryId, type TestHub } from '../../support/hub-harness';
 import { advanceBy } from '../../support/telegram-harness';
 import { testBackend } from '../../support/test-database';
@@ -97,12 +98,16 @@ describe(`web console live inquiry and deliveries pages over HTTP (${testBackend
   it('carries the inquiry’s delivery changes on the stream, and the fragments show them', async () => {
     const stream = await openStream(`${hub.url}/events`, viewer.cookie);
     expect(stream.status).toBe(200);
+    // What the re-check reads for other replicas' changes: it must move with each of them.
+    const outbox = new OutboxStore(hub.db);
+    const marks = [await outbox.changeMark()];
     try {
       await eventually('a dead letter', async () => {
         await advanceBy(clock, 1000, 1000);
         return (await deliveryCounts(hub, 'webhook')).dead === 1;
       });
       await eventually('the dead letter on the stream', () => Promise.resolve(stream.changes().some((c) => c.type === 'deliveries' && c.inquiryId === inquiry)));
+      marks.push(await outbox.changeMark());
       const part = await (await get('/deliveries/live?connector=webhook', viewer)).text();
       expect(part).toMatch(/data-target="webhook\/ops-hook"[\s\S]*?class="dead-count">1</);
       expect(part).not.toContain('<html');
@@ -118,6 +123,8 @@ describe(`web console live inquiry and deliveries pages over HTTP (${testBackend
         return Promise.resolve(later.some((c) => c.type === 'deliveries' && c.inquiryId === undefined) && later.some((c) => c.type === 'deliveries' && c.inquiryId === inquiry));
       });
       expect(await (await get('/deliveries/live', viewer)).text()).toContain('No dead or retrying deliveries.');
+      marks.push(await outbox.changeMark());
+      expect(new Set(marks).size).toBe(3);
     } finally {
       stream.close();
     }
