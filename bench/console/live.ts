@@ -177,7 +177,7 @@ class Poster {
 
 function print(label: string, f: PhaseFigures & { fetchesPerSecond: number }): void {
   console.log(
-    `  ${label.padEnd(24)} sent ${f.sent} at ${f.rate}/s; delay p50 ${f.delayP50} ms, p95 ${f.delayP95} ms, max ${f.delayMax} ms; lag max ${f.lagMax}, growth ${f.lagGrowth}; caught up ${f.caughtUpMs ?? 'never'} ms after the last POST; ${f.fetchesPerSecond} row fetches/s`,
+    `  ${label.padEnd(24)} sent ${f.sent} at ${f.rate}/s; delay p50 ${f.delayP50} ms, p95 ${f.delayP95} ms, max ${f.delayMax} ms (the POST itself p50 ${f.postP50}, p95 ${f.postP95} ms); lag max ${f.lagMax} (peak ${f.lagPeak}), growth ${f.lagGrowth}; caught up ${f.caughtUpMs ?? 'never'} ms after the last POST; ${f.fetchesPerSecond} row fetches/s`,
   );
 }
 
