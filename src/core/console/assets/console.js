@@ -89,10 +89,16 @@
     var active = document.activeElement;
     if (active && part.contains(active) && /^(INPUT|SELECT|TEXTAREA)$/.test(active.tagName)) return true;
     var fields = part.querySelectorAll('input:not([type="hidden"]), textarea');
-    for (var i = 0; i < fields.length; i++) if (fields[i].value !== fields[i].defaultValue) return true;
+    for (var i = 0; i < fields.length; i++) if (fields[i].value !== fields[i].defaultValue && !folded(fields[i])) return true;
     var selects = part.querySelectorAll('select');
     for (var j = 0; j < selects.length; j++) if (selects[j].selectedIndex !== defaultIndex(selects[j])) return true;
     return false;
+  }
+
+  // A reason left in an escalation folded shut was given up on: it holds nothing back.
+  function folded(field) {
+    var details = field.closest('details');
+    return !!details && !details.open;
   }
 
   // The option the page came with: the one marked selected, else the first (as a browser shows it).
