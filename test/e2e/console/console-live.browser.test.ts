@@ -58,9 +58,12 @@ describe(`web console live inquiry and deliveries pages in a browser (${testBack
     await page.locator('#live-state', { hasText: 'Live updates on' }).waitFor();
     await markPage();
     expect(await status().textContent()).toBe('Waiting');
+    // A keyboard user on Hold: after the redraw, focus is on the control that took its place.
+    await page.getByRole('button', { name: 'Hold' }).focus();
     expect((await hub.command(`/api/v1/inquiries/${inquiry}/hold`, { reason: 'customer on holiday' })).status).toBe(200);
     await page.locator('dd.status-on_hold', { hasText: 'On hold' }).waitFor({ timeout: 5_000 });
     await page.getByRole('button', { name: 'Resume' }).waitFor();
+    expect(await page.evaluate('document.activeElement && document.activeElement.textContent')).toBe('Resume');
     expect(await page.locator('tr.event-held td[data-label="Why"]').textContent()).toBe('customer on holiday');
     await page.locator('#announce', { hasText: 'This inquiry changed' }).waitFor();
     await notReloaded();
