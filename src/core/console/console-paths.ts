@@ -13,6 +13,7 @@ export interface ConsolePaths {
   inquiry(inquiryId: string): string;
   deliveries: string;
   replay: string;
+  runbook: string;
 }
 
 export function consolePaths(prefix: string): ConsolePaths {
@@ -30,5 +31,6 @@ export function consolePaths(prefix: string): ConsolePaths {
     inquiry: (inquiryId) => `${base}/inquiries/${encodeURIComponent(inquiryId)}`,
     deliveries: `${base}/deliveries`,
     replay: `${base}/deliveries/replay`,
+    runbook: `${base}/runbook`,
   };
 }

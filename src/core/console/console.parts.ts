@@ -8,6 +8,7 @@ import { consoleDeliveriesController } from './console-deliveries.controller';
 import { ConsoleEvents } from './console-events';
 import { consoleInquiryController } from './console-inquiry.controller';
 import { consoleQueueController } from './console-queue.controller';
+import { consoleRunbookController } from './console-runbook.controller';
 import { consoleSessionController } from './console-session.controller';
 import { ConsoleShell } from './console-shell';
 import { DeliveriesService } from './deliveries-service';
@@ -39,6 +40,7 @@ export function consoleParts(config: LoadedConfig): { controllers: Type[]; provi
       consoleCommandsController(base),
       consoleInquiryController(base),
       consoleDeliveriesController(base),
+      consoleRunbookController(base),
     ],
     providers: [announce, { provide: ConsoleAssets, useFactory: () => new ConsoleAssets() }, ConsoleAuth, ConsoleShell, QueueQuery, QueueService, ConsoleEvents, InquiryDetails, DeliveriesService],
   };

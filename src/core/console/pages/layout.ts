@@ -11,7 +11,7 @@ export interface Shell {
   session?: ConsoleSession;
   csrf?: string;
   /** The nav item of this page (`inquiry`: shown only while one is open). */
-  current?: 'queue' | 'inquiry' | 'deliveries';
+  current?: 'queue' | 'inquiry' | 'deliveries' | 'runbook';
 }
 
 /**
@@ -27,6 +27,7 @@ export function layout(shell: Shell, title: string, main: Html): Html {
     // An inquiry has no page of its own in the sections until one is open: then it is where you are.
     ...(shell.current === 'inquiry' ? [{ key: 'inquiry' as const, href: '#main', label: STRINGS.nav.inquiry }] : []),
     { key: 'deliveries', href: paths.deliveries, label: STRINGS.nav.deliveries },
+    { key: 'runbook', href: paths.runbook, label: STRINGS.runbook.nav },
   ];
   return html`<!doctype html>
 <html lang="en">
