@@ -127,10 +127,12 @@ function windowText(window: Window): string {
   return `${hhmm(window.start)}–${hhmm(window.end)}${window.end <= window.start ? ' (+1)' : ''}`;
 }
 
-/** `Mon 2026-12-07 09:00 to 18:00`, the end's date repeated only when it differs. */
+/** `Mon 2026-12-07 09:00 to 18:00` (the end's date only when it differs), or `… onward` when it runs on. */
 export function localInterval(interval: { from: number; to: number; open?: boolean }, zone: string): LocalInterval {
   const from = DateTime.fromMillis(interval.from, { zone });
   const to = DateTime.fromMillis(interval.to, { zone });
-  const end = interval.open ? R.runsOn : from.hasSame(to, 'day') ? to.toFormat('HH:mm') : to.toFormat('ccc yyyy-LL-dd HH:mm');
-  return { from: interval.from, to: interval.to, text: `${from.toFormat('ccc yyyy-LL-dd HH:mm')} ${R.until} ${end}` };
+  const start = from.toFormat('ccc yyyy-LL-dd HH:mm');
+  if (interval.open) return { from: interval.from, to: interval.to, text: `${start} ${R.onward}` };
+  const end = from.hasSame(to, 'day') ? to.toFormat('HH:mm') : to.toFormat('ccc yyyy-LL-dd HH:mm');
+  return { from: interval.from, to: interval.to, text: `${start} ${R.until} ${end}` };
 }

@@ -56,7 +56,15 @@ export function whatIf(query: WhatIfQuery, rules: Rules, sla: SlaCatalog, now: n
   if (!Number.isFinite(minutes) || minutes < 0 || minutes > MAX_MINUTES) return { ok: false, error: E.minutes };
 
   const calendar = sla.calendar(name);
-  const due = slaDue(calendar, start, Math.round(minutes * 60_000));
+  let due: ReturnType<typeof slaDue>;
+  let points: ReturnType<typeof pointsOf>;
+  try {
+    due = slaDue(calendar, start, Math.round(minutes * 60_000));
+    points = policy ? pointsOf(policy, calendar, start) : [];
+  } catch {
+    // A calendar with little or no working time: the deadline lies beyond the 40 years the calendar looks ahead.
+    return { ok: false, error: E.unreachable(name) };
+  }
   const local = (at: number): LocalInstant => ({ at, local: DateTime.fromMillis(at, { zone: config.timezone }).toISO({ suppressMilliseconds: true }) as string });
   return {
     ok: true,
@@ -68,7 +76,7 @@ export function whatIf(query: WhatIfQuery, rules: Rules, sla: SlaCatalog, now: n
       start: local(due.start),
       due: local(due.due),
       intervals: due.intervals.map(([a, b]) => ({ from: local(a), to: local(b), minutes: (b - a) / 60_000 })),
-      points: policy ? pointsOf(policy, calendar, start).map((p) => ({ ...p, at: local(p.at) })) : [],
+      points: points.map((p) => ({ ...p, at: local(p.at) })),
     },
   };
 }
