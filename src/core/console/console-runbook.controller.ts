@@ -32,10 +32,10 @@ export function consoleRunbookController(base: string): Type {
       const session = this.auth.session(req);
       if (!session) return res.redirect(303, this.auth.paths.signIn);
       const query: WhatIfQuery = {
-        policy: queryParam(req, 'policy', 100),
-        calendar: queryParam(req, 'calendar', 100),
-        from: queryParam(req, 'from', 40),
-        minutes: queryParam(req, 'minutes', 20),
+        policy: queryParam(req, 'policy'),
+        calendar: queryParam(req, 'calendar'),
+        from: queryParam(req, 'from'),
+        minutes: queryParam(req, 'minutes'),
       };
       const asked = Object.values(query).some((v) => v !== undefined);
       // One read of the rules for the page and its answer, so a reload cannot fall between them.

@@ -206,6 +206,7 @@ export const STRINGS = {
     from: 'Clock starts (in the calendar’s zone; empty: now)',
     minutes: 'Business minutes (for a calendar; a policy uses its target)',
     compute: 'Compute',
+    answer: 'Answer',
     due: 'Due',
     dueIn: (zone: string) => `Due (${zone})`,
     starts: 'Clock starts',

@@ -14,7 +14,8 @@ const SETTLE_MS = 250;
  * Re-reads the runbook when its file changes (or on SIGHUP). A valid file replaces the rules
  * for everything that happens next — open inquiries keep the policy they were opened under; an
  * invalid one changes nothing: the old rules stay, and the located error goes to the log and
- * to /health/ready until the file is fixed.
+ * to /health/ready until the file is fixed. Each outcome is noted on the store, where the
+ * console's runbook page reads it.
  */
 export class RulesReloader {
   private readonly logger = new Logger('rules');

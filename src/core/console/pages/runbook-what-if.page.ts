@@ -30,7 +30,8 @@ export function whatIfSection(shell: Shell, model: RunbookModel & { query: WhatI
 function answer(result: WhatIfResult): Html {
   const I = R.intervalColumns;
   const P = R.pointColumns;
-  return html`<div class="what-if-result" role="status">
+  return html`<div class="what-if-result">
+<h3>${R.answer}</h3>
 <dl class="facts">
   ${result.policy ? html`<dt>${R.policy}</dt><dd>${result.policy}</dd>` : ''}
   <dt>${R.calendar}</dt><dd>${result.calendar} (${result.zone})</dd>
