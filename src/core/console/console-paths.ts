@@ -11,9 +11,9 @@ export interface ConsolePaths {
   asset(file: string): string;
   command(inquiryId: string, command: string): string;
   inquiry(inquiryId: string): string;
+  runbook: string;
   deliveries: string;
   replay: string;
-  runbook: string;
 }
 
 export function consolePaths(prefix: string): ConsolePaths {
@@ -29,8 +29,8 @@ export function consolePaths(prefix: string): ConsolePaths {
     asset: (file) => `${base}/assets/${file}`,
     command: (inquiryId, command) => `${base}/inquiries/${encodeURIComponent(inquiryId)}/${command}`,
     inquiry: (inquiryId) => `${base}/inquiries/${encodeURIComponent(inquiryId)}`,
+    runbook: `${base}/runbook`,
     deliveries: `${base}/deliveries`,
     replay: `${base}/deliveries/replay`,
-    runbook: `${base}/runbook`,
   };
 }

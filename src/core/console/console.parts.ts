@@ -39,8 +39,8 @@ export function consoleParts(config: LoadedConfig): { controllers: Type[]; provi
       consoleQueueController(base),
       consoleCommandsController(base),
       consoleInquiryController(base),
-      consoleDeliveriesController(base),
       consoleRunbookController(base),
+      consoleDeliveriesController(base),
     ],
     providers: [announce, { provide: ConsoleAssets, useFactory: () => new ConsoleAssets() }, ConsoleAuth, ConsoleShell, QueueQuery, QueueService, ConsoleEvents, InquiryDetails, DeliveriesService],
   };
