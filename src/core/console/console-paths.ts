@@ -11,6 +11,7 @@ export interface ConsolePaths {
   asset(file: string): string;
   command(inquiryId: string, command: string): string;
   inquiry(inquiryId: string): string;
+  runbook: string;
   deliveries: string;
   replay: string;
   figures: string;
@@ -30,6 +31,7 @@ export function consolePaths(prefix: string): ConsolePaths {
     asset: (file) => `${base}/assets/${file}`,
     command: (inquiryId, command) => `${base}/inquiries/${encodeURIComponent(inquiryId)}/${command}`,
     inquiry: (inquiryId) => `${base}/inquiries/${encodeURIComponent(inquiryId)}`,
+    runbook: `${base}/runbook`,
     deliveries: `${base}/deliveries`,
     replay: `${base}/deliveries/replay`,
     figures: `${base}/figures`,
