@@ -118,6 +118,7 @@ export class HubRuntime implements OnApplicationBootstrap, BeforeApplicationShut
       file,
       this.rules,
       this.health,
+      this.clock,
       (rules, source) => this.catalog.checkRules(rules, source),
       process.env,
       () => void this.afterReload(),

@@ -1,3 +1,4 @@
+import { keepAdminToken } from '../core/config/kept-admin-token';
 import { loadConfig, type LoadedConfig } from '../core/config/load-config';
 import { type Database } from '../core/persistence/database';
 import { DataDirInUseError } from '../core/persistence/data-dir-lock';
@@ -25,6 +26,8 @@ export interface ReadWays<T> {
 export async function readThrough<T>(ways: ReadWays<T>, env: NodeJS.ProcessEnv = process.env): Promise<T> {
   if (ways.url !== undefined) checkHubUrl(ways.url, 'the admin token comes from ADMIN_TOKEN');
   const config = loadConfig(env);
+  // A hub on this machine's embedded database may keep its generated token in the data directory.
+  keepAdminToken(config.hub, { create: false });
   const address = hubAddress(config, ways.url);
   const token = config.hub.admin.token;
   if (ways.url !== undefined && !token) throw new Error(`reading through the hub at ${address.base} needs its admin token: set ADMIN_TOKEN to the token that hub runs with`);

@@ -6,6 +6,7 @@ import { BusinessCalendar } from '../core/sla/business-calendar';
 import { type IcsSource, toCalendarSpec } from '../core/sla/calendar.schema';
 import { describe } from '../core/sla/holiday-feeds';
 import { type Holidays, parseIcsHolidays } from '../core/sla/ics-holidays';
+import { slaDue } from '../core/sla/sla-due';
 import { SLA_DUE } from './commands';
 import { parseCommand } from './parse-command';
 import { UsageError } from './usage-error';
@@ -34,10 +35,9 @@ export async function runSlaDue(args: string[], env: NodeJS.ProcessEnv = process
   const feed = config.holidays.ics ? await loadFeedOnce(config.holidays.ics, from.toMillis()) : undefined;
   const spec = toCalendarSpec(config, feed ?? {});
   const calendar = new BusinessCalendar(spec);
-  const start = from.toMillis();
-  const due = calendar.addBusiness(start, Math.round(minutes * 60_000));
+  const { start, due, intervals: worked } = slaDue(calendar, from.toMillis(), Math.round(minutes * 60_000));
   const local = (ms: number) => DateTime.fromMillis(ms, { zone: spec.timezone }).toISO({ suppressMilliseconds: true }) as string;
-  const intervals = calendar.intervalsBetween(start, due).map(([a, b]) => ({ from: local(a), to: local(b), minutes: (b - a) / 60_000 }));
+  const intervals = worked.map(([a, b]) => ({ from: local(a), to: local(b), minutes: (b - a) / 60_000 }));
 
   if (values.json) {
     process.stdout.write(`${JSON.stringify({ calendar: values.calendar, timezone: spec.timezone, from: local(start), minutes, due: local(due), intervals }, null, 2)}\n`);

@@ -75,8 +75,8 @@ describe(`Telegram webhook under generated hostile updates (${testBackend})`, ()
     );
     // Telegram dates (zero, negative, far future) take the business-calendar path too.
     expect(stallMs).toBeLessThan(1000);
-    // 250 ms, not the hub-alone 100: another test file shares the cores (see http-ingest.fuzz).
-    expect(p99StallMs).toBeLessThan(250);
+    // The hub's bound: stalls count this process's own CPU, not other files' (see longestStall).
+    expect(p99StallMs).toBeLessThan(100);
     expect(tg.peer.violations()).toEqual([]);
     // Whatever was taken is whole: every stored message belongs to an existing conversation and
     // every inquiry counts at least the customer message that opened it.

@@ -1,4 +1,4 @@
-import { cpSync, existsSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
@@ -68,7 +68,7 @@ let templateBuild: Promise<string | undefined> | undefined;
  * Creating one from nothing runs initdb and every migration, several seconds per test file on
  * two cores; a copy is a fraction of a second. It belongs to one jest run (the global setup
  * names it and the teardown removes it), so it always has the migrations of the code under
- * test. Workers that find it missing build it side by side and the first rename wins.
+ * test. The first worker to need it builds it while the others wait for it.
  */
 function embeddedTemplate(): Promise<string | undefined> {
   const target = process.env.REPLYWATCH_PGLITE_TEMPLATE;
@@ -77,8 +77,19 @@ function embeddedTemplate(): Promise<string | undefined> {
   return templateBuild;
 }
 
+/** Longest a worker waits for another worker's template before it builds its own. */
+const TEMPLATE_WAIT_MS = 120_000;
+
 async function buildTemplate(target: string): Promise<string> {
   if (existsSync(target)) return target;
+  // One worker builds it; the others wait for its rename. Each building its own at the start
+  // of a run cost every worker about 5 s of CPU, on cores all the workers share.
+  if (!takeBuildLock(target)) {
+    for (const deadline = Date.now() + TEMPLATE_WAIT_MS; Date.now() < deadline; ) {
+      if (existsSync(target)) return target;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
   const building = mkdtempSync(`${target}.building-`);
   const db = await Database.open({ dataDir: building, poolSize: 1, sharedBuffers: TEST_SHARED_BUFFERS });
   try {
@@ -94,6 +105,15 @@ async function buildTemplate(target: string): Promise<string> {
     rmSync(building, { recursive: true, force: true });
   }
   return target;
+}
+
+function takeBuildLock(target: string): boolean {
+  try {
+    mkdirSync(`${target}.lock`);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 async function openMigrated(settings: DatabaseSettings): Promise<Database> {

@@ -117,7 +117,11 @@ export const hubConfigSchema = z
       .prefault({}),
     database: databaseSchema.prefault({}),
     admin: z
-      .object({ token: secret(z.string().min(16, 'expected at least 16 characters')).optional() })
+      .object({
+        token: secret(z.string().min(16, 'expected at least 16 characters')).optional(),
+        /** Without a token, on the embedded database: keep a generated one in <dataDir>/admin.token. */
+        generateToken: z.boolean().default(true),
+      })
       .strict()
       .prefault({}),
     /** The web console; see docs/CONSOLE.md. */

@@ -6,9 +6,14 @@ import { type LoadedConfig } from '../config/load-config';
 import { consolePaths, type ConsolePaths } from './console-paths';
 import { type ConsoleSettings } from './console-config.schema';
 import { addressKey } from './address-key';
+import { readForm } from './form-body';
 import { readCookies, requestOrigin, sameOrigin } from './request-origin';
 import { type ConsoleRole, type ConsoleSession, equal, SessionCodec } from './session-codec';
 import { SignInLimiter } from './sign-in-limiter';
+import { STRINGS } from './strings.en';
+
+/** What the POST gate let through (the session and its form), or why not. */
+export type OperatorPost = { ok: true; session: ConsoleSession; form: URLSearchParams } | { ok: false; status: 401 | 403; text: string };
 
 const COOKIE = 'replywatch_console';
 
@@ -87,6 +92,23 @@ export class ConsoleAuth {
   postAllowed(req: Request, session: ConsoleSession | undefined, csrf: string | undefined): boolean {
     if (!sameOrigin(req, this.settings.trustProxy)) return false;
     return session === undefined || (this.codec?.checkCsrf(session, csrf) ?? false);
+  }
+
+  /**
+   * The gate of every console POST that changes something, in this order: a session (401),
+   * same origin with the session's CSRF token from the X-CSRF-Token header or the form (403),
+   * the operator role (403). Reads the form on the way; the caller answers a refusal in its
+   * own page's words.
+   */
+  async operatorPost(req: Request): Promise<OperatorPost> {
+    const session = this.session(req);
+    if (!session) return { ok: false, status: 401, text: STRINGS.errors.unauthorized };
+    const form = await readForm(req);
+    const header = req.headers['x-csrf-token'];
+    const csrf = (Array.isArray(header) ? header[0] : header) ?? form.get('csrf') ?? undefined;
+    if (!this.postAllowed(req, session, csrf)) return { ok: false, status: 403, text: STRINGS.errors.csrf };
+    if (session.role !== 'operator') return { ok: false, status: 403, text: STRINGS.errors.forbidden };
+    return { ok: true, session, form };
   }
 
   /** Sign-in has no session yet: only the origin can be checked. */

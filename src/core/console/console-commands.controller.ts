@@ -4,7 +4,7 @@ import { InquiryCommands, type InquiryCommand } from '../inquiries/inquiry-comma
 import { unstorable } from '../intake/validate-message';
 import { ConsoleAuth } from './console-auth';
 import { ConsoleShell } from './console-shell';
-import { readForm, wantsJson } from './form-body';
+import { wantsJson } from './form-body';
 import { errorPage } from './pages/error.page';
 import { QueueService } from './queue-service';
 import { STRINGS } from './strings.en';
@@ -30,12 +30,9 @@ export function consoleCommandsController(base: string): Type {
 
     @Post('inquiries/:id/:command')
     async run(@Param('id') id: string, @Param('command') command: string, @Req() req: Request, @Res() res: Response): Promise<void> {
-      const session = this.auth.session(req);
-      if (!session) return this.deny(req, res, 401, STRINGS.errors.unauthorized);
-      const form = await readForm(req);
-      const csrf = headerValue(req.headers['x-csrf-token']) ?? form.get('csrf') ?? undefined;
-      if (!this.auth.postAllowed(req, session, csrf)) return this.deny(req, res, 403, STRINGS.errors.csrf);
-      if (session.role !== 'operator') return this.deny(req, res, 403, STRINGS.errors.forbidden);
+      const gate = await this.auth.operatorPost(req);
+      if (!gate.ok) return this.deny(req, res, gate.status, gate.text);
+      const { session, form } = gate;
       if (!(COMMANDS as readonly string[]).includes(command) || !UUID.test(id)) return this.deny(req, res, 404, STRINGS.errors.notFound);
       const back = QueueService.safeBack(form.get('back'));
       const returnTo = form.get('return') === 'inquiry' ? id : undefined;
@@ -66,8 +63,4 @@ export function consoleCommandsController(base: string): Type {
     }
   }
   return ConsoleCommandsController;
-}
-
-function headerValue(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value;
 }

@@ -4,7 +4,7 @@ import { DeliveryReplay } from '../outbox/delivery-replay';
 import { ConsoleAuth } from './console-auth';
 import { ConsoleShell } from './console-shell';
 import { DeliveriesService } from './deliveries-service';
-import { queryParam, readForm } from './form-body';
+import { queryParam } from './form-body';
 import { type Notice } from './notice';
 import { deliveriesBody, deliveriesPage } from './pages/deliveries.page';
 import { errorPage } from './pages/error.page';
@@ -47,12 +47,9 @@ export function consoleDeliveriesController(base: string): Type {
 
     @Post('deliveries/replay')
     async replay(@Req() req: Request, @Res() res: Response): Promise<void> {
-      const session = this.auth.session(req);
-      if (!session) return this.deny(req, res, 401, STRINGS.errors.unauthorized);
-      const form = await readForm(req);
-      const csrf = headerValue(req.headers['x-csrf-token']) ?? form.get('csrf') ?? undefined;
-      if (!this.auth.postAllowed(req, session, csrf)) return this.deny(req, res, 403, STRINGS.errors.csrf);
-      if (session.role !== 'operator') return this.deny(req, res, 403, STRINGS.errors.forbidden);
+      const gate = await this.auth.operatorPost(req);
+      if (!gate.ok) return this.deny(req, res, gate.status, gate.text);
+      const { form } = gate;
       const id = form.get('id');
       const connector = form.get('connector')?.trim();
       const target = form.get('target');
@@ -86,8 +83,4 @@ function replayNotice(req: Request): Notice | undefined {
   if (replayed === undefined || !/^\d+$/.test(replayed)) return undefined;
   const n = Number(replayed);
   return n > 0 ? { text: D.replayed(n), error: false } : { text: D.nothingReplayed, error: true };
-}
-
-function headerValue(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value;
 }

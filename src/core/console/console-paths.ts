@@ -13,6 +13,7 @@ export interface ConsolePaths {
   inquiry(inquiryId: string): string;
   /** The parts of an inquiry's page that live updates fetch again. */
   inquiryLive(inquiryId: string): string;
+  runbook: string;
   deliveries: string;
   replay: string;
   /** The part of the deliveries page that live updates fetch again. */
@@ -35,6 +36,7 @@ export function consolePaths(prefix: string): ConsolePaths {
     command: (inquiryId, command) => `${base}/inquiries/${encodeURIComponent(inquiryId)}/${command}`,
     inquiry: (inquiryId) => `${base}/inquiries/${encodeURIComponent(inquiryId)}`,
     inquiryLive: (inquiryId) => `${base}/inquiries/${encodeURIComponent(inquiryId)}/live`,
+    runbook: `${base}/runbook`,
     deliveries: `${base}/deliveries`,
     replay: `${base}/deliveries/replay`,
     deliveriesLive: `${base}/deliveries/live`,

@@ -9,6 +9,7 @@ import { ConsoleEvents } from './console-events';
 import { consoleFiguresController } from './console-figures.controller';
 import { consoleInquiryController } from './console-inquiry.controller';
 import { consoleQueueController } from './console-queue.controller';
+import { consoleRunbookController } from './console-runbook.controller';
 import { consoleSessionController } from './console-session.controller';
 import { ConsoleShell } from './console-shell';
 import { DeliveriesService } from './deliveries-service';
@@ -40,6 +41,7 @@ export function consoleParts(config: LoadedConfig): { controllers: Type[]; provi
       consoleQueueController(base),
       consoleCommandsController(base),
       consoleInquiryController(base),
+      consoleRunbookController(base),
       consoleDeliveriesController(base),
       consoleFiguresController(base),
     ],

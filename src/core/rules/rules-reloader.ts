@@ -4,6 +4,7 @@ import { Logger } from '@nestjs/common';
 import { ConfigError } from '../config/config-error';
 import { loadRules } from '../config/load-config';
 import { type Rules } from '../config/rules.schema';
+import { type Clock } from '../clock/clock';
 import { type HealthState } from '../runtime/health-state';
 import { type RulesStore } from './rules-store';
 
@@ -13,7 +14,8 @@ const SETTLE_MS = 250;
  * Re-reads the runbook when its file changes (or on SIGHUP). A valid file replaces the rules
  * for everything that happens next — open inquiries keep the policy they were opened under; an
  * invalid one changes nothing: the old rules stay, and the located error goes to the log and
- * to /health/ready until the file is fixed.
+ * to /health/ready until the file is fixed. Each outcome is noted on the store, where the
+ * console's runbook page reads it.
  */
 export class RulesReloader {
   private readonly logger = new Logger('rules');
@@ -26,6 +28,7 @@ export class RulesReloader {
     private readonly file: string,
     private readonly store: RulesStore,
     private readonly health: HealthState,
+    private readonly clock: Clock,
     /** Checks that need the rest of the hub, e.g. duty targets naming enabled connectors. */
     private readonly crossCheck: (rules: Rules, source: ReturnType<typeof loadRules>['source']) => void,
     private readonly env: NodeJS.ProcessEnv = process.env,
@@ -57,12 +60,15 @@ export class RulesReloader {
       this.crossCheck(rules, source);
       this.store.replace(rules);
       this.setWarning(undefined);
+      this.store.noteReload({ at: this.clock.now(), trigger, ok: true, problems: [] });
       this.onReloaded();
       this.logger.log(`rules reloaded from ${this.file} (${trigger}): ${rules.policies.length} policies, ${rules.staff.length} staff`);
       return true;
     } catch (error) {
       const detail = error instanceof ConfigError ? error.message : error instanceof Error ? error.message : String(error);
       this.setWarning(`rules not reloaded, the previous rules stay in force: ${detail}`);
+      const located = error instanceof ConfigError ? { problems: error.problems } : { problems: [], detail };
+      this.store.noteReload({ at: this.clock.now(), trigger, ok: false, ...located });
       this.logger.error(`rules not reloaded (${trigger}); the previous rules stay in force:\n${detail}`);
       return false;
     }

@@ -14,13 +14,13 @@ export interface Shell {
   csrf?: string;
   /** The nav item of this page (`inquiry`: shown only while one is open). */
   current?: 'queue' | 'inquiry' | 'deliveries'
-    | 'figures';
+    | 'figures'
+    | 'runbook';
 }
 
 /**
  * The frame of every console page: skip link, header with the sections and who is signed in,
- * a live region for announcements, and the page. Later pages (figures, runbook) add a nav
- * entry here once they exist.
+ * a live region for announcements, and the page.
  */
 export function layout(shell: Shell, title: string, main: Html): Html {
   const { paths, session } = shell;
@@ -31,6 +31,7 @@ export function layout(shell: Shell, title: string, main: Html): Html {
     ...(shell.current === 'inquiry' ? [{ key: 'inquiry' as const, href: '#main', label: STRINGS.nav.inquiry }] : []),
     { key: 'deliveries', href: paths.deliveries, label: STRINGS.nav.deliveries },
     { key: 'figures', href: paths.figures, label: STRINGS.nav.figures },
+    { key: 'runbook', href: paths.runbook, label: STRINGS.runbook.nav },
   ];
   return html`<!doctype html>
 <html lang="en">
