@@ -26,8 +26,9 @@ export interface ReadWays<T> {
 export async function readThrough<T>(ways: ReadWays<T>, env: NodeJS.ProcessEnv = process.env): Promise<T> {
   if (ways.url !== undefined) checkHubUrl(ways.url, 'the admin token comes from ADMIN_TOKEN');
   const config = loadConfig(env);
-  // A hub on this machine's embedded database may keep its generated token in the data directory.
-  keepAdminToken(config.hub, { create: false });
+  // A hub on this machine's embedded database may keep its generated token in the data
+  // directory. Only for the hub the configuration names: never sent to a --url elsewhere.
+  if (ways.url === undefined) keepAdminToken(config.hub, { create: false });
   const address = hubAddress(config, ways.url);
   const token = config.hub.admin.token;
   if (ways.url !== undefined && !token) throw new Error(`reading through the hub at ${address.base} needs its admin token: set ADMIN_TOKEN to the token that hub runs with`);

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { hubConfigSchema, type HubConfig } from './hub-config.schema';
@@ -42,5 +42,18 @@ describe('keepAdminToken', () => {
     expect(() => keepAdminToken(hub(), { create: false })).toThrow(/admin\.token does not hold an admin token of at least 16 characters; delete it/);
     expect(() => keepAdminToken(hub(), { create: false })).not.toThrow(/short-secret/);
     expect(readFileSync(path.join(dir, 'data', 'admin.token'), 'utf8')).toBe('short-secret\n');
+  });
+
+  it('refuses a symbolic link in place of the file, and takes the one another start linked first', () => {
+    mkdirSync(path.join(dir, 'data'));
+    writeFileSync(path.join(dir, 'elsewhere'), 'somebody-elses-secret-0123456789\n');
+    symlinkSync(path.join(dir, 'elsewhere'), path.join(dir, 'data', 'admin.token'));
+    expect(() => keepAdminToken(hub(), { create: true })).toThrow(/admin\.token is a symbolic link/);
+    rmSync(path.join(dir, 'data', 'admin.token'));
+    writeFileSync(path.join(dir, 'data', 'admin.token'), 'made-by-another-start-0123456789\n', { mode: 0o600 });
+    const config = hub();
+    expect(keepAdminToken(config, { create: true })?.created).toBe(false);
+    expect(config.admin.token).toBe('made-by-another-start-0123456789');
+    expect(readdirSync(path.join(dir, 'data'))).toEqual(['admin.token']);
   });
 });

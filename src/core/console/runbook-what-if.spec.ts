@@ -20,4 +20,23 @@ describe('whatIf', () => {
   it('says so, instead of failing, when the calendar has too little working time for the minutes', () => {
     expect(ask({ calendar: 'closed', minutes: '1' })).toEqual({ ok: false, error: 'Calendar "closed" has too little working time: no deadline within 40 years.' });
   });
+
+  it('refuses a start more than a year away, and leaves the scheduler’s calendar as it was', () => {
+    const sla = new SlaCatalog(rules);
+    const shared = sla.calendar('office');
+    const covered = JSON.stringify(shared);
+    for (const from of ['9999-12-31T00:00', '0000-01-01T00:00', '2028-01-01T00:00']) {
+      expect(whatIf({ calendar: 'office', from, minutes: '30' }, rules, sla, now)).toEqual({ ok: false, error: 'Clock starts: expected a time within a year of now.' });
+    }
+    expect(whatIf({ calendar: 'office', from: '2027-11-30T10:00', minutes: '30' }, rules, sla, now).ok).toBe(true);
+    expect(JSON.stringify(sla.calendar('office'))).toBe(covered);
+  });
+
+  it('knows only the rules’ own calendars, not names every object has', () => {
+    for (const name of ['constructor', '__proto__', 'toString']) {
+      const answer = ask({ calendar: name, minutes: '30' });
+      expect(answer.ok).toBe(false);
+      expect(!answer.ok && answer.error).toContain(`"${name}"`);
+    }
+  });
 });

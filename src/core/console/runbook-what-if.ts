@@ -8,6 +8,8 @@ import { STRINGS } from './strings.en';
 
 const E = STRINGS.runbook.errors;
 const MAX_MINUTES = 525_600;
+/** How far from now the clock may start: a calendar computes every day up to its answer. */
+const MAX_START_DISTANCE_MS = 366 * 24 * 3_600_000;
 
 /** The what-if form's fields, as the query string gave them (absent when empty). */
 export interface WhatIfQuery {
@@ -48,14 +50,16 @@ export function whatIf(query: WhatIfQuery, rules: Rules, sla: SlaCatalog, now: n
   const policy = query.policy ? rules.policies.find((p) => p.name === query.policy) : undefined;
   if (query.policy && !policy) return { ok: false, error: E.unknownPolicy(query.policy, known(rules.policies.map((p) => p.name))) };
   const name = policy?.calendar ?? query.calendar ?? '';
-  const config = rules.calendars[name];
+  const config = Object.hasOwn(rules.calendars, name) ? rules.calendars[name] : undefined;
   if (!config) return { ok: false, error: E.unknownCalendar(name, known(Object.keys(rules.calendars))) };
   const start = parseStart(query.from, config.timezone, now);
   if (start === undefined) return { ok: false, error: E.from };
+  if (Math.abs(start - now) > MAX_START_DISTANCE_MS) return { ok: false, error: E.fromRange };
   const minutes = policy ? policy.target / 60_000 : Number(query.minutes ?? Number.NaN);
   if (!Number.isFinite(minutes) || minutes < 0 || minutes > MAX_MINUTES) return { ok: false, error: E.minutes };
 
-  const calendar = sla.calendar(name);
+  // Not the scheduler's calendar: a question near a year away must not stay in its memory.
+  const calendar = sla.freshCalendar(name);
   let due: ReturnType<typeof slaDue>;
   let points: ReturnType<typeof pointsOf>;
   try {

@@ -296,6 +296,7 @@ export const STRINGS = {
       unknownCalendar: (name: string, known: string) => `No calendar "${name}" in the rules (calendars: ${known}).`,
       from: 'Clock starts: expected a time such as 2026-11-02T22:30 (in the calendar’s zone) or an instant with offset such as 2026-11-02T22:30:00+03:00.',
       minutes: 'Business minutes: expected a number from 0 to 525600.',
+      fromRange: 'Clock starts: expected a time within a year of now.',
       unreachable: (name: string) => `Calendar "${name}" has too little working time: no deadline within 40 years.`,
       noneKnown: 'none',
     },

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { CLOCK, type Clock } from '../clock/clock';
 import { type DeliveryChangedPayload, OUTBOX_DELIVERY_CHANGED, OUTBOX_ENQUEUED } from '../events/domain-events';
@@ -16,6 +16,8 @@ export type ReplayOneOutcome = { ok: true; replayed: string[] } | { ok: false; c
  */
 @Injectable()
 export class DeliveryReplay {
+  private readonly logger = new Logger('outbox');
+
   constructor(
     private readonly outbox: OutboxStore,
     @Inject(CLOCK) private readonly clock: Clock,
@@ -35,8 +37,13 @@ export class DeliveryReplay {
     const replayed = await this.outbox.replay(filter, new Date(this.clock.now()));
     if (replayed.length === 0) return replayed;
     this.events.emit(OUTBOX_ENQUEUED, replayed.length);
-    // One signal for the whole set: listeners re-read what they show rather than follow each id.
-    this.events.emit(OUTBOX_DELIVERY_CHANGED, { inquiryId: null, status: 'pending' } satisfies DeliveryChangedPayload);
+    try {
+      // One signal for the whole set: listeners re-read what they show rather than follow each id.
+      this.events.emit(OUTBOX_DELIVERY_CHANGED, { inquiryId: null, status: 'pending' } satisfies DeliveryChangedPayload);
+    } catch (error) {
+      // The replay is committed: a listener's failure (a console stream) must not answer it as failed.
+      this.logger.warn(`a listener of replayed deliveries failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
     return replayed;
   }
 }

@@ -39,12 +39,21 @@ export class SlaCatalog {
   calendar(name: string): BusinessCalendar {
     let calendar = this.calendars.get(name);
     if (!calendar) {
-      const config = this.rules.calendars[name];
-      if (!config) throw new Error(`unknown calendar "${name}"`);
-      const feed = this.feeds.get(name);
-      calendar = new BusinessCalendar(toCalendarSpec(config, feed ? { dates: feed.dates, closures: feed.closures } : {}));
+      calendar = this.freshCalendar(name);
       this.calendars.set(name, calendar);
     }
     return calendar;
+  }
+
+  /**
+   * A calendar of its own, for a one-off question (the console's what-if): the shared one
+   * keeps every day it has covered, so a question far from now would grow it for good.
+   */
+  freshCalendar(name: string): BusinessCalendar {
+    // Own names only: `constructor` or `__proto__` is no calendar of the rules.
+    const config = Object.hasOwn(this.rules.calendars, name) ? this.rules.calendars[name] : undefined;
+    if (!config) throw new Error(`unknown calendar "${name}"`);
+    const feed = this.feeds.get(name);
+    return new BusinessCalendar(toCalendarSpec(config, feed ? { dates: feed.dates, closures: feed.closures } : {}));
   }
 }

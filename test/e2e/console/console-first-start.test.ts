@@ -77,4 +77,10 @@ describe('the web console after the quick start', () => {
     expect(listed.code).toBe(0);
     expect(listed.stdout).toMatch(/acme/);
   });
+
+  it('never sends that token to a hub named with --url: it asks for that hub’s own', async () => {
+    const elsewhere = await runBuiltCli(['inquiries', '--url', `http://127.0.0.1:${port}/`], { cwd: dir, env: env() });
+    expect(elsewhere.code).not.toBe(0);
+    expect(elsewhere.stderr).toContain('needs its admin token: set ADMIN_TOKEN to the token that hub runs with');
+  });
 });

@@ -236,6 +236,7 @@
     var key = part && part.contains(form) ? keyOf(form) : null;
     if (key && button) focusAfter = { key: key, label: button.textContent };
     if (button) button.disabled = true;
+    var done = false;
     fetch(form.action, {
       method: 'POST',
       credentials: 'same-origin',
@@ -248,6 +249,7 @@
         });
       })
       .then(function (answer) {
+        done = answer.ok === true;
         announce(answer.message || strings.failed);
       })
       .catch(function () {
@@ -255,10 +257,13 @@
       })
       .then(function () {
         if (button) button.disabled = false;
-        var details = form.closest('details');
-        if (details) details.open = false;
-        // A sent reason is no longer work in progress: the redraw may go ahead.
-        form.reset();
+        // A refused or failed command keeps its form as it was, a typed reason included.
+        if (done) {
+          var details = form.closest('details');
+          if (details) details.open = false;
+          // A sent reason is no longer work in progress: the redraw may go ahead.
+          form.reset();
+        }
         if (part) scheduleRefresh(0);
       });
   });
