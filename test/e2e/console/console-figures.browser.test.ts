@@ -92,6 +92,13 @@ describe(`web console figures page in a browser (${testBackend})`, () => {
     expect(await days.locator('tr:has(time[datetime="2026-11-20"]) td').textContent()).toBe('1');
     const figures = page.getByRole('table', { name: 'Inquiries opened in the period' });
     expect(await figures.locator('tr[data-figure="breaches"] td').textContent()).toBe('2');
+    // What the browser shows is what the admin API answers for the same period.
+    const api = (await (await hub.admin('/api/v1/reports?period=this-month')).json()) as Record<string, number>;
+    const shown = async (key: string) => figures.locator(`tr[data-figure="${key}"] td`).textContent();
+    for (const [key, field] of [['inquiries', 'inquiries'], ['answered', 'answered'], ['still-open', 'stillOpen'], ['breaches', 'breaches']] as const) {
+      expect(await shown(key)).toBe(String(api[field]));
+    }
+    expect(await shown('within-sla')).toBe(`${api.withinSlaPercent} %`);
     expect(await page.getByRole('link', { name: /Download the inquiries of November 2026 to date as CSV/ }).getAttribute('href')).toBe('/figures/csv?period=this-month');
     await screenshot(page, 'figures');
   });
