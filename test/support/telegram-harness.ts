@@ -92,7 +92,7 @@ export async function eventually(check: () => boolean | Promise<boolean>, clock:
 }
 
 /** Moves virtual time forward in steps, letting the scheduler and the outbox act at each. */
-export async function advanceBy(clock: VirtualClock, ms: number, stepMs = 10 * 60_000): Promise<void> {
+export async function advanceBy(clock: VirtualClock, ms: number, stepMs = 60_000): Promise<void> {
   const end = clock.now() + ms;
   while (clock.now() < end) {
     await clock.advanceTo(Math.min(end, clock.now() + stepMs));
