@@ -48,7 +48,7 @@ describe(`the runbooks the hub carries (${testBackend})`, () => {
     const opened = Date.now() - 60_000; // signatures use real time; the SLA clock is virtual
     const clock = new VirtualClock(opened + 60_000);
     const output = new LogOutput();
-    const hub = await startTestHub({ clock, rules: false, logger: output, hub: { outbox: { pollInterval: '10m', baseDelay: '1s', attemptTimeout: '20m', lease: '30m' } } });
+    const hub = await startTestHub({ clock, rules: false, logger: output, hub: { outbox: { pollInterval: '10m', baseDelay: '1s' } } });
     try {
       await openInquiry(hub, opened);
       const list = (await (await hub.admin('/api/v1/inquiries?status=open')).json()) as { items: Array<{ sla: { policy: string; dueAt: string } | null }> };
@@ -69,7 +69,7 @@ describe(`the runbooks the hub carries (${testBackend})`, () => {
     const clock = new VirtualClock(opened + 10_000);
     const output = new LogOutput();
     // A rules file with no policies: under it the message would get no SLA at all.
-    const hub = await startTestHub({ clock, demo: true, logger: output, rules: {}, hub: { outbox: { pollInterval: '10m', baseDelay: '1s', attemptTimeout: '20m', lease: '30m' } } });
+    const hub = await startTestHub({ clock, demo: true, logger: output, rules: {}, hub: { outbox: { pollInterval: '10m', baseDelay: '1s' } } });
     try {
       await openInquiry(hub, opened);
       expect(await at(clock, opened, 0.9, output, 0)).toEqual([]);

@@ -81,7 +81,7 @@ describe(`SLA alarms in the log (${testBackend})`, () => {
     const hub = await startTestHub({
       clock,
       logger: new PinoLogger('info', sink),
-      hub: { outbox: { pollInterval: '10m', baseDelay: '1s', attemptTimeout: '20m', lease: '30m' } },
+      hub: { outbox: { pollInterval: '10m', baseDelay: '1s' } },
       rules: {
         calendars: { always: { alwaysOpen: true } },
         duty: { targets: [{ name: 'duty', connector: 'log' }] },

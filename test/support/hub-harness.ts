@@ -7,6 +7,7 @@ import { type INestApplication, type LoggerService } from '@nestjs/common';
 import { Webhook } from 'standardwebhooks';
 import { stringify } from 'yaml';
 import { type Clock } from '../../src/core/clock/clock';
+import { VirtualClock } from '../../src/core/clock/virtual-clock';
 import { loadConfig } from '../../src/core/config/load-config';
 import { DATABASE, type Database } from '../../src/core/persistence/database';
 import { PinoLogger } from '../../src/core/observability/pino-logger';
@@ -44,6 +45,20 @@ export interface TestHubOptions {
   logger?: LoggerService;
 }
 
+/**
+ * An attempt's timeout and lease run on the hub's clock. On a virtual clock a test that jumps
+ * it over a request in flight would time the attempt out: on a loaded machine the delivery
+ * then went out twice, or its retry waited on a clock nothing moved. So there an attempt has
+ * twenty minutes unless the test sets its own.
+ */
+const JUMP_SAFE_ATTEMPTS = { attemptTimeout: '20m', lease: '30m' };
+
+/** The test's outbox section (or the harness's quick one), safe from the virtual clock's jumps. */
+function outboxSettings(options: TestHubOptions): Record<string, unknown> {
+  const asked = (options.hub?.outbox as Record<string, unknown> | undefined) ?? { pollInterval: '200ms', baseDelay: '100ms' };
+  return options.clock instanceof VirtualClock ? { ...JUMP_SAFE_ATTEMPTS, ...asked } : asked;
+}
+
 /** A real hub on a random loopback port, with its own database and config files. */
 export async function startTestHub(options: TestHubOptions = {}): Promise<TestHub> {
   const dir = mkdtempSync(path.join(tmpdir(), 'replywatch-hub-'));
@@ -58,9 +73,9 @@ export async function startTestHub(options: TestHubOptions = {}): Promise<TestHu
       server: { host: '127.0.0.1', port: 0 },
       database: dbSection,
       ...(options.rules === false ? {} : { rulesFile }),
-      outbox: { pollInterval: '200ms', baseDelay: '100ms' },
       connectors: { http: { enabled: true, secret: '${TEST_INGEST_SECRET}' }, log: { enabled: true } },
       ...options.hub,
+      outbox: outboxSettings(options),
     }),
   );
   if (options.rules !== false) writeFileSync(rulesFile, stringify({ version: 1, ...options.rules }));

@@ -14,8 +14,7 @@ export async function startConsoleHub(
     ...(options.clock ? { clock: options.clock } : {}),
     hub: {
       // Virtual time: a short poll would mean thousands of wake-ups per simulated hour.
-      // Attempts in flight must not time out because the virtual clock jumped past them.
-      outbox: { pollInterval: '30s', baseDelay: '1s', attemptTimeout: '20m', lease: '30m', ...options.outbox },
+      outbox: { pollInterval: '30s', baseDelay: '1s', ...options.outbox },
       ...(options.connectors ? { connectors: options.connectors } : {}),
       console: {
         // Virtual time again: a re-check every 5 s would be 540 database reads per 45 minutes.

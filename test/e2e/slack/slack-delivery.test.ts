@@ -33,7 +33,7 @@ describe('Slack duty notifications', () => {
         // Virtual minutes pass in this file: a 1 s poll keeps the passes (and the real time) few.
         // Virtual time: the loops wake on this hub's own writes; a short poll (meant for rows
         // other replicas write) would only add idle passes per simulated minute.
-        outbox: { pollInterval: '10m', baseDelay: '1s', maxDelay: '30s', attemptTimeout: '20m', lease: '30m' },
+        outbox: { pollInterval: '10m', baseDelay: '1s', maxDelay: '30s' },
         connectors: {
           http: { enabled: true, secret: '${TEST_INGEST_SECRET}' },
           log: { enabled: true },

@@ -39,7 +39,7 @@ describe(`scheduled reports to the duty chat (${testBackend})`, () => {
     });
     // A day of virtual time: the outbox and SLA loops are woken by new work and sleep until
     // their next due time, so a long safety poll only spares thousands of idle passes.
-    tg = await startTelegramHub({ clock, rules, hub: { outbox: { pollInterval: '1h', baseDelay: '1s', maxDelay: '30s', attemptTimeout: '20m', lease: '30m' } } });
+    tg = await startTelegramHub({ clock, rules, hub: { outbox: { pollInterval: '1h', baseDelay: '1s', maxDelay: '30s' } } });
     tg.peer.groupMessage({ chatId: GROUP, title: 'Acme "Labs", Inc.', from: CUSTOMER, text: 'Year-end question' });
     await eventually(async () => (await inquiriesOf(tg.hub)).length === 1, clock);
     await clock.advance(12 * 60_000);

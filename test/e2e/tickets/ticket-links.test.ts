@@ -63,7 +63,7 @@ describe(`ticket links (${testBackend})`, () => {
       hub: {
         // Virtual time: the loops wake on this hub's own writes; a short poll (meant for rows
         // other replicas write) would only add idle passes per simulated minute.
-        outbox: { pollInterval: '10m', baseDelay: '1s', maxDelay: '2m', attemptTimeout: '20m', lease: '30m' },
+        outbox: { pollInterval: '10m', baseDelay: '1s', maxDelay: '2m' },
         connectors: { http: { enabled: true, secret: '${TEST_INGEST_SECRET}' }, log: { enabled: true }, desk: { enabled: true } },
       },
       rules: rules(extra, onOpen),
