@@ -1,4 +1,3 @@
-import { pipeline } from 'node:stream/promises';
 import { Controller, Get, Logger, Req, Res, type Type } from '@nestjs/common';
 import { type Request, type Response } from 'express';
 import { ConsoleAssets } from './console-assets';
@@ -38,19 +37,8 @@ export function consoleFiguresController(base: string): Type {
     async csv(@Req() req: Request, @Res() res: Response): Promise<void> {
       const session = this.auth.session(req);
       if (!session) return this.shell.send(res, 401, errorPage(this.shell.of(), STRINGS.figures.title, STRINGS.errors.unauthorized));
-      const csv = this.figures.csv(req);
-      if ('error' in csv) return this.shell.send(res, 400, errorPage({ ...this.shell.of(session), current: 'figures' }, STRINGS.figures.title, STRINGS.figures.badPeriod(csv.error)));
-      res
-        .status(200)
-        .type('text/csv; charset=utf-8')
-        .setHeader('Content-Disposition', `attachment; filename="${csv.fileName}"`)
-        .setHeader('X-Replywatch-Timezone', csv.zone)
-        .setHeader('X-Content-Type-Options', 'nosniff')
-        .setHeader('Cache-Control', 'no-store');
-      // Streamed page by page, as the API does: a client that hangs up stops the export.
-      await pipeline(csv.stream(), res).catch((error: unknown) => {
-        this.logger.warn(`console CSV export not completed: ${error instanceof Error ? error.message : String(error)}`);
-      });
+      const refused = await this.figures.sendCsv(req, res, this.logger);
+      if (refused) this.shell.send(res, 400, errorPage({ ...this.shell.of(session), current: 'figures' }, STRINGS.figures.title, STRINGS.figures.badPeriod(refused.error)));
     }
   }
   return ConsoleFiguresController;

@@ -1,11 +1,9 @@
-import { type Readable } from 'node:stream';
-import { Inject, Injectable } from '@nestjs/common';
-import { type Request } from 'express';
+import { Inject, Injectable, type Logger } from '@nestjs/common';
+import { type Request, type Response } from 'express';
 import { CLOCK, type Clock } from '../clock/clock';
 import { DATABASE, type Database } from '../persistence/database';
-import { csvStream } from '../reporting/csv-stream';
+import { sendReportCsv } from '../reporting/csv-response';
 import { parsePeriod, type Period, PeriodError } from '../reporting/period';
-import { csvFileName } from '../reporting/report-filter';
 import { reportScope } from '../reporting/report-scope';
 import { breachesPerDay, frtHistogram } from '../reporting/report-series';
 import { reportJson } from '../reporting/report-text';
@@ -41,12 +39,12 @@ export class FiguresService {
     return { query: asked.query, choices, figures: { report: reportJson(period, report), days, bins } };
   }
 
-  /** The CSV export of the API and the CLI for the asked period and filter, or why not. */
-  csv(req: Request): { fileName: string; zone: string; stream: () => Readable } | { error: string } {
+  /** Sends the CSV export of the API and the CLI for the asked period and filter, or says why not. */
+  async sendCsv(req: Request, res: Response, logger: Logger): Promise<{ error: string } | undefined> {
     const asked = this.ask(req);
     if (!asked.ok) return { error: asked.error };
-    const { period, filter } = asked;
-    return { fileName: csvFileName('replywatch', period.label), zone: period.timezone, stream: () => csvStream(this.db, period, filter, period.timezone) };
+    await sendReportCsv(res, this.db, { period: asked.period, filter: asked.filter, zone: asked.period.timezone }, logger);
+    return undefined;
   }
 
   private ask(req: Request): Asked {

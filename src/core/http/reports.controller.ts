@@ -1,4 +1,3 @@
-import { pipeline } from 'node:stream/promises';
 import { Controller, Get, Inject, Logger, Query, Res, UseGuards } from '@nestjs/common';
 import { type Response } from 'express';
 import { plainQuery } from './plain-query';
@@ -6,8 +5,8 @@ import { problem } from './problem';
 import { CLOCK, type Clock } from '../clock/clock';
 import { DATABASE, type Database } from '../persistence/database';
 import { parsePeriod, PeriodError } from '../reporting/period';
-import { csvStream } from '../reporting/csv-stream';
-import { csvFileName, reportFilter } from '../reporting/report-filter';
+import { sendReportCsv } from '../reporting/csv-response';
+import { reportFilter } from '../reporting/report-filter';
 import { reportJson } from '../reporting/report-text';
 import { buildReport } from '../reporting/sla-report';
 import { RulesStore } from '../rules/rules-store';
@@ -54,19 +53,7 @@ export class ReportsController {
       throw error;
     }
     const format = query.format ?? 'json';
-    if (format === 'csv') {
-      res
-        .status(200)
-        .type('text/csv; charset=utf-8')
-        .setHeader('Content-Disposition', `attachment; filename="${csvFileName('replywatch', period.label)}"`)
-        .setHeader('X-Replywatch-Timezone', zone);
-      // Streamed page by page: a quarter of a busy hub never sits in memory at once, and a
-      // client that hangs up stops the export.
-      await pipeline(csvStream(this.db, period, filter, zone, { bom: query.bom === '1' }), res).catch((error: unknown) => {
-        this.logger.warn(`CSV report not completed: ${error instanceof Error ? error.message : String(error)}`);
-      });
-      return;
-    }
+    if (format === 'csv') return sendReportCsv(res, this.db, { period, filter, zone, bom: query.bom === '1' }, this.logger);
     if (format !== 'json') throw problem(400, 'Bad Request', 'format: expected json or csv', { parameter: 'format' });
     res.status(200).json(reportJson(period, await buildReport(this.db, period.from, period.to, filter)));
   }
