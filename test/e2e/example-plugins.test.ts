@@ -2,7 +2,7 @@ import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { FakeGitHub, STAFF } from '../../examples/plugins/github-issues/test/fake-github';
 import { startTestHub, type TestHub } from '../support/hub-harness';
-import { npm, packHub, REPO_ROOT, scratchFolder } from '../support/hub-tarball';
+import { keepSeed, npm, plantSeed, REPO_ROOT, runHubTarball, scratchFolder } from '../support/hub-tarball';
 
 /**
  * The example plugins as a third party gets them: each folder copied on its own, its
@@ -49,13 +49,10 @@ describe('example plugins, installed from the packed hub', () => {
   let tarball = '';
 
   beforeAll(async () => {
-    tarball = await packHub();
+    tarball = await runHubTarball();
   });
 
-  afterAll(() => {
-    rmSync(work, { recursive: true, force: true });
-    if (tarball) rmSync(path.dirname(tarball), { recursive: true, force: true });
-  });
+  afterAll(() => rmSync(work, { recursive: true, force: true }));
 
   it.each(EXAMPLES)('%s installs against the tarball and passes its own tests, contract kit included', async (name) => {
     const source = path.join(REPO_ROOT, 'examples/plugins', name);
@@ -68,13 +65,11 @@ describe('example plugins, installed from the packed hub', () => {
     manifest.devDependencies.replywatch = `file:${tarball}`;
     writeFileSync(manifestFile, `${JSON.stringify(manifest, null, 2)}\n`);
 
-    // Most of an install is unpacking the hub's own dependencies, the same for every example:
-    // the second starts from a copy of the first's, and npm adds and prunes what its own
-    // package.json asks, as a clean install would.
-    const seed = [...installed.values()][0];
-    if (seed) cpSync(path.join(seed, 'node_modules'), path.join(dir, 'node_modules'), { recursive: true, verbatimSymlinks: true });
+    // From a copy of the run's first plugin install when there is one (see plantSeed).
+    plantSeed(dir);
     const install = await npmRun(dir, ['install']);
     expect(install).toMatchObject({ code: 0 });
+    await keepSeed(dir);
     const tested = await npmRun(dir, ['test']);
     expect(tested).toMatchObject({ code: 0 });
     // node --test's summary: something ran, nothing failed, nothing was skipped.

@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import { Webhook } from 'standardwebhooks';
 import { stringify } from 'yaml';
 import { ingestBody, startTestHub } from '../support/hub-harness';
-import { npm, packHub, REPO_ROOT, scratchFolder } from '../support/hub-tarball';
+import { keepSeed, npm, plantSeed, REPO_ROOT, runHubTarball, scratchFolder } from '../support/hub-tarball';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { CONTRACT_VERSION } from '../../src/plugins/sdk/version';
 
@@ -38,19 +38,20 @@ describe('replywatch plugin new', () => {
     work = scratchFolder('replywatch-scaffold-');
     outboundDir = path.join(work, `replywatch-plugin-${OUTBOUND}`);
     inboundDir = path.join(work, 'feed');
-    tarball = await packHub();
+    tarball = await runHubTarball();
     printed.outbound = (await node([CLI, 'plugin', 'new', OUTBOUND, '--outbound', '--sdk', `file:${tarball}`], work)).stdout;
     printed.inbound = (await node([CLI, 'plugin', 'new', INBOUND, '--inbound', '--dir', inboundDir, '--sdk', `file:${tarball}`], work)).stdout;
+    // Each from a copy of the run's first plugin install (see plantSeed); the inbound package's
+    // from the outbound one's when this file made the first.
+    plantSeed(outboundDir);
     await npmOrExplain(outboundDir, ['install']);
-    // Most of an install is unpacking the hub's own dependencies, the same for both packages; starting
-    // from a copy, npm only prunes what the inbound package does not need, as a clean install would.
-    cpSync(path.join(outboundDir, 'node_modules'), path.join(inboundDir, 'node_modules'), { recursive: true, verbatimSymlinks: true });
+    await keepSeed(outboundDir);
+    if (!plantSeed(inboundDir)) cpSync(path.join(outboundDir, 'node_modules'), path.join(inboundDir, 'node_modules'), { recursive: true, verbatimSymlinks: true });
     await npmOrExplain(inboundDir, ['install']);
   }, SETUP_MS);
 
   afterAll(() => {
     if (work) rmSync(work, { recursive: true, force: true });
-    if (tarball) rmSync(path.dirname(tarball), { recursive: true, force: true });
   });
 
   it('writes a package per direction, wired to the SDK it was given, and says what to do next', () => {

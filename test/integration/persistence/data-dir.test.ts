@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DataDirLock } from '../../../src/core/persistence/data-dir-lock';
 import { Database } from '../../../src/core/persistence/database';
+import { TEST_SHARED_BUFFERS } from '../../support/test-database';
 
 const LOCK_MODULE = path.resolve('dist/core/persistence/data-dir-lock.js');
 
@@ -101,7 +102,7 @@ describe('embedded data directory', () => {
       mkdirSync(path.join(dir, 'base'), { recursive: true });
       writeFileSync(path.join(dir, 'base', 'old-file'), 'x', { mode: 0o666 });
       chmodSync(path.join(dir, 'base', 'old-file'), 0o666);
-      const db = await Database.open({ dataDir: dir, poolSize: 1 });
+      const db = await Database.open({ dataDir: dir, poolSize: 1, sharedBuffers: TEST_SHARED_BUFFERS });
       try {
         await db.migrate();
         await db.query(`INSERT INTO ingest_receipts (source, receipt_id, received_at) VALUES ('t', 'a', now())`);
