@@ -13,6 +13,8 @@ const ENDPOINTS = ['a', 'b', 'c', 'd'];
 const CONVERSATIONS = 40;
 const RATE = 20;
 const BURST = 5;
+/** How far apart in time the receiver may see two requests the hubs sent together (see the check). */
+const ARRIVAL_JITTER_MS = 250;
 
 /**
  * Two hub processes on one PostgreSQL deliver to the same receivers: every event arrives once
@@ -95,15 +97,17 @@ describe('signed webhooks from two replicas (postgres)', () => {
       await db.close();
     }
 
-    // A token bucket lets through at most BURST + RATE × t in any window of t seconds; a little
-    // slack covers the gap between a claim and the request reaching the receiver.
+    // A token bucket lets through at most BURST + RATE × t in any window of t seconds. The
+    // receiver sees arrivals, not sends: on a loaded machine requests the hubs sent apart can
+    // reach it together (CI once counted 29 in a second against 28), so its window counts as
+    // ARRIVAL_JITTER_MS longer. Without the limit all 160 arrive within a second.
     const arrivals = receiver.received.map((r) => r.arrivedAt).sort((x, y) => x - y);
     let busiest = 0;
     for (let i = 0, j = 0; i < arrivals.length; i++) {
       while ((arrivals[i] as number) - (arrivals[j] as number) >= 1000) j++;
       busiest = Math.max(busiest, i - j + 1);
     }
-    expect(busiest).toBeLessThanOrEqual(BURST + RATE + 3);
+    expect(busiest).toBeLessThanOrEqual(BURST + Math.ceil((RATE * (1000 + ARRIVAL_JITTER_MS)) / 1000));
     // And it was the limit that paced them: without it, 160 requests take well under a second.
     expect((arrivals.at(-1) as number) - (arrivals[0] as number)).toBeGreaterThan(((total - BURST) / RATE) * 1000 * 0.8);
   }, 120_000);
