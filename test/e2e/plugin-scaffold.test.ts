@@ -41,12 +41,12 @@ describe('replywatch plugin new', () => {
     tarball = await runHubTarball();
     printed.outbound = (await node([CLI, 'plugin', 'new', OUTBOUND, '--outbound', '--sdk', `file:${tarball}`], work)).stdout;
     printed.inbound = (await node([CLI, 'plugin', 'new', INBOUND, '--inbound', '--dir', inboundDir, '--sdk', `file:${tarball}`], work)).stdout;
-    // Each from a copy of the run's first plugin install (see plantSeed); the inbound package's
-    // from the outbound one's when this file made the first.
+    // The outbound package from a copy of the run's first plugin install (see plantSeed), the
+    // inbound one from a copy of the outbound one's.
     plantSeed(outboundDir);
     await npmOrExplain(outboundDir, ['install']);
     await keepSeed(outboundDir);
-    if (!plantSeed(inboundDir)) cpSync(path.join(outboundDir, 'node_modules'), path.join(inboundDir, 'node_modules'), { recursive: true, verbatimSymlinks: true });
+    cpSync(path.join(outboundDir, 'node_modules'), path.join(inboundDir, 'node_modules'), { recursive: true, verbatimSymlinks: true });
     await npmOrExplain(inboundDir, ['install']);
   }, SETUP_MS);
 

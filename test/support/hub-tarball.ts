@@ -67,7 +67,7 @@ export function plantSeed(dir: string): boolean {
 /** Keeps a copy of `dir/node_modules`, a finished install, as the run's seed unless one is kept. */
 export async function keepSeed(dir: string): Promise<void> {
   const seed = seedFolder();
-  if (!seed || existsSync(seed)) return;
+  if (!seed) return;
   await sharedOnce(seed, (building) => {
     cpSync(path.join(dir, 'node_modules'), path.join(building, 'node_modules'), { recursive: true, verbatimSymlinks: true });
     return Promise.resolve();
