@@ -14,7 +14,7 @@ module.exports = {
   // the embedded suite). The server suite stays at three: there PostgreSQL shares the cores,
   // and at four the load once made virtual-clock tests time out attempts in flight (since
   // fixed by the harness's jump-safe attempt settings, but not yet proven at that load).
-  maxWorkers: Math.min(serverMode ? 3 : 4, require('node:os').availableParallelism() + (serverMode ? 1 : 2)),
+  maxWorkers: Math.min(serverMode ? 3 : 4, 2 * require('node:os').availableParallelism()),
   // A worker keeps what every file it ran left behind (embedded databases, Nest modules);
   // past this it is replaced, before the garbage collector's work slows every later file.
   workerIdleMemoryLimit: '800MB',
