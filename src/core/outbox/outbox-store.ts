@@ -126,6 +126,9 @@ export class OutboxStore {
         if (probe && taken > 0) claim.probes.add(probe.id);
         else await this.circuits.releaseProbe(sql, circuit, now);
       }
+      // The search for due runs is a recursive query that costs milliseconds to plan even on an
+      // empty table; an idle hub polls every second, so one index probe decides first.
+      if (room() <= 0 || !(await anyDue(sql, now))) return { ...claim, rows: claim.runs.flat() };
       for (const connectorLimits of limits) {
         if (room() <= 0) break;
         const allowance = await this.limitAllowance(sql, connectorLimits, now, room());
@@ -271,6 +274,8 @@ export class OutboxStore {
    * breaker's probe may go. Deliveries waiting behind another or held by a breaker do not count.
    */
   async nextWakeAt(options: { probes?: boolean } = {}): Promise<Date | null> {
+    // Nothing unfinished (an idle hub, most of the time): no delivery and no probe to wait for.
+    if (!(await anyUnfinished(this.db))) return null;
     const [row] = await this.db.query<{ at: Date | null }>(
       `${KEY_HEADS}
        SELECT LEAST(
@@ -283,4 +288,18 @@ export class OutboxStore {
     if (!probe) return at;
     return !at || probe < at ? probe : at;
   }
+}
+
+/** Whether any delivery waits to be sent now: one probe of the `deliveries_due` index. */
+async function anyDue(sql: Pick<Sql, 'query'>, now: Date): Promise<boolean> {
+  const rows = await sql.query(`SELECT 1 FROM deliveries WHERE status = 'pending' AND next_attempt_at <= $1 LIMIT 1`, [now]);
+  return rows.length > 0;
+}
+
+/** Whether any delivery is pending or in flight: the partial indexes on each status answer it. */
+async function anyUnfinished(sql: Pick<Sql, 'query'>): Promise<boolean> {
+  const rows = await sql.query(
+    `SELECT 1 WHERE EXISTS (SELECT 1 FROM deliveries WHERE status = 'pending') OR EXISTS (SELECT 1 FROM deliveries WHERE status = 'in_flight')`,
+  );
+  return rows.length > 0;
 }
