@@ -96,13 +96,21 @@ export class SlaScheduler {
 
   private async planPass(): Promise<number> {
     const passAt = this.clock.now();
+    // Most passes find nothing due; the earliest instant alone says so without locking rows.
+    const dueAt = await this.nextDueAt();
+    if (dueAt === null || dueAt > passAt) return this.sleepUntil(dueAt);
     const fired = await this.runOnce();
     const next = await this.nextDueAt();
-    if (next === null) return this.settings.pollInterval;
     // Already due when this pass looked, yet nothing was fired: another replica holds those
     // rows. Back off briefly instead of spinning on them.
-    if (next <= passAt && fired.length === 0) return LOCKED_BY_OTHERS_BACKOFF_MS;
-    return Math.max(0, Math.min(this.settings.pollInterval, next - this.clock.now()));
+    if (next !== null && next <= passAt && fired.length === 0) return LOCKED_BY_OTHERS_BACKOFF_MS;
+    return this.sleepUntil(next);
+  }
+
+  /** How long to sleep before `at` (epoch ms), never past the poll interval. */
+  private sleepUntil(at: number | null): number {
+    if (at === null) return this.settings.pollInterval;
+    return Math.max(0, Math.min(this.settings.pollInterval, at - this.clock.now()));
   }
 
   /** The earliest instant an open inquiry needs attention, if any. */
