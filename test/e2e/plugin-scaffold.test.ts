@@ -285,7 +285,7 @@ interface HubFiles {
   ingestSecret: string;
 }
 
-function writeHubFiles(dir: string, options: { leakyModule: string; apiKey: string; port: number; database: { url?: string; dataDir?: string } }): HubFiles {
+function writeHubFiles(dir: string, options: { leakyModule: string; apiKey: string; port: number; database: { url?: string; dataDir?: string; sharedBuffers?: string } }): HubFiles {
   const ingestSecret = `whsec_${randomBytes(32).toString('base64')}`;
   const hubFile = path.join(dir, 'hub.yaml');
   const rulesFile = path.join(dir, 'rules.yaml');
@@ -335,7 +335,7 @@ class ChildHub {
       rmSync(dir, { recursive: true, force: true });
     };
     const port = await freePort();
-    const { hubFile, ingestSecret } = writeHubFiles(dir, { leakyModule, apiKey, port, database: database.settings.url ? { url: database.settings.url } : { dataDir: database.settings.dataDir } });
+    const { hubFile, ingestSecret } = writeHubFiles(dir, { leakyModule, apiKey, port, database: database.settings.url ? { url: database.settings.url } : { dataDir: database.settings.dataDir, sharedBuffers: database.settings.sharedBuffers } });
     const child = spawn(process.execPath, [CLI, 'start'], { cwd: dir, env: hubEnvironment(hubFile), stdio: ['ignore', 'pipe', 'pipe'] });
     const log = { text: '' };
     child.stdout?.on('data', (chunk: Buffer) => (log.text += chunk.toString('utf8')));
