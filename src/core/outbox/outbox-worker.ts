@@ -112,18 +112,29 @@ export class OutboxWorker {
     const throttled = this.throttledMs === undefined ? poll : Math.min(this.throttledMs, poll);
     // Attempts in hand wake the loop as they finish; no need to ask the database when to look.
     if (this.running.size > 0 || this.throttledMs !== undefined) return throttled;
-    const wait = await this.msUntilNextWork();
+    const wait = this.idle ? poll : await this.msUntilNextWork();
     // Due rows that could not be claimed are held (a breaker, a full connector elsewhere): do not spin on them.
     return started.length === 0 && wait === 0 ? Math.min(IDLE_FLOOR_MS, poll) : wait;
   }
 
   private throttledMs: number | undefined;
+  /** The last pass found no delivery pending or in flight. */
+  private idle = false;
   /** The last claim saw a breaker holding deliveries. */
   private anyHeld = false;
 
   private async claimAndStart(): Promise<Array<Promise<number>>> {
     const room = this.settings.concurrency - this.running.size;
     if (room <= 0) return [];
+    // With nothing in hand and nothing pending anywhere, one read replaces the claim's
+    // transaction. Attempts in hand keep the full claim: their outcomes need its breaker view.
+    this.idle = this.running.size === 0 && (await this.store.isIdle());
+    if (this.idle) {
+      this.anyHeld = false;
+      this.throttledMs = undefined;
+      this.moreDue = false;
+      return [];
+    }
     const claim = await this.store.claim(this.workerId, new Date(this.clock.now()), this.settings.lease, room, this.policies.limits, this.runLength);
     this.unsettled = claim.unsettled;
     this.anyHeld = claim.anyHeld;
