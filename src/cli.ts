@@ -55,7 +55,8 @@ async function fail(error: unknown): Promise<never> {
     process.stderr.write(`replywatch: ${error.message}\nRun "${help}" for usage.\n`);
     process.exit(2);
   }
-  const [{ explainStartupError }, { exitCodeFor }] = await Promise.all([import('./startup-errors'), import('./main')]);
+  // Not from ./main: that would load the whole hub to print an error.
+  const { exitCodeFor, explainStartupError } = await import('./startup-errors');
   process.stderr.write(`${explainStartupError(error)}\n`);
   process.exit(exitCodeFor(error));
 }

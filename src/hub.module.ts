@@ -1,4 +1,3 @@
-import path from 'node:path';
 import { type DynamicModule, Module, type Provider } from '@nestjs/common';
 import { EventEmitter2, EventEmitterModule } from '@nestjs/event-emitter';
 import { CLOCK, type Clock, SystemClock } from './core/clock/clock';
@@ -39,7 +38,7 @@ import { HubRuntime } from './hub-runtime';
 import { type ReplywatchPlugin } from './plugins/sdk/connector';
 import { ConnectorCatalog } from './plugins/host/connector-catalog';
 import { ConnectorHost } from './plugins/host/connector-host';
-import { loadPlugins } from './plugins/host/plugin-loader';
+import { buildCatalog } from './plugins/host/build-catalog';
 import { ContextFactory } from './plugins/host/services/context-factory';
 import { RequestQuiesce } from './core/http/request-quiesce';
 import { RouteTable } from './plugins/host/services/route-table';
@@ -51,16 +50,6 @@ export interface HubModuleOptions {
   plugins?: readonly ReplywatchPlugin[];
   /** Run migrations on start (the default); `replywatch migrate` does it explicitly. */
   migrate?: boolean;
-}
-
-/** Where hub.yaml's relative plugin paths start: the folder of hub.yaml, or the working directory. */
-export function pluginBaseDir(config: LoadedConfig): string {
-  return config.builtIn ? process.cwd() : path.dirname(path.resolve(config.hubSource.file));
-}
-
-/** Every connector is loaded and every setting checked before the database is opened. */
-export function buildCatalog(config: LoadedConfig, plugins: readonly ReplywatchPlugin[] = []): ConnectorCatalog {
-  return new ConnectorCatalog(loadPlugins({ modules: config.hub.plugins, baseDir: pluginBaseDir(config), inline: plugins }), config);
 }
 
 /**

@@ -5,7 +5,7 @@ import { keepAdminToken } from './core/config/kept-admin-token';
 import { loadConfig, type LoadOptions } from './core/config/load-config';
 import { PinoLogger } from './core/observability/pino-logger';
 import { createHub } from './hub';
-import { explainStartupError } from './startup-errors';
+import { exitCodeFor, explainStartupError } from './startup-errors';
 
 /** Loads and validates configuration, builds the hub and starts listening. */
 export async function startHub(env: NodeJS.ProcessEnv = process.env, options: LoadOptions = {}): Promise<INestApplication> {
@@ -33,8 +33,4 @@ if (require.main === module) {
     process.stderr.write(`${explainStartupError(error)}\n`);
     process.exit(exitCodeFor(error));
   });
-}
-
-export function exitCodeFor(error: unknown): number {
-  return error instanceof Error && (error.name === 'ConfigError' || error.name === 'PluginError') ? 2 : 1;
 }

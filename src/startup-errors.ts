@@ -13,3 +13,8 @@ export function explainStartupError(error: unknown): string {
   if (error instanceof Error) return `replywatch: ${error.message}`;
   return `replywatch: ${String(error)}`;
 }
+
+/** Exit status of a failed start or command: 2 for what the configuration must fix, 1 otherwise. */
+export function exitCodeFor(error: unknown): number {
+  return error instanceof Error && (error.name === 'ConfigError' || error.name === 'PluginError') ? 2 : 1;
+}

@@ -1,6 +1,6 @@
 import { runbookNotice } from '../core/config/built-in-runbooks';
 import { loadConfig, type LoadedConfig } from '../core/config/load-config';
-import { buildCatalog } from '../hub.module';
+import { buildCatalog } from '../plugins/host/build-catalog';
 import { type ConnectorCatalog } from '../plugins/host/connector-catalog';
 
 /** Everything start-up validates, without opening the database or any connection. */

@@ -2,7 +2,7 @@ import { checkAccount, type Finding } from '../connectors/mail/account-check';
 import { type MailConfig, withFilesResolved } from '../connectors/mail/mail.config';
 import { besideHub } from '../core/config/relative-paths';
 import { loadConfig } from '../core/config/load-config';
-import { buildCatalog } from '../hub.module';
+import { buildCatalog } from '../plugins/host/build-catalog';
 import { MAIL_CHECK } from './commands';
 import { parseCommand } from './parse-command';
 import { UsageError } from './usage-error';

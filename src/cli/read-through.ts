@@ -5,7 +5,6 @@ import { DataDirInUseError } from '../core/persistence/data-dir-lock';
 import { HubClient, HubUnreachableError } from './hub-client';
 import { checkHubUrl, hubAddress, type HubAddress } from './hub-address';
 import { hubAddressAdvice } from './hub-unreachable';
-import { withConfiguredDatabase } from './open-database';
 
 /** One read, both ways: the commands print whichever answered with the same formatter. */
 export interface ReadWays<T> {
@@ -43,6 +42,8 @@ export async function readThrough<T>(ways: ReadWays<T>, env: NodeJS.ProcessEnv =
     }
   }
   try {
+    // Loaded here, not above: a read through the hub never needs the database layer.
+    const { withConfiguredDatabase } = await import('./open-database');
     return await withConfiguredDatabase(config, (db) => ways.viaDatabase(db, config));
   } catch (error) {
     if (error instanceof DataDirInUseError) throw heldByHub(error, address, unreachable, ways.command, config);

@@ -4,7 +4,7 @@ import { type HttpConfig } from '../connectors/http/http.config';
 import { resolveIngestSecret, withSecretFileResolved } from '../connectors/http/ingest-secret';
 import { loadConfig } from '../core/config/load-config';
 import { besideHub } from '../core/config/relative-paths';
-import { buildCatalog } from '../hub.module';
+import { buildCatalog } from '../plugins/host/build-catalog';
 import { SEND } from './commands';
 import { checkHubUrl, hubAddress, type HubAddress } from './hub-address';
 import { hubUnreachable } from './hub-unreachable';

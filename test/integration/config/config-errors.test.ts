@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ConfigError } from '../../../src/core/config/config-error';
 import { loadConfig, loadRules } from '../../../src/core/config/load-config';
-import { buildCatalog } from '../../../src/hub.module';
+import { buildCatalog } from '../../../src/plugins/host/build-catalog';
 
 /** Writes files into a fresh folder; returns their paths by name. */
 const scratch: string[] = [];

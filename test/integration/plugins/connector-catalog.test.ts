@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ConfigError } from '../../../src/core/config/config-error';
 import { loadConfig } from '../../../src/core/config/load-config';
-import { buildCatalog } from '../../../src/hub.module';
+import { buildCatalog } from '../../../src/plugins/host/build-catalog';
 
 const RULES = 'config/rules.example.yaml';
 const TOKEN = '123456789:AAbbccddeeffgghhiijjkk';
