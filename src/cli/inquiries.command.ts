@@ -1,5 +1,5 @@
-import { InquiryQueries, type InquiryView } from '../core/inquiries/inquiry-queries';
-import { INQUIRY_STATUSES, type InquiryStatus } from '../core/persistence/entities/inquiry.entity';
+import { type InquiryView } from '../core/inquiries/inquiry-queries';
+import { INQUIRY_STATUSES, type InquiryStatus, isInquiryStatus } from '../core/persistence/statuses';
 import { INQUIRIES } from './commands';
 import { inquiryTable } from './inquiry-table';
 import { parseCommand } from './parse-command';
@@ -10,7 +10,7 @@ import { UsageError } from './usage-error';
 export async function runInquiries(args: string[]): Promise<number> {
   const { values } = parseCommand(INQUIRIES, args);
   const status = values.status;
-  if (status !== undefined && !InquiryQueries.isStatus(status)) throw new UsageError(`--status: expected one of ${INQUIRY_STATUSES.join(', ')}`);
+  if (status !== undefined && !isInquiryStatus(status)) throw new UsageError(`--status: expected one of ${INQUIRY_STATUSES.join(', ')}`);
   const limit = Number(values.limit);
   if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw new UsageError('--limit: expected an integer 1-500');
   const filter: { status?: InquiryStatus; conversation?: string; channel?: string; limit: number } = {
@@ -23,7 +23,8 @@ export async function runInquiries(args: string[]): Promise<number> {
     command: 'inquiries',
     url: values.url,
     viaHub: async (hub) => (await hub.json<{ items: InquiryView[] }>(`/api/v1/inquiries?${query(filter)}`))?.items ?? [],
-    viaDatabase: (db) => new InquiryQueries(db).list(filter),
+    // Loaded here: a read through the hub never needs the query layer (Nest, TypeORM).
+    viaDatabase: async (db) => new (await import('../core/inquiries/inquiry-queries')).InquiryQueries(db).list(filter),
   });
   process.stdout.write(values.json ? `${JSON.stringify(items, null, 2)}\n` : inquiryTable(items));
   return 0;

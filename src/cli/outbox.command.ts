@@ -1,9 +1,8 @@
-import { OutboxStore, type DeliveryRow } from '../core/outbox/outbox-store';
-import { type BreakerView, summarizeOutbox, type TargetSummary } from '../core/outbox/outbox-summary';
+import { type DeliveryRow, type OutboxStore } from '../core/outbox/outbox-store';
+import { type BreakerView, type TargetSummary } from '../core/outbox/outbox-summary';
 import { type Database } from '../core/persistence/database';
-import { DELIVERY_STATUSES, type DeliveryStatus } from '../core/persistence/entities/delivery.entity';
+import { DELIVERY_STATUSES, type DeliveryStatus, isDeliveryStatus } from '../core/persistence/statuses';
 import { OUTBOX_LIST, OUTBOX_REPLAY, OUTBOX_SHOW, OUTBOX_STATUS } from './commands';
-import { withDatabase } from './open-database';
 import { parseCommand } from './parse-command';
 import { withProgress } from './progress';
 import { readThrough } from './read-through';
@@ -37,7 +36,7 @@ async function status(args: string[]): Promise<number> {
     command: 'outbox status',
     url: values.url,
     viaHub: async (hub) => (await hub.json<{ targets: TargetSummary[] }>('/api/v1/deliveries/summary'))?.targets ?? [],
-    viaDatabase: async (db) => toWire(await summarizeOutbox(db)),
+    viaDatabase: async (db) => toWire(await (await import('../core/outbox/outbox-summary')).summarizeOutbox(db)),
   });
   if (values.json) process.stdout.write(`${JSON.stringify(targets, null, 2)}\n`);
   else process.stdout.write(targets.length === 0 ? 'nothing waiting and no dead letters: every delivery was delivered\n' : `${targets.map((t) => targetLine(t, new Date())).join('\n')}\n`);
@@ -72,12 +71,12 @@ function ago(iso: string, now: Date): string {
 async function list(args: string[]): Promise<number> {
   const { values } = parseCommand(OUTBOX_LIST, args);
   const status = values.status;
-  if (status !== undefined && !(DELIVERY_STATUSES as readonly string[]).includes(status)) {
+  if (status !== undefined && !isDeliveryStatus(status)) {
     throw new UsageError(`--status: expected one of ${DELIVERY_STATUSES.join(', ')}`);
   }
   const limit = Number(values.limit);
   if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) throw new UsageError('--limit: expected an integer 1-10000');
-  const filter = { limit, ...(status ? { status: status as DeliveryStatus } : {}) };
+  const filter: { limit: number; status?: DeliveryStatus } = { limit, ...(status ? { status } : {}) };
   const rows = await readThrough<Delivery[]>({
     command: 'outbox list',
     url: values.url,
@@ -86,7 +85,7 @@ async function list(args: string[]): Promise<number> {
       if (limit > 500) throw new UsageError('--limit: at most 500 through a running hub (up to 10000 reading the database with the hub stopped)');
       return (await hub.json<{ items: Delivery[] }>(`/api/v1/deliveries?${new URLSearchParams({ limit: String(limit), ...(status ? { status } : {}) }).toString()}`))?.items ?? [];
     },
-    viaDatabase: async (db) => toWire(await store(db).list(filter)),
+    viaDatabase: async (db) => toWire(await (await store(db)).list(filter)),
   });
   if (values.json) process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
   else process.stdout.write(rows.length === 0 ? 'no deliveries\n' : `${rows.map(summary).join('\n')}\n`);
@@ -101,7 +100,7 @@ async function show(args: string[]): Promise<number> {
     url: values.url,
     viaHub: (hub) => hub.json<Delivery>(`/api/v1/deliveries/${id}`, { allowNotFound: true }),
     viaDatabase: async (db) => {
-      const found = await store(db).get(id);
+      const found = await (await store(db)).get(id);
       return found && toWire(found);
     },
   });
@@ -119,17 +118,19 @@ async function replay(args: string[]): Promise<number> {
   if (!id && !values['all-dead']) throw new UsageError('outbox replay needs a delivery ID or --all-dead');
   const since = values.since === undefined ? undefined : new Date(values.since);
   if (since && Number.isNaN(since.getTime())) throw new UsageError('--since: expected an ISO 8601 instant');
+  const { withDatabase } = await import('./open-database');
   const replayed = await withDatabase((db) =>
-    withProgress(id ? 'replaying the dead letter…' : 'replaying dead letters…', () =>
-      store(db).replay({ ...(id ? { id } : {}), ...(since ? { since } : {}), ...(values.connector ? { connector: values.connector } : {}) }, new Date()),
+    withProgress(id ? 'replaying the dead letter…' : 'replaying dead letters…', async () =>
+      (await store(db)).replay({ ...(id ? { id } : {}), ...(since ? { since } : {}), ...(values.connector ? { connector: values.connector } : {}) }, new Date()),
     ),
   );
   process.stdout.write(`${replayed.length} dead letter(s) queued again${replayed.length ? `: ${replayed.join(', ')}` : ''}\n`);
   return id && replayed.length === 0 ? 1 : 0;
 }
 
-function store(db: Database): OutboxStore {
-  return new OutboxStore(db);
+/** The store is loaded only on the database path: a read through the hub never needs it (nor TypeORM). */
+async function store(db: Database): Promise<OutboxStore> {
+  return new (await import('../core/outbox/outbox-store')).OutboxStore(db);
 }
 
 function requireId(value: string | undefined): string {

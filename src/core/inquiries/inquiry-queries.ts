@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DATABASE, type Database } from '../persistence/database';
-import { INQUIRY_STATUSES, type InquiryStatus } from '../persistence/entities/inquiry.entity';
+import { type InquiryStatus, isInquiryStatus } from '../persistence/statuses';
 
 export interface InquiryView {
   id: string;
@@ -76,7 +76,7 @@ export class InquiryQueries {
   constructor(@Inject(DATABASE) private readonly db: Database) {}
 
   static isStatus(value: string): value is InquiryStatus {
-    return (INQUIRY_STATUSES as readonly string[]).includes(value);
+    return isInquiryStatus(value);
   }
 
   /** Newest first; `before` is the openedAt of the last item of the previous page; `conversation` is the id in its channel. */

@@ -1,7 +1,7 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { type DeliveryStatus } from '../statuses';
 
-export const DELIVERY_STATUSES = ['pending', 'in_flight', 'delivered', 'dead'] as const;
-export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+export { DELIVERY_STATUSES, type DeliveryStatus } from '../statuses';
 
 export interface DeliveryAttempt {
   attempt: number;

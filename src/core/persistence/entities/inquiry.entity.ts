@@ -1,8 +1,8 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import { bigintToNumber } from './transformers';
+import { type InquiryStatus } from '../statuses';
 
-export const INQUIRY_STATUSES = ['open', 'on_hold', 'answered', 'resolved'] as const;
-export type InquiryStatus = (typeof INQUIRY_STATUSES)[number];
+export { INQUIRY_STATUSES, type InquiryStatus } from '../statuses';
 
 @Entity('inquiries')
 export class InquiryEntity {
