@@ -5,8 +5,7 @@ import { InquiryQueries, type InquiryView } from '../inquiries/inquiry-queries';
 import { OutboxStore, type DeliveryRow } from '../outbox/outbox-store';
 import { summarizeOutbox, type TargetSummary } from '../outbox/outbox-summary';
 import { DATABASE, type Database } from '../persistence/database';
-import { DELIVERY_STATUSES, type DeliveryStatus } from '../persistence/entities/delivery.entity';
-import { INQUIRY_STATUSES } from '../persistence/entities/inquiry.entity';
+import { DELIVERY_STATUSES, INQUIRY_STATUSES, isDeliveryStatus, isInquiryStatus } from '../persistence/statuses';
 import { AdminGuard } from './admin.guard';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -25,7 +24,7 @@ export class AdminController {
   async listInquiries(@Query() rawQuery: Record<string, unknown>): Promise<{ items: InquiryView[]; next: string | null }> {
     const query = plainQuery(rawQuery);
     const status = query.status;
-    if (status !== undefined && !InquiryQueries.isStatus(status)) {
+    if (status !== undefined && !isInquiryStatus(status)) {
       throw problem(400, 'Bad Request', `status: expected one of ${INQUIRY_STATUSES.join(', ')}`, { parameter: 'status' });
     }
     const limit = parseLimit(query.limit);
@@ -51,10 +50,10 @@ export class AdminController {
   async listDeliveries(@Query() rawQuery: Record<string, unknown>): Promise<{ items: DeliveryRow[] }> {
     const query = plainQuery(rawQuery);
     const status = query.status;
-    if (status !== undefined && !(DELIVERY_STATUSES as readonly string[]).includes(status)) {
+    if (status !== undefined && !isDeliveryStatus(status)) {
       throw problem(400, 'Bad Request', `status: expected one of ${DELIVERY_STATUSES.join(', ')}`, { parameter: 'status' });
     }
-    return { items: await this.outbox.list({ limit: parseLimit(query.limit), ...(status ? { status: status as DeliveryStatus } : {}) }) };
+    return { items: await this.outbox.list({ limit: parseLimit(query.limit), ...(status ? { status } : {}) }) };
   }
 
   /** Per connector and duty target: queued, retrying (with the next attempt), in flight, dead, the last error. */

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DATABASE, type Database } from '../persistence/database';
-import { type InquiryStatus, isInquiryStatus } from '../persistence/statuses';
+import { type InquiryStatus } from '../persistence/statuses';
 
 export interface InquiryView {
   id: string;
@@ -74,10 +74,6 @@ export async function openingMessages(db: Database, inquiryIds: readonly string[
 @Injectable()
 export class InquiryQueries {
   constructor(@Inject(DATABASE) private readonly db: Database) {}
-
-  static isStatus(value: string): value is InquiryStatus {
-    return isInquiryStatus(value);
-  }
 
   /** Newest first; `before` is the openedAt of the last item of the previous page; `conversation` is the id in its channel. */
   async list(filter: { status?: InquiryStatus; channel?: string; conversation?: string; before?: Date; limit: number }): Promise<InquiryView[]> {

@@ -269,15 +269,15 @@ export class OutboxStore {
     return counts;
   }
 
-  /**
-   * When the worker has something to do next: a delivery falls due, a lease runs out, or a
-   * breaker's probe may go. Deliveries waiting behind another or held by a breaker do not count.
-   */
   /** No delivery is pending or in flight: an idle hub, most of the time. */
   async isIdle(): Promise<boolean> {
     return !(await anyUnfinished(this.db));
   }
 
+  /**
+   * When the worker has something to do next: a delivery falls due, a lease runs out, or a
+   * breaker's probe may go. Deliveries waiting behind another or held by a breaker do not count.
+   */
   async nextWakeAt(options: { probes?: boolean } = {}): Promise<Date | null> {
     // Nothing unfinished: no delivery and no probe to wait for.
     if (await this.isIdle()) return null;
