@@ -248,6 +248,9 @@ describe(`HTTP ingest end to end (${testBackend})`, () => {
     expect((await fetch(`${hub.url}/api/v1/inquiries`)).status).toBe(401);
     expect((await hub.admin('/api/v1/inquiries', 'wrong-token-wrong-token')).status).toBe(401);
     expect((await hub.admin('/api/v1/inquiries?status=bogus')).status).toBe(400);
+    const badDeliveryStatus = await hub.admin('/api/v1/deliveries?status=bogus');
+    expect(badDeliveryStatus.status).toBe(400);
+    expect(await badDeliveryStatus.json()).toMatchObject({ parameter: 'status', detail: 'status: expected one of pending, in_flight, delivered, dead' });
     expect((await hub.admin('/api/v1/inquiries/not-a-uuid')).status).toBe(404);
   });
 
