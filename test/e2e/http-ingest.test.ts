@@ -261,6 +261,10 @@ describe(`HTTP ingest end to end (${testBackend})`, () => {
     const metrics = await (await fetch(`${hub.url}/metrics`)).text();
     expect(metrics).toMatch(/replywatch_messages_accepted_total\{channel="http",role="customer",duplicate="false"\} \d+/);
     expect(metrics).toMatch(/replywatch_outbox_deliveries\{status="dead"\} 0/);
+    // The process's own metrics, beside the hub's.
+    expect(metrics).toMatch(/^replywatch_process_cpu_user_seconds_total \d/m);
+    expect(metrics).toMatch(/^replywatch_nodejs_eventloop_lag_p99_seconds \d/m);
+    expect(metrics).toContain('# TYPE replywatch_nodejs_gc_duration_seconds histogram');
   });
 
   it('never shows a secret in readiness, metrics or error answers', async () => {

@@ -1,6 +1,8 @@
 import { Controller, Get, Header, Logger } from '@nestjs/common';
+import { Registry } from 'prom-client';
 import { InquiryQueries } from '../inquiries/inquiry-queries';
 import { Metrics } from '../observability/metrics';
+import { processMetrics } from '../observability/process-metrics';
 import { OutboxStore } from '../outbox/outbox-store';
 import { HealthState } from '../runtime/health-state';
 
@@ -36,7 +38,7 @@ export class MetricsController {
     }
     for (const [id, health] of Object.entries(this.state.connectors)) this.metrics.connectorUp.set({ connector: id }, HEALTH_VALUE[health.status]);
     this.exportParts();
-    return this.metrics.registry.metrics();
+    return Registry.merge([processMetrics(), this.metrics.registry]).metrics();
   }
 
   /** Per-part gauges, rebuilt each scrape so a part that went away disappears. */

@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 /**
- * Every Prometheus metric the hub exposes, in one registry per hub instance (so tests can run
- * several hubs in one process without metric name clashes).
+ * Every Prometheus metric of the hub's own work, in one registry per hub instance (so tests can
+ * run several hubs in one process without metric name clashes). The process's metrics are
+ * apart, one set per process (see processMetrics).
  */
 @Injectable()
 export class Metrics {
@@ -121,8 +122,4 @@ export class Metrics {
     labelNames: ['connector', 'part'] as const,
     registers: [this.registry],
   });
-
-  constructor() {
-    collectDefaultMetrics({ register: this.registry, prefix: 'replywatch_' });
-  }
 }
