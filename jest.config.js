@@ -2,7 +2,12 @@
 // databases and fake peers. The PostgreSQL-only files (*.pg.test.ts) need a server and
 // run in the server-mode suite (`npm run test:server`), which .ci/run always runs.
 const serverMode = process.env.REPLYWATCH_TEST_BACKEND === 'postgres';
-const transform = { '^.+\\.ts$': ['@swc/jest'] };
+const transform = { '^.+\\.ts$': ['@swc/jest'], '/@electric-sql/pglite/dist/.+\\.cjs$': '<rootDir>/test/support/require-builtins-transform.js' };
+// node_modules stay untransformed, but for PGlite's CommonJS build: its `import("fs")` of Node's
+// own modules become requires, so the suite runs without --experimental-vm-modules. With that
+// flag each worker kept most finished files' module graphs (Node holds on to the dynamic-import
+// hook jest gives every module), and the growing heap made every later file slower.
+const transformIgnorePatterns = ['/node_modules/(?!@electric-sql/pglite/dist/)'];
 // Connectors import the SDK by its public name, as a plugin would; in tests that is the source.
 const moduleNameMapper = { '^replywatch/(sdk|testing)$': '<rootDir>/src/plugins/$1' };
 
@@ -29,6 +34,7 @@ module.exports = {
       displayName: 'unit',
       testEnvironment: 'node',
       transform,
+      transformIgnorePatterns,
       moduleNameMapper,
       testMatch: ['<rootDir>/src/**/*.spec.ts'],
       setupFiles: ['<rootDir>/test/support/quiet-logs.ts'],
@@ -37,6 +43,7 @@ module.exports = {
       displayName: 'integration',
       testEnvironment: 'node',
       transform,
+      transformIgnorePatterns,
       moduleNameMapper,
       testMatch: ['<rootDir>/test/**/*.test.ts'],
       // Packing the hub, installing plugin packages and the embedded data directory do not
