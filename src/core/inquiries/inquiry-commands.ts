@@ -6,7 +6,7 @@ import { conversationRef, escalation, inquiryResolved, toDutyTargets } from '../
 import { ticketResolveDeliveries } from '../tickets/ticket-deliveries';
 import { enqueueDeliveries } from '../outbox/outbox-writer';
 import { DATABASE, type Database, type Sql } from '../persistence/database';
-import { type InquiryStatus } from '../persistence/entities/inquiry.entity';
+import { type InquiryStatus } from '../persistence/statuses';
 import { RulesStore } from '../rules/rules-store';
 import { applySla } from '../sla/apply-sla';
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type AcceptEffect, type AuthorRole } from '../../plugins/sdk/message';
-import { type InquiryStatus } from '../persistence/entities/inquiry.entity';
+import { type InquiryStatus } from '../persistence/statuses';
 import { type InquiryChange } from './inquiry-tracker';
 
 /** The newest inquiry of a conversation, as far as replaying newer messages needs it. */

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { CLOCK, type Clock } from '../clock/clock';
 import { type DeliveryChangedPayload, OUTBOX_DELIVERY_CHANGED, OUTBOX_ENQUEUED } from '../events/domain-events';
-import { type DeliveryStatus } from '../persistence/entities/delivery.entity';
+import { type DeliveryStatus } from '../persistence/statuses';
 import { OutboxStore, type ReplayFilter } from './outbox-store';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

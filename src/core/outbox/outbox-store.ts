@@ -1,5 +1,6 @@
 import { type Database, type Sql } from '../persistence/database';
-import { type DeliveryAttempt, type DeliveryStatus } from '../persistence/entities/delivery.entity';
+import { type DeliveryAttempt } from '../persistence/entities/delivery.entity';
+import { type DeliveryStatus } from '../persistence/statuses';
 import { circuitKey, CircuitStore, HEAD_OF_LINE, NOT_HELD } from './circuit-store';
 import { type ConnectorLimits } from './delivery-policies';
 import { ASYNC_COMMIT } from './async-commit';

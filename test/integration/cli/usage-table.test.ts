@@ -3,7 +3,7 @@ import path from 'node:path';
 import { type CommandSpec } from '../../../src/cli/command-spec';
 import { COMMANDS, OUTBOX_LIST } from '../../../src/cli/commands';
 import { commandHelp, mainHelp, readmeTable } from '../../../src/cli/usage-text';
-import { DELIVERY_STATUSES } from '../../../src/core/persistence/entities/delivery.entity';
+import { DELIVERY_STATUSES } from '../../../src/core/persistence/statuses';
 
 const README = readFileSync(path.join(__dirname, '../../../README.md'), 'utf8');
 

@@ -1,8 +1,6 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import { type DeliveryStatus } from '../statuses';
 
-export { DELIVERY_STATUSES, type DeliveryStatus } from '../statuses';
-
 export interface DeliveryAttempt {
   attempt: number;
   at: string;

@@ -2,8 +2,6 @@ import { Column, Entity, PrimaryColumn } from 'typeorm';
 import { bigintToNumber } from './transformers';
 import { type InquiryStatus } from '../statuses';
 
-export { INQUIRY_STATUSES, type InquiryStatus } from '../statuses';
-
 @Entity('inquiries')
 export class InquiryEntity {
   @PrimaryColumn({ type: 'uuid' })
