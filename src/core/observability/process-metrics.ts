@@ -20,8 +20,3 @@ export function processMetrics(): Registry {
   }
   return processRegistry;
 }
-
-/** Whether this process's metrics have been started (for tests of the rule above). */
-export function processMetricsStarted(): boolean {
-  return processRegistry !== undefined;
-}
