@@ -1,4 +1,8 @@
 'use strict';
+const { createHash } = require('node:crypto');
+const { readFileSync } = require('node:fs');
+const { isBuiltin } = require('node:module');
+
 /**
  * Jest transform for PGlite's CommonJS build, which loads Node's own modules with `import()`.
  * Under jest a dynamic import needs --experimental-vm-modules, and with it jest gives every
@@ -10,12 +14,13 @@ module.exports = {
   process(source) {
     // The module's own `require`, kept under a name of its own: the Emscripten part declares a
     // `var require` of its own in the scope where one of the imports sits.
-    const code = source.replace(/\bimport\(("(?:node:)?[a-z_/]+")\)/g, 'Promise.resolve(__requireBuiltin($1))');
+    const code = source.replace(/\bimport\(("([a-z:_/]+)")\)/g, (call, quoted, name) => (isBuiltin(name) ? `Promise.resolve(__requireBuiltin(${quoted}))` : call));
     // After the "use strict" directive, which must stay first to keep the module strict.
     const directive = /^\s*(["'])use strict\1;?/.exec(code)?.[0] ?? '';
     return { code: `${directive}var __requireBuiltin = require;${code.slice(directive.length)}` };
   },
   getCacheKey(source) {
-    return require('node:crypto').createHash('sha256').update('require-builtins-3').update(source).digest('hex');
+    // This file's own text is in the key: a change to the transform invalidates what it cached.
+    return createHash('sha256').update(readFileSync(__filename)).update(source).digest('hex');
   },
 };
