@@ -3,7 +3,7 @@ const path = require('node:path');
 
 /**
  * One short line per finished test file: how far the run is, how long it has taken, and the
- * file's outcome, e.g. `[ 12/117  1m05s] PASS integration test/e2e/http-ingest.test.ts 8.1 s, 9 tests`.
+ * file's outcome, e.g. `[ 12/117  1m05s] PASS integration test/e2e/hub/http-ingest.suite.ts 8.1 s, 9 tests`.
  * Jest's own summary reporter follows with the totals and every failure in full.
  */
 class ProgressReporter {

@@ -12,7 +12,9 @@ const LOCK_MODULE = path.resolve('dist/core/persistence/data-dir-lock.js');
 function lockHolder(dataDir: string, options: { stallMs?: number } = {}): { child: ChildProcess; lines: string[]; said: (prefix: string) => Promise<string> } {
   // With stallMs, the holder's event loop is blocked that long right after it takes the lock,
   // as a hub's is while its database starts on a loaded machine: no refresh happens meanwhile.
-  const stall = options.stallMs ? `const end = Date.now() + ${options.stallMs}; while (Date.now() < end) {} console.log('awake');` : '';
+  // Atomics.wait blocks the thread as a busy loop would, without burning a core the other test
+  // files need.
+  const stall = options.stallMs ? `Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ${options.stallMs}); console.log('awake');` : '';
   const script = `require(${JSON.stringify(LOCK_MODULE)}).DataDirLock.acquire(${JSON.stringify(dataDir)}, () => console.log('lost'))
     .then(() => { console.log('held'); ${stall} }, (e) => { console.log('refused ' + e.message); process.exit(0); });
     setInterval(() => {}, 1000);`;

@@ -10,7 +10,7 @@ describe('SLA marks across replicas (postgres)', () => {
   it('fires every mark exactly once when three schedulers run at the same instants', async () => {
     const clock = new VirtualClock(NOON);
     // All 120 open at noon; the storm guard would turn most alerts into digests, which is not
-    // what this test is about (storm-guard.test.ts is).
+    // what this test is about (storm-guard.suite.ts is).
     const runbook = { ...seedRules, duty: { ...seedRules.duty, stormLimitPerMinute: 10_000 } };
     const hubs = replicaDbs.all.map((db) => createSla(db, clock, runbook));
     for (let i = 0; i < 120; i++) await hubs[i % 3]!.intake.accept('http', customer(`c${i}`, NOON, `m${i}`));

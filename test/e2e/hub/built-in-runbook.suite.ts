@@ -1,7 +1,7 @@
 import { type LoggerService } from '@nestjs/common';
-import { VirtualClock } from '../../src/core/clock/virtual-clock';
-import { ingestBody, startTestHub, type TestHub } from '../support/hub-harness';
-import { testBackend } from '../support/test-database';
+import { VirtualClock } from '../../../src/core/clock/virtual-clock';
+import { ingestBody, startTestHub, type TestHub } from '../../support/hub-harness';
+import { testBackend } from '../../support/test-database';
 
 /** What the log output connector writes: the hub's own output, as a tryout sees it. */
 class LogOutput implements LoggerService {

@@ -1,5 +1,5 @@
-import { ingestBody, startTestHub, type TestHub } from '../support/hub-harness';
-import { resetTables, testBackend } from '../support/test-database';
+import { ingestBody, startTestHub, type TestHub } from '../../support/hub-harness';
+import { resetTables, testBackend } from '../../support/test-database';
 
 describe(`HTTP ingest end to end (${testBackend})`, () => {
   let hub: TestHub;

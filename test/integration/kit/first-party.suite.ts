@@ -41,7 +41,7 @@ describe('first-party connectors under the contract test kit', () => {
         // …and 404 for the whole API when the token is wrong.
         notFound: 'AUTH_FAILED',
       },
-      skip: { 'idempotency-key': 'the Bot API has no idempotency key; the connector remembers the parts it sent under the key instead (telegram-delivery.test.ts)' },
+      skip: { 'idempotency-key': 'the Bot API has no idempotency key; the connector remembers the parts it sent under the key instead (telegram-delivery.suite.ts)' },
     });
     expectPassed(report);
   });

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { stringify } from 'yaml';
-import { ingestBody, startTestHub, type TestHub } from '../support/hub-harness';
-import { testBackend } from '../support/test-database';
+import { ingestBody, startTestHub, type TestHub } from '../../support/hub-harness';
+import { testBackend } from '../../support/test-database';
 
 async function eventually<T>(read: () => Promise<T>, accept: (value: T) => boolean): Promise<T> {
   let value = await read();

@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
-import { ingestBody, startTestHub, type TestHub } from '../support/hub-harness';
-import { createTestDatabase, testBackend } from '../support/test-database';
+import { ingestBody, startTestHub, type TestHub } from '../../support/hub-harness';
+import { createTestDatabase, testBackend } from '../../support/test-database';
 
 type Answer = { status: number | 'reset' | 'refused'; retryAfter: string | null; conversation: string };
 

@@ -4,13 +4,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { stringify } from 'yaml';
-import { VirtualClock } from '../../src/core/clock/virtual-clock';
-import { PinoLogger } from '../../src/core/observability/pino-logger';
-import { ingestBody, startTestHub } from '../support/hub-harness';
-import { CLI, freePort, stopHub } from '../support/hub-process';
-import { until } from '../support/mail-hub';
-import { seedPolicy } from '../support/sla-harness';
-import { createTestDatabase, testBackend, type TestDatabase } from '../support/test-database';
+import { VirtualClock } from '../../../src/core/clock/virtual-clock';
+import { PinoLogger } from '../../../src/core/observability/pino-logger';
+import { ingestBody, startTestHub } from '../../support/hub-harness';
+import { CLI, freePort, stopHub } from '../../support/hub-process';
+import { until } from '../../support/mail-hub';
+import { seedPolicy } from '../../support/sla-harness';
+import { createTestDatabase, testBackend, type TestDatabase } from '../../support/test-database';
 
 interface LogRecord {
   level: number;

@@ -1,8 +1,8 @@
-import { VirtualClock } from '../../src/core/clock/virtual-clock';
-import { ingestBody, startTestHub } from '../support/hub-harness';
-import { testBackend } from '../support/test-database';
-import { seedPolicy } from '../support/sla-harness';
-import { flakyPlugin } from '../support/test-connectors';
+import { VirtualClock } from '../../../src/core/clock/virtual-clock';
+import { ingestBody, startTestHub } from '../../support/hub-harness';
+import { testBackend } from '../../support/test-database';
+import { seedPolicy } from '../../support/sla-harness';
+import { flakyPlugin } from '../../support/test-connectors';
 
 /** The whole hub on a virtual clock: HTTP intake → scheduler → outbox → outbound connector. */
 describe(`SLA marks through the running hub (${testBackend})`, () => {

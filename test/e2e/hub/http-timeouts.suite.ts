@@ -1,7 +1,7 @@
 import { connect, type Socket } from 'node:net';
 import { type LoggerService } from '@nestjs/common';
-import { ingestBody, startTestHub, type TestHub } from '../support/hub-harness';
-import { resetTables, testBackend } from '../support/test-database';
+import { ingestBody, startTestHub, type TestHub } from '../../support/hub-harness';
+import { resetTables, testBackend } from '../../support/test-database';
 
 /** Opens a raw connection so the test controls how slowly the request arrives. */
 function rawConnection(url: string): Promise<{ socket: Socket; received: () => string; closed: Promise<void> }> {

@@ -1,5 +1,5 @@
-import { ingestBody, startTestHub } from '../support/hub-harness';
-import { createTestDatabase, testBackend } from '../support/test-database';
+import { ingestBody, startTestHub } from '../../support/hub-harness';
+import { createTestDatabase, testBackend } from '../../support/test-database';
 
 describe(`shutdown and database loss (${testBackend})`, () => {
   it('keeps every message it acknowledged when stopped in the middle of a burst', async () => {
