@@ -1,6 +1,6 @@
-import { type Browser, type Page } from 'playwright-core';
+import { type Page } from 'playwright-core';
 import { VirtualClock } from '../../../src/core/clock/virtual-clock';
-import { launchBrowser, screenshot, SCREENSHOT_DIR } from '../../support/browser';
+import { newBrowserPage, screenshot, SCREENSHOT_DIR } from '../../support/browser';
 import { ingestBody, type TestHub } from '../../support/hub-harness';
 import { testBackend } from '../../support/test-database';
 import { startConsoleHub, VIEWER_TOKEN } from './console-fixture';
@@ -15,7 +15,6 @@ const MIN = 60_000;
  */
 describe(`web console figures page in a browser (${testBackend})`, () => {
   const clock = new VirtualClock(NOW);
-  let browser: Browser;
   let page: Page;
   let hub: TestHub;
   const problems: string[] = [];
@@ -26,7 +25,7 @@ describe(`web console figures page in a browser (${testBackend})`, () => {
   };
 
   beforeAll(async () => {
-    [browser, hub] = await Promise.all([launchBrowser(), startConsoleHub({ clock })]);
+    [page, hub] = await Promise.all([newBrowserPage(), startConsoleHub({ clock })]);
     for (const [conversation, opened, answered] of [
       ['one', 2 * 24 * 60, 10],
       ['two', 2 * 24 * 60 - 30, 90],
@@ -38,7 +37,6 @@ describe(`web console figures page in a browser (${testBackend})`, () => {
       await say(conversation, NOW - opened * MIN + answered * MIN, 'staff');
     }
     await say('waiting', NOW - 5 * MIN);
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     page.on('pageerror', (error) => problems.push(error.message));
     // A CSP refusal is only a console message: count it as a failure.
     page.on('console', (message) => {
@@ -52,7 +50,7 @@ describe(`web console figures page in a browser (${testBackend})`, () => {
   });
 
   afterAll(async () => {
-    await browser?.close();
+    await page?.close();
     await hub?.close();
   });
 

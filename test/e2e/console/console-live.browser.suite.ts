@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { type Browser, type Page } from 'playwright-core';
+import { type Page } from 'playwright-core';
 import { VirtualClock } from '../../../src/core/clock/virtual-clock';
-import { launchBrowser, screenshot } from '../../support/browser';
+import { newBrowserPage, screenshot } from '../../support/browser';
 import { ingestBody, latestInquiryId, type TestHub } from '../../support/hub-harness';
 import { advanceBy } from '../../support/telegram-harness';
 import { testBackend } from '../../support/test-database';
@@ -20,7 +20,6 @@ describe(`web console live inquiry and deliveries pages in a browser (${testBack
   const clock = new VirtualClock(Date.now());
   const secret = `whsec_${randomBytes(32).toString('base64')}`;
   const receiver = new WebhookReceiver([secret], () => clock.now());
-  let browser: Browser;
   let page: Page;
   let hub: TestHub;
   let inquiry: string;
@@ -34,8 +33,7 @@ describe(`web console live inquiry and deliveries pages in a browser (${testBack
     process.env[SECRET_ENV] = secret;
     await receiver.start();
     receiver.otherwise = () => ({ status: 503, body: 'receiver under maintenance' });
-    [browser, hub] = await Promise.all([launchBrowser(), startConsoleHub({ clock, ...webhookHubOptions(receiver.url, SECRET_ENV) })]);
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    [page, hub] = await Promise.all([newBrowserPage(), startConsoleHub({ clock, ...webhookHubOptions(receiver.url, SECRET_ENV) })]);
     page.on('pageerror', (error) => pageErrors.push(error.message));
     await page.goto(`${hub.url}/`);
     await page.getByLabel('Token').fill(OPERATOR_TOKEN);
@@ -46,7 +44,7 @@ describe(`web console live inquiry and deliveries pages in a browser (${testBack
   });
 
   afterAll(async () => {
-    await browser?.close();
+    await page?.close();
     await hub?.close();
     await receiver.stop();
   });

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { type Browser, type Page } from 'playwright-core';
+import { type Page } from 'playwright-core';
 import { VirtualClock } from '../../../src/core/clock/virtual-clock';
-import { launchBrowser, screenshot, SCREENSHOT_DIR } from '../../support/browser';
+import { newBrowserPage, screenshot, SCREENSHOT_DIR } from '../../support/browser';
 import { ingestBody, latestInquiryId, type TestHub } from '../../support/hub-harness';
 import { advanceBy } from '../../support/telegram-harness';
 import { testBackend } from '../../support/test-database';
@@ -20,7 +20,6 @@ describe(`web console inquiry and deliveries pages in a browser (${testBackend})
   const clock = new VirtualClock(Date.now());
   const secret = `whsec_${randomBytes(32).toString('base64')}`;
   const receiver = new WebhookReceiver([secret], () => clock.now());
-  let browser: Browser;
   let page: Page;
   let hub: TestHub;
   let inquiry: string;
@@ -30,8 +29,7 @@ describe(`web console inquiry and deliveries pages in a browser (${testBackend})
     process.env[SECRET_ENV] = secret;
     await receiver.start();
     receiver.otherwise = () => ({ status: 503, body: 'receiver under maintenance' });
-    [browser, hub] = await Promise.all([launchBrowser(), startConsoleHub({ clock, ...webhookHubOptions(receiver.url, SECRET_ENV) })]);
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    [page, hub] = await Promise.all([newBrowserPage(), startConsoleHub({ clock, ...webhookHubOptions(receiver.url, SECRET_ENV) })]);
     page.on('pageerror', (error) => pageErrors.push(error.message));
     page.on('dialog', (dialog) => {
       pageErrors.push(`dialog: ${dialog.message()}`);
@@ -52,7 +50,7 @@ describe(`web console inquiry and deliveries pages in a browser (${testBackend})
   });
 
   afterAll(async () => {
-    await browser?.close();
+    await page?.close();
     await hub?.close();
     await receiver.stop();
   });

@@ -1,6 +1,6 @@
-import { type Browser, type Page } from 'playwright-core';
+import { type Page } from 'playwright-core';
 import { VirtualClock } from '../../../src/core/clock/virtual-clock';
-import { launchBrowser, screenshot, SCREENSHOT_DIR } from '../../support/browser';
+import { newBrowserPage, screenshot, SCREENSHOT_DIR } from '../../support/browser';
 import { type TestHub } from '../../support/hub-harness';
 import { testBackend } from '../../support/test-database';
 import { OPERATOR_TOKEN, openInquiry, startConsoleHub, statusOf } from './console-fixture';
@@ -9,14 +9,13 @@ const XSS = '<img src=x onerror=alert(1)>';
 const PREFIX = '/replywatch';
 
 /**
- * The console in a real headless Chromium: one browser and one page for the whole file, each
+ * The console in a real headless Chromium: one page for the whole suite, each
  * test going on from where the last one left the page. The hub runs on a virtual clock; the
  * browser ticks countdowns in real seconds from the server's instants. The console sits under
  * a path prefix, as behind a reverse proxy, so every link, form, asset, cookie and the event
  * stream are checked to work there.
  */
 describe(`web console in a browser (${testBackend})`, () => {
-  let browser: Browser;
   let page: Page;
   let hub: TestHub;
   let clock: VirtualClock;
@@ -26,8 +25,7 @@ describe(`web console in a browser (${testBackend})`, () => {
 
   beforeAll(async () => {
     clock = new VirtualClock(Date.now());
-    [browser, hub] = await Promise.all([launchBrowser(), startConsoleHub({ clock, path: PREFIX })]);
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    [page, hub] = await Promise.all([newBrowserPage(), startConsoleHub({ clock, path: PREFIX })]);
     page.on('dialog', (dialog) => {
       dialogs.push(dialog.message());
       void dialog.dismiss();
@@ -37,7 +35,7 @@ describe(`web console in a browser (${testBackend})`, () => {
   });
 
   afterAll(async () => {
-    await browser?.close();
+    await page?.close();
     await hub?.close();
   });
 

@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
-import { type Browser, type Page } from 'playwright-core';
+import { type Page } from 'playwright-core';
 import { VirtualClock } from '../../../src/core/clock/virtual-clock';
-import { launchBrowser, screenshot, SCREENSHOT_DIR } from '../../support/browser';
+import { newBrowserPage, screenshot, SCREENSHOT_DIR } from '../../support/browser';
 import { type TestHub } from '../../support/hub-harness';
 import { testBackend } from '../../support/test-database';
 import { startConsoleHub, VIEWER_TOKEN } from './console-fixture';
@@ -10,20 +10,18 @@ import { RUNBOOK_RULES } from './runbook-rules';
 /** The runbook page in a headless Chromium: a viewer opens it from the navigation and asks the what-if. */
 describe(`web console runbook page in a browser (${testBackend})`, () => {
   const clock = new VirtualClock(DateTime.fromISO('2026-12-04T16:30', { zone: 'Europe/Berlin' }).toMillis());
-  let browser: Browser;
   let page: Page;
   let hub: TestHub;
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    [browser, hub] = await Promise.all([launchBrowser(), startConsoleHub({ clock, rules: RUNBOOK_RULES })]);
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    [page, hub] = await Promise.all([newBrowserPage(), startConsoleHub({ clock, rules: RUNBOOK_RULES })]);
     page.on('pageerror', (error) => pageErrors.push(error.message));
     console.log(`console screenshots: ${SCREENSHOT_DIR}`);
   });
 
   afterAll(async () => {
-    await browser?.close();
+    await page?.close();
     await hub?.close();
   });
 
