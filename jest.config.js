@@ -14,12 +14,13 @@ const moduleNameMapper = { '^replywatch/(sdk|testing)$': '<rootDir>/src/plugins/
 module.exports = {
   // First open of an embedded database takes a few seconds; no test waits on real minutes.
   testTimeout: 60000,
-  // More workers than cores: test files spend much of their time waiting on sockets, timers and
-  // child processes. On two cores four kept them busier than three (350 s against 380 s for
-  // the embedded suite). The server suite stays at three: there PostgreSQL shares the cores,
-  // and at four the load once made virtual-clock tests time out attempts in flight (since
-  // fixed by the harness's jump-safe attempt settings, but not yet proven at that load).
-  maxWorkers: Math.min(serverMode ? 3 : 4, 2 * require('node:os').availableParallelism()),
+  // One more file at a time than there are cores: a file waiting on a socket, timer or child
+  // process leaves its core to the others. With each folder's suites in one file (see
+  // test/support/suites.ts) every file keeps a core busy for longer, and on two cores a fourth
+  // file mostly added contention: four took 545-556 s of CPU for 295-307 s, three 483-511 s of
+  // CPU for 286-297 s (2026-12-03). The server suite stays at three on any machine: there
+  // PostgreSQL shares the cores.
+  maxWorkers: Math.min(require('node:os').availableParallelism() + 1, serverMode ? 3 : 4),
   // A worker keeps what every file it ran left behind (embedded databases, Nest modules);
   // past this it is replaced, before the garbage collector's work slows every later file.
   workerIdleMemoryLimit: '800MB',

@@ -10,17 +10,17 @@ const Sequencer = require('@jest/test-sequencer').default;
  */
 const LONGEST_FIRST = [
   'test/e2e/telegram/suites.test.ts',
+  'test/e2e/mail/suites.test.ts',
   'test/e2e/console/suites.test.ts',
   'test/integration/cli/suites.test.ts',
   'test/e2e/plugin-scaffold.test.ts',
-  'test/e2e/mail/suites.test.ts',
   'test/e2e/tickets/suites.test.ts',
-  'test/e2e/webhook/suites.test.ts',
-  'test/e2e/example-plugins.test.ts',
   'test/e2e/hub/suites.test.ts',
-  'test/fuzz/suites.test.ts',
+  'test/e2e/webhook/suites.test.ts',
   'test/integration/persistence/data-dir.test.ts',
+  'test/e2e/example-plugins.test.ts',
   'test/integration/kit/suites.test.ts',
+  'test/fuzz/suites.test.ts',
   'test/integration/plugins/suites.test.ts',
   'test/e2e/slack/suites.test.ts',
 ];
