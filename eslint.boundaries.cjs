@@ -1,7 +1,7 @@
 // Who may import whom. Connectors — first-party ones too — are written against the public SDK
 // only, exactly as a third-party plugin is; the SDK and the test kit import nothing of the hub;
 // the core never reaches into the plugin host or a connector. Shared with the test that proves
-// the rules bite (test/integration/plugins/import-boundaries.test.ts).
+// the rules bite (test/integration/plugins/import-boundaries.suite.ts).
 const CONNECTOR_RULE = {
   patterns: [
     {

@@ -18,7 +18,7 @@ module.exports = {
   // process leaves its core to the others. With each folder's suites in one file (see
   // test/support/suites.ts) every file keeps a core busy for longer, and on two cores a fourth
   // file mostly added contention: four took 545-556 s of CPU for 295-307 s, three 483-511 s of
-  // CPU for 286-297 s (2026-12-03). The server suite stays at three on any machine: there
+  // CPU for 286-297 s (2026-12-03). The server suite takes three at most on any machine: there
   // PostgreSQL shares the cores.
   maxWorkers: Math.min(require('node:os').availableParallelism() + 1, serverMode ? 3 : 4),
   // A worker keeps what every file it ran left behind (embedded databases, Nest modules);

@@ -32,6 +32,8 @@ let shared: Promise<Browser> | undefined;
  * and starting a Chromium for each cost more than the pages it showed. Close the page when done.
  */
 export async function newBrowserPage(): Promise<Page> {
+  // A browser that crashed in an earlier suite is replaced, so only that suite fails.
+  if (shared && !(await shared.then((browser) => browser.isConnected(), () => false))) shared = undefined;
   shared ??= launchBrowser();
   return (await shared).newPage({ viewport: { width: 1280, height: 800 } });
 }

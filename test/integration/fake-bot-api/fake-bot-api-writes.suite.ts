@@ -95,6 +95,8 @@ describe('FakeBotApi: writes, errors and faults', () => {
   it('records writes to customer chats as violations and logs every chat call as JSON lines', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'fake-bot-api-'));
     const logFile = join(dir, 'nested', 'calls.jsonl');
+    // The run's own call log (global setup) must come back for the suites after this one.
+    const runLog = process.env.REPLYWATCH_BOT_API_CALL_LOG;
     process.env.REPLYWATCH_BOT_API_CALL_LOG = logFile;
     try {
       const { peer, telegram } = await peers.peer({ now: () => 5000 });
@@ -115,7 +117,8 @@ describe('FakeBotApi: writes, errors and faults', () => {
       ]);
       expect(peer.commandsFor({ type: 'chat', chat_id: CUSTOMER })).toEqual([{ command: 'ack', description: 'Acknowledge' }]);
     } finally {
-      delete process.env.REPLYWATCH_BOT_API_CALL_LOG;
+      if (runLog === undefined) delete process.env.REPLYWATCH_BOT_API_CALL_LOG;
+      else process.env.REPLYWATCH_BOT_API_CALL_LOG = runLog;
       rmSync(dir, { recursive: true, force: true });
     }
   });
