@@ -30,7 +30,7 @@ module.exports = {
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
   // A line per finished file with the run's progress, then jest's totals and failures in full.
   reporters: ['<rootDir>/test/support/progress-reporter.js', ['summary', { summaryThreshold: 0 }]],
-  // Most test folders run as one file, `suites.test.ts`, that loads the `*.suite.ts` beside it
+  // Most test folders run as one file, `suites.test.ts`, that imports the `*.suite.ts` beside it
   // (test/support/suites.ts says why); on a run without earlier timings this orders such a file
   // by what it loads, so the longest still start first.
   testSequencer: '<rootDir>/test/support/test-sequencer.js',

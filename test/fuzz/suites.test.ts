@@ -1,4 +1,4 @@
-import { runSuitesIn } from '../support/suites';
-
-// Every *.suite.ts in this folder, as one jest file (see runSuitesIn).
-runSuitesIn(__dirname);
+// This folder's suites, run as one jest file (see test/support/suites.ts).
+import './admin-api.fuzz.suite';
+import './http-ingest.fuzz.suite';
+import './telegram-webhook.fuzz.suite';

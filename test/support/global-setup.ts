@@ -2,10 +2,12 @@ import { accessSync, constants, mkdirSync, readdirSync, rmSync, statfsSync } fro
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { isAlive } from '../../src/core/persistence/data-dir-lock';
+import { unlistedSuites } from './suites';
 
 /**
- * Once per jest run, before any worker starts: a scratch directory for the run (the teardown
- * removes it), named to the workers through the environment.
+ * Once per jest run, before any worker starts: a check that every `*.suite.ts` is imported by
+ * its folder's `suites.test.ts` (see suites.ts), then a scratch directory for the run (the
+ * teardown removes it), named to the workers through the environment.
  * - Every fake Bot API appends each call that names a chat to `calls.jsonl`; the teardown
  *   checks across the whole suite that none went to a customer chat.
  * - The embedded test databases are copies of one migrated data directory, `pglite-template`,
@@ -16,6 +18,10 @@ import { isAlive } from '../../src/core/persistence/data-dir-lock';
  *   hub writes about 170 MB in thousands of files, and on disk that took twice the time.
  */
 export default function setup(): void {
+  const unlisted = unlistedSuites(path.join(__dirname, '..'));
+  if (unlisted.length > 0) {
+    throw new Error(`test suites that no suites.test.ts imports, so they would never run: ${unlisted.join(', ')}. Add \`import './<name>.suite';\` to the suites.test.ts beside each.`);
+  }
   const dir = path.join(tmpdir(), `replywatch-test-run-${process.pid}`);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });

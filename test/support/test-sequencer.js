@@ -29,7 +29,7 @@ const LONGEST_FIRST = [
  * Jest's own order, with one change for a run without timings from an earlier one (a fresh
  * clone, as in CI): jest then starts the largest files first, since they tend to run longest.
  * Here the files known to be long start first, then the rest by size, where a
- * `suites.test.ts` (a few lines that load the `*.suite.ts` files beside it, see
+ * `suites.test.ts` (a few lines that import the `*.suite.ts` files beside it, see
  * test/support/suites.ts) weighs what it loads. Without this, the longest files of the run
  * would start last, and the run would end with one worker busy and the others idle.
  */

@@ -1,4 +1,5 @@
-import { runSuitesIn } from '../../support/suites';
-
-// Every *.suite.ts in this folder, as one jest file (see runSuitesIn).
-runSuitesIn(__dirname);
+// This folder's suites, run as one jest file (see test/support/suites.ts).
+import './webhook-crash.suite';
+import './webhook-delivery.suite';
+import './webhook-outage.suite';
+import './webhook-peer-faults.suite';

@@ -1,4 +1,8 @@
-import { runSuitesIn } from '../../support/suites';
-
-// Every *.suite.ts in this folder, as one jest file (see runSuitesIn).
-runSuitesIn(__dirname);
+// This folder's suites, run as one jest file (see test/support/suites.ts).
+import './fakes.suite';
+import './first-party.suite';
+import './inbound-kit.suite';
+import './kit-database.suite';
+import './mail-kit.suite';
+import './outbound-kit.suite';
+import './test-context.suite';

@@ -1,4 +1,8 @@
-import { runSuitesIn } from '../../support/suites';
-
-// Every *.suite.ts in this folder, as one jest file (see runSuitesIn).
-runSuitesIn(__dirname);
+// This folder's suites, run as one jest file (see test/support/suites.ts).
+import './escalation.suite';
+import './holiday-feeds.suite';
+import './inquiry-commands.suite';
+import './inquiry-sla.suite';
+import './recompute.suite';
+import './scheduler.suite';
+import './storm-guard.suite';

@@ -1,4 +1,6 @@
-import { runSuitesIn } from '../../support/suites';
-
-// Every *.suite.ts in this folder, as one jest file (see runSuitesIn).
-runSuitesIn(__dirname);
+// This folder's suites, run as one jest file (see test/support/suites.ts).
+import './fake-zendesk.suite';
+import './zendesk-errors.suite';
+import './zendesk-kit.suite';
+import './zendesk-tickets.suite';
+import './zendesk-webhook.suite';
