@@ -25,7 +25,8 @@ class ProgressReporter {
   }
 
   onTestFileStart(test) {
-    this.groups.set(test.path, { title: undefined, tests: 0, since: Date.now() });
+    // A file of one suite needs no line per describe block: its own line says it all.
+    if (path.basename(test.path) === 'suites.test.ts') this.groups.set(test.path, { title: undefined, tests: 0, since: Date.now() });
   }
 
   onTestCaseResult(test, result) {
@@ -41,8 +42,7 @@ class ProgressReporter {
     this.done += 1;
     const group = this.groups.get(test.path);
     this.groups.delete(test.path);
-    // A file of one suite needs no line per describe block: its own line says it all.
-    if (group?.title !== undefined && path.basename(test.path) === 'suites.test.ts') this.printGroup(test.path, group);
+    if (group?.title !== undefined) this.printGroup(test.path, group);
     const failed = result.numFailingTests > 0 || result.testExecError !== undefined;
     const project = test.context.config.displayName?.name ?? '';
     const file = path.relative(this.rootDir, result.testFilePath);
