@@ -10,6 +10,9 @@ const { isBuiltin } = require('node:module');
  * module graph could then stay in the worker's memory for good. A built-in module is the same
  * object either way, so `import("fs")` becomes the `require("fs")` it stands for.
  */
+// This file's own text goes into every cache key: a change to the transform invalidates what it cached.
+const OWN_TEXT = readFileSync(__filename);
+
 module.exports = {
   process(source) {
     // The module's own `require`, kept under a name of its own: the Emscripten part declares a
@@ -20,7 +23,6 @@ module.exports = {
     return { code: `${directive}var __requireBuiltin = require;${code.slice(directive.length)}` };
   },
   getCacheKey(source) {
-    // This file's own text is in the key: a change to the transform invalidates what it cached.
-    return createHash('sha256').update(readFileSync(__filename)).update(source).digest('hex');
+    return createHash('sha256').update(OWN_TEXT).update(source).digest('hex');
   },
 };
