@@ -67,3 +67,4 @@ function weightOf(file) {
 }
 
 module.exports = SuiteWeightSequencer;
+module.exports.LONGEST_FIRST = LONGEST_FIRST;
